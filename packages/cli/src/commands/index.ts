@@ -1,4 +1,13 @@
-// The registry of verbs. Each command lives in its own module; add it here to expose it.
+// The registry of verbs. Each area keeps its commands in its own module.
 import type { Command } from "../command.js";
+import { checkpointCommands } from "./checkpoint.js";
+import { hashingCommands } from "./hashing.js";
+import { jsonsigCommands } from "./jsonsig.js";
+import { keysCommands } from "./keys.js";
 
-export const commands: readonly Command[] = [];
+export const commands: readonly Command[] = [
+  ...hashingCommands,
+  ...keysCommands,
+  ...jsonsigCommands,
+  ...checkpointCommands,
+];

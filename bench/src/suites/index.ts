@@ -1,0 +1,4 @@
+// The benchmark suites by name. Each suite lives in its own module and returns a SuiteResult.
+import type { SuiteResult } from "../harness.js";
+
+export const suites: Record<string, () => Promise<SuiteResult>> = {};

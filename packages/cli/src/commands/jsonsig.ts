@@ -1,0 +1,4 @@
+// `chronoseal` verbs of the jsonsig area.
+import type { Command } from "../command.js";
+
+export const jsonsigCommands: Command[] = [];

@@ -1,0 +1,2 @@
+// Public API of the attest area; see the modules beside this file.
+export {};

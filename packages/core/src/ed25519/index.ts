@@ -1,0 +1,2 @@
+// Public API of the ed25519 area; see the modules beside this file.
+export {};

@@ -1,0 +1,2 @@
+// Public API of the jcs area; see the modules beside this file.
+export {};

@@ -1,0 +1,2 @@
+// Public API of the merkle area; see the modules beside this file.
+export {};
