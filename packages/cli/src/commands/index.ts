@@ -1,13 +1,21 @@
 // The registry of verbs. Each area keeps its commands in its own module.
 import type { Command } from "../command.js";
 import { checkpointCommands } from "./checkpoint.js";
+import { credentialCommands } from "./credential.js";
 import { hashingCommands } from "./hashing.js";
 import { jsonsigCommands } from "./jsonsig.js";
 import { keysCommands } from "./keys.js";
+import { lockCommands } from "./lock.js";
+import { meshCommands } from "./mesh.js";
+import { simCommands } from "./sim.js";
 
 export const commands: readonly Command[] = [
   ...hashingCommands,
   ...keysCommands,
   ...jsonsigCommands,
   ...checkpointCommands,
+  ...meshCommands,
+  ...lockCommands,
+  ...credentialCommands,
+  ...simCommands,
 ];
