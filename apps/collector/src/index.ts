@@ -1,0 +1,2 @@
+// @chronoseal/collector-app: public API.
+export {};

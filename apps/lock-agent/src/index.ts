@@ -1,0 +1,2 @@
+// @chronoseal/lock-agent: public API.
+export {};

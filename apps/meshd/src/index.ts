@@ -1,0 +1,2 @@
+// @chronoseal/meshd: public API.
+export {};

@@ -1,0 +1,2 @@
+// @chronoseal/hardware-sim: public API.
+export {};

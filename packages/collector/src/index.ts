@@ -1,0 +1,2 @@
+// @chronoseal/collector: public API.
+export {};

@@ -1,0 +1,2 @@
+// @chronoseal/lock: public API.
+export {};

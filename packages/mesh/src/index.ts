@@ -1,0 +1,2 @@
+// @chronoseal/mesh: public API.
+export {};

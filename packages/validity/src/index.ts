@@ -1,0 +1,2 @@
+// @chronoseal/validity: public API.
+export {};
