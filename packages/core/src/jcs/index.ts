@@ -1,2 +1,9 @@
-// Public API of the jcs area; see the modules beside this file.
-export {};
+// Public API of the jcs area: RFC 8785 canonicalization and strict I-JSON parsing.
+export {
+  type CanonicalizationCode,
+  CanonicalizationError,
+  type CanonicalizeOptions,
+  canonicalize,
+  DEFAULT_MAX_DEPTH,
+} from "./canonicalize.js";
+export { JsonParseError, type ParseJsonOptions, parseJson } from "./parse.js";

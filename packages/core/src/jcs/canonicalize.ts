@@ -1,0 +1,166 @@
+// RFC 8785 JSON Canonicalization Scheme (JCS). Numbers are serialized as ECMAScript
+// Number.prototype.toString does (which RFC 8785 adopts), object keys are sorted by UTF-16 code
+// units, and strings are escaped minimally. Everything JSON cannot represent exactly is rejected
+// with a CanonicalizationError naming the JSON path of the offending value.
+import { ChronosealError } from "../errors.js";
+
+/** Default nesting limit (objects + arrays); deeper input is rejected, never a stack overflow. */
+export const DEFAULT_MAX_DEPTH = 128;
+
+export type CanonicalizationCode =
+  | "ERR_JCS_LONE_SURROGATE"
+  | "ERR_JCS_NON_FINITE"
+  | "ERR_JCS_UNDEFINED"
+  | "ERR_JCS_FUNCTION"
+  | "ERR_JCS_SYMBOL"
+  | "ERR_JCS_BIGINT"
+  | "ERR_JCS_CYCLE"
+  | "ERR_JCS_NON_PLAIN"
+  | "ERR_JCS_TOO_DEEP";
+
+export class CanonicalizationError extends ChronosealError {
+  /** JSON path of the rejected value, e.g. `$.a[3].b`. */
+  readonly path: string;
+  constructor(code: CanonicalizationCode, path: string, message: string) {
+    super(code, `${message} at ${path}`);
+    this.name = "CanonicalizationError";
+    this.path = path;
+  }
+}
+
+export interface CanonicalizeOptions {
+  /** Maximum nesting of objects and arrays (default 128). */
+  maxDepth?: number;
+}
+
+const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+/** Appends a key to a JSON path: `$.name`, or `$["odd key"]` when the key is not an identifier. */
+function childPath(path: string, key: string): string {
+  return IDENT.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
+}
+
+// Characters that need escaping in RFC 8785 output (", \, C0 controls), or that need inspection
+// (surrogates: a lone one must be rejected).
+const NEEDS_WORK = /["\\\u0000-\u001f\ud800-\udfff]/;
+const ESCAPES: Record<string, string> = {
+  '"': '\\"',
+  "\\": "\\\\",
+  "\b": "\\b",
+  "\t": "\\t",
+  "\n": "\\n",
+  "\f": "\\f",
+  "\r": "\\r",
+};
+
+function serializeString(s: string, path: string): string {
+  if (!NEEDS_WORK.test(s)) return `"${s}"`;
+  let out = '"';
+  let start = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdfff) {
+      const next = s.charCodeAt(i + 1);
+      if (c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
+        i++;
+        continue;
+      }
+      throw new CanonicalizationError(
+        "ERR_JCS_LONE_SURROGATE",
+        path,
+        `lone surrogate U+${c.toString(16).toUpperCase()} at index ${i}`,
+      );
+    }
+    if (c === 0x22 || c === 0x5c || c < 0x20) {
+      out += s.slice(start, i);
+      out += ESCAPES[s[i]!] ?? `\\u00${c.toString(16).padStart(2, "0")}`;
+      start = i + 1;
+    }
+  }
+  return `${out + s.slice(start)}"`;
+}
+
+function serializeNumber(n: number, path: string): string {
+  if (!Number.isFinite(n))
+    throw new CanonicalizationError("ERR_JCS_NON_FINITE", path, `non-finite number ${n}`);
+  // ECMAScript Number.prototype.toString is RFC 8785's number format; it maps -0 to "0".
+  return String(n);
+}
+
+function isPlainObject(v: object): boolean {
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+/** Code-unit order of strings, as RFC 8785 requires (JS `<` on strings compares UTF-16 units). */
+function compareKeys(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Serializes `value` as RFC 8785 canonical JSON. */
+export function canonicalize(value: unknown, options: CanonicalizeOptions = {}): string {
+  const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+  const stack: object[] = [];
+
+  function walk(v: unknown, path: string): string {
+    switch (typeof v) {
+      case "string":
+        return serializeString(v, path);
+      case "number":
+        return serializeNumber(v, path);
+      case "boolean":
+        return v ? "true" : "false";
+      case "undefined":
+        throw new CanonicalizationError("ERR_JCS_UNDEFINED", path, "undefined is not JSON");
+      case "function":
+        throw new CanonicalizationError("ERR_JCS_FUNCTION", path, "a function is not JSON");
+      case "symbol":
+        throw new CanonicalizationError("ERR_JCS_SYMBOL", path, "a symbol is not JSON");
+      case "bigint":
+        throw new CanonicalizationError(
+          "ERR_JCS_BIGINT",
+          path,
+          "a BigInt is not JSON (encode it as a string)",
+        );
+    }
+    if (v === null) return "null";
+    const obj = v as object;
+    if (stack.includes(obj)) throw new CanonicalizationError("ERR_JCS_CYCLE", path, "cyclic reference");
+    if (stack.length >= maxDepth) {
+      throw new CanonicalizationError("ERR_JCS_TOO_DEEP", path, `nesting deeper than ${maxDepth}`);
+    }
+    stack.push(obj);
+    let out: string;
+    if (Array.isArray(obj)) {
+      out = "[";
+      for (let i = 0; i < obj.length; i++) {
+        if (i > 0) out += ",";
+        out += walk(obj[i], `${path}[${i}]`);
+      }
+      out += "]";
+    } else {
+      if (!isPlainObject(obj)) {
+        const name = (obj as { constructor?: { name?: string } }).constructor?.name ?? "object";
+        throw new CanonicalizationError("ERR_JCS_NON_PLAIN", path, `${name} is not a plain object`);
+      }
+      if (Object.getOwnPropertySymbols(obj).length > 0) {
+        throw new CanonicalizationError("ERR_JCS_SYMBOL", path, "symbol-keyed property");
+      }
+      const keys = Object.keys(obj).sort(compareKeys);
+      out = "{";
+      for (let i = 0; i < keys.length; i++) {
+        const k = keys[i]!;
+        const kp = childPath(path, k);
+        if (i > 0) out += ",";
+        out += serializeString(k, kp);
+        out += ":";
+        out += walk((obj as Record<string, unknown>)[k], kp);
+      }
+      out += "}";
+    }
+    stack.pop();
+    return out;
+  }
+
+  return walk(value, "$");
+}
