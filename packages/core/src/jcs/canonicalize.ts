@@ -42,6 +42,7 @@ function childPath(path: string, key: string): string {
 
 // Characters that need escaping in RFC 8785 output (", \, C0 controls), or that need inspection
 // (surrogates: a lone one must be rejected).
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching C0 controls is the point.
 const NEEDS_WORK = /["\\\u0000-\u001f\ud800-\udfff]/;
 const ESCAPES: Record<string, string> = {
   '"': '\\"',
