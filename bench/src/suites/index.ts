@@ -1,4 +1,7 @@
 // The benchmark suites by name. Each suite lives in its own module and returns a SuiteResult.
 import type { SuiteResult } from "../harness.js";
+import { hashSuite } from "./hash.js";
 
-export const suites: Record<string, () => Promise<SuiteResult>> = {};
+export const suites: Record<string, () => Promise<SuiteResult>> = {
+  hash: hashSuite,
+};

@@ -50,7 +50,7 @@ try {
       },
     );
     if (error) {
-      console.error(`asc failed for ${target.name}: ${error.message}\n${stderr.toString()}`);
+      console.error(`asc failed for ${target.name}: ${error.message}`);
       process.exit(1);
     }
     const binary = readFileSync(outFile);

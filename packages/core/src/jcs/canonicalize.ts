@@ -54,7 +54,7 @@ const ESCAPES: Record<string, string> = {
   "\r": "\\r",
 };
 
-function serializeString(s: string, path: string): string {
+function serializeString(s: string, parts: readonly (string | number)[]): string {
   if (!NEEDS_WORK.test(s)) return `"${s}"`;
   let out = '"';
   let start = 0;
@@ -68,7 +68,7 @@ function serializeString(s: string, path: string): string {
       }
       throw new CanonicalizationError(
         "ERR_JCS_LONE_SURROGATE",
-        path,
+        pathOf(parts),
         `lone surrogate U+${c.toString(16).toUpperCase()} at index ${i}`,
       );
     }
@@ -98,64 +98,85 @@ function compareKeys(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+// Serialized keys, cached: documents reuse a small vocabulary of keys.
+const keyCache = new Map<string, string>();
+
+function serializeKey(k: string, parts: readonly (string | number)[]): string {
+  let out = keyCache.get(k);
+  if (out === undefined) {
+    out = serializeString(k, parts);
+    if (keyCache.size < 4096) keyCache.set(k, out);
+  }
+  return out;
+}
+
+function pathOf(parts: readonly (string | number)[]): string {
+  let path = "$";
+  for (const p of parts) path = typeof p === "number" ? `${path}[${p}]` : childPath(path, p);
+  return path;
+}
+
 /** Serializes `value` as RFC 8785 canonical JSON. */
 export function canonicalize(value: unknown, options: CanonicalizeOptions = {}): string {
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
   const stack: object[] = [];
+  // The JSON path is kept as parts and only turned into text when an error needs it.
+  const parts: (string | number)[] = [];
+  const fail = (code: CanonicalizationCode, message: string): never => {
+    throw new CanonicalizationError(code, pathOf(parts), message);
+  };
 
-  function walk(v: unknown, path: string): string {
+  function walk(v: unknown): string {
     switch (typeof v) {
       case "string":
-        return serializeString(v, path);
+        return NEEDS_WORK.test(v) ? serializeString(v, parts) : `"${v}"`;
       case "number":
-        return serializeNumber(v, path);
+        if (!Number.isFinite(v)) fail("ERR_JCS_NON_FINITE", `non-finite number ${v}`);
+        // ECMAScript Number.prototype.toString is RFC 8785's number format; it maps -0 to "0".
+        return String(v);
       case "boolean":
         return v ? "true" : "false";
       case "undefined":
-        throw new CanonicalizationError("ERR_JCS_UNDEFINED", path, "undefined is not JSON");
+        return fail("ERR_JCS_UNDEFINED", "undefined is not JSON");
       case "function":
-        throw new CanonicalizationError("ERR_JCS_FUNCTION", path, "a function is not JSON");
+        return fail("ERR_JCS_FUNCTION", "a function is not JSON");
       case "symbol":
-        throw new CanonicalizationError("ERR_JCS_SYMBOL", path, "a symbol is not JSON");
+        return fail("ERR_JCS_SYMBOL", "a symbol is not JSON");
       case "bigint":
-        throw new CanonicalizationError(
-          "ERR_JCS_BIGINT",
-          path,
-          "a BigInt is not JSON (encode it as a string)",
-        );
+        return fail("ERR_JCS_BIGINT", "a BigInt is not JSON (encode it as a string)");
     }
     if (v === null) return "null";
     const obj = v as object;
-    if (stack.includes(obj)) throw new CanonicalizationError("ERR_JCS_CYCLE", path, "cyclic reference");
-    if (stack.length >= maxDepth) {
-      throw new CanonicalizationError("ERR_JCS_TOO_DEEP", path, `nesting deeper than ${maxDepth}`);
-    }
+    if (stack.length >= maxDepth) fail("ERR_JCS_TOO_DEEP", `nesting deeper than ${maxDepth}`);
+    if (stack.includes(obj)) fail("ERR_JCS_CYCLE", "cyclic reference");
     stack.push(obj);
     let out: string;
     if (Array.isArray(obj)) {
       out = "[";
       for (let i = 0; i < obj.length; i++) {
         if (i > 0) out += ",";
-        out += walk(obj[i], `${path}[${i}]`);
+        parts.push(i);
+        out += walk(obj[i]);
+        parts.pop();
       }
       out += "]";
     } else {
-      if (!isPlainObject(obj)) {
+      const proto = Object.getPrototypeOf(obj);
+      if (proto !== Object.prototype && proto !== null) {
         const name = (obj as { constructor?: { name?: string } }).constructor?.name ?? "object";
-        throw new CanonicalizationError("ERR_JCS_NON_PLAIN", path, `${name} is not a plain object`);
+        fail("ERR_JCS_NON_PLAIN", `${name} is not a plain object`);
       }
-      if (Object.getOwnPropertySymbols(obj).length > 0) {
-        throw new CanonicalizationError("ERR_JCS_SYMBOL", path, "symbol-keyed property");
-      }
+      if (Object.getOwnPropertySymbols(obj).length > 0) fail("ERR_JCS_SYMBOL", "symbol-keyed property");
       const keys = Object.keys(obj).sort(compareKeys);
       out = "{";
       for (let i = 0; i < keys.length; i++) {
         const k = keys[i]!;
-        const kp = childPath(path, k);
+        parts.push(k);
         if (i > 0) out += ",";
-        out += serializeString(k, kp);
+        out += serializeKey(k, parts);
         out += ":";
-        out += walk((obj as Record<string, unknown>)[k], kp);
+        out += walk((obj as Record<string, unknown>)[k]);
+        parts.pop();
       }
       out += "}";
     }
@@ -163,5 +184,5 @@ export function canonicalize(value: unknown, options: CanonicalizeOptions = {}):
     return out;
   }
 
-  return walk(value, "$");
+  return walk(value);
 }

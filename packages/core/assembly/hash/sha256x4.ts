@@ -1,0 +1,75 @@
+// SHA-256 batch, four messages per pass with WebAssembly SIMD (i32x4 lanes). Lanes may have
+// different lengths: each lane's state only absorbs the blocks it has (masked update), and its
+// padded tail blocks come from a per-lane scratch area. Compiled only into the SIMD build.
+import { INPUT, OFFSETS, OUTPUT, SCRATCH } from "./memory";
+import { compress256x4 } from "./rounds4.generated";
+import { IV256, padTail256, sha256BatchScalar } from "./sha256";
+
+const WV: usize = memory.data(16 * 16, 16);
+const STATE4: usize = memory.data(8 * 16, 16);
+
+// @ts-ignore: decorator
+@inline function word(p0: usize, p1: usize, p2: usize, p3: usize, off: usize): v128 {
+  let v = i32x4.splat(bswap<u32>(load<u32>(p0 + off)));
+  v = i32x4.replace_lane(v, 1, bswap<u32>(load<u32>(p1 + off)));
+  v = i32x4.replace_lane(v, 2, bswap<u32>(load<u32>(p2 + off)));
+  v = i32x4.replace_lane(v, 3, bswap<u32>(load<u32>(p3 + off)));
+  return v;
+}
+
+// Per-lane bookkeeping for the current group of four.
+const LANE_START: usize = memory.data(16, 16);
+const LANE_FULL: usize = memory.data(16, 16);
+const LANE_BLOCKS: usize = memory.data(16, 16);
+
+// @ts-ignore: decorator
+@inline function blockPtr(lane: usize, b: u32): usize {
+  const full = load<u32>(LANE_FULL + (lane << 2));
+  if (b < full) return INPUT + <usize>load<u32>(LANE_START + (lane << 2)) + (<usize>b << 6);
+  const tb = b - full;
+  // Past a lane's last block any readable block will do: its result is masked out.
+  return SCRATCH + (lane << 8) + (tb < 2 ? <usize>tb << 6 : 0);
+}
+
+function hash4(first: u32): void {
+  let maxBlocks: u32 = 0;
+  for (let lane: usize = 0; lane < 4; lane++) {
+    const i = <usize>first + lane;
+    const start = load<u32>(OFFSETS + (i << 2));
+    const len = load<u32>(OFFSETS + ((i + 1) << 2)) - start;
+    const full = len >>> 6;
+    const tail = padTail256(SCRATCH + (lane << 8), INPUT + <usize>start + (<usize>full << 6), len & 63, <u64>len);
+    store<u32>(LANE_START + (lane << 2), start);
+    store<u32>(LANE_FULL + (lane << 2), full);
+    store<u32>(LANE_BLOCKS + (lane << 2), full + tail);
+    maxBlocks = max<u32>(maxBlocks, full + tail);
+  }
+  const blocks = v128.load(LANE_BLOCKS);
+  for (let i: usize = 0; i < 8; i++) v128.store(STATE4 + (i << 4), i32x4.splat(load<u32>(IV256 + (i << 2))));
+  for (let b: u32 = 0; b < maxBlocks; b++) {
+    const p0 = blockPtr(0, b);
+    const p1 = blockPtr(1, b);
+    const p2 = blockPtr(2, b);
+    const p3 = blockPtr(3, b);
+    for (let t: usize = 0; t < 16; t++) v128.store(WV + (t << 4), word(p0, p1, p2, p3, t << 2));
+    // Lanes whose message has this block take the new state; the others keep theirs.
+    compress256x4(STATE4, WV, i32x4.gt_u(blocks, i32x4.splat(b)));
+  }
+  const out = OUTPUT + (<usize>first << 5);
+  for (let i: usize = 0; i < 8; i++) put(out, i << 2, v128.load(STATE4 + (i << 4)));
+}
+
+// @ts-ignore: decorator
+@inline function put(out: usize, off: usize, v: v128): void {
+  store<u32>(out + off, bswap<u32>(i32x4.extract_lane(v, 0)));
+  store<u32>(out + 32 + off, bswap<u32>(i32x4.extract_lane(v, 1)));
+  store<u32>(out + 64 + off, bswap<u32>(i32x4.extract_lane(v, 2)));
+  store<u32>(out + 96 + off, bswap<u32>(i32x4.extract_lane(v, 3)));
+}
+
+/** SIMD batch: groups of four, the remainder scalar. */
+export function sha256BatchSimd(n: u32): void {
+  let i: u32 = 0;
+  for (; i + 4 <= n; i += 4) hash4(i);
+  sha256BatchScalar(i, n);
+}
