@@ -42,7 +42,7 @@ const tmp = mkdtempSync(join(tmpdir(), "chronoseal-asc-"));
 try {
   for (const target of selected) {
     const outFile = join(tmp, `${target.name}.wasm`);
-    const { error, stderr } = await asc.main(
+    const { error } = await asc.main(
       [join(root, target.entry), ...common, ...target.flags, "--outFile", outFile],
       {
         stdout: process.stdout,

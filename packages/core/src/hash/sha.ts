@@ -100,7 +100,7 @@ export function sha512Packed(data: Uint8Array, offsets: Uint32Array, out?: Uint8
 
 function batch(alg: Alg, messages: readonly Uint8Array[]): Uint8Array[] {
   aarray(messages, "messages");
-  messages.forEach((m, i) => abytes(m, undefined, `messages[${i}]`));
+  for (let i = 0; i < messages.length; i++) abytes(messages[i], undefined, `messages[${i}]`);
   const dlen = alg === 256 ? 32 : 64;
   const w = hashWasm();
   const cap = w.input.length;

@@ -81,18 +81,6 @@ function serializeString(s: string, parts: readonly (string | number)[]): string
   return `${out + s.slice(start)}"`;
 }
 
-function serializeNumber(n: number, path: string): string {
-  if (!Number.isFinite(n))
-    throw new CanonicalizationError("ERR_JCS_NON_FINITE", path, `non-finite number ${n}`);
-  // ECMAScript Number.prototype.toString is RFC 8785's number format; it maps -0 to "0".
-  return String(n);
-}
-
-function isPlainObject(v: object): boolean {
-  const proto = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
-}
-
 /** Code-unit order of strings, as RFC 8785 requires (JS `<` on strings compares UTF-16 units). */
 function compareKeys(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

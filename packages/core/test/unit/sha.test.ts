@@ -96,7 +96,9 @@ for (const build of ["scalar", "simd"] as const) {
       for (const msgs of [many, big]) {
         const got = sha256Batch(msgs);
         expect(got.length).toBe(msgs.length);
-        msgs.forEach((m, i) => expect(hex(got[i]!)).toBe(hex(node("sha256", m))));
+        msgs.forEach((m, i) => {
+          expect(hex(got[i]!)).toBe(hex(node("sha256", m)));
+        });
       }
     });
 
