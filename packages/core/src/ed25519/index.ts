@@ -1,2 +1,3 @@
-// Public API of the ed25519 area; see the modules beside this file.
-export {};
+// Public API of the ed25519 area: verification in WebAssembly.
+export { initEd25519, initEd25519Sync } from "../wasm/ed25519.js";
+export { type VerifyItem, type VerifyMode, type VerifyOptions, verify, verifyBatch } from "./verify.js";
