@@ -27,9 +27,9 @@ function modeFlag(options: VerifyOptions | undefined): number {
 function checkItem(item: VerifyItem, where: string): void {
   if (item === null || typeof item !== "object")
     throw new TypeError(`${where}: expected an object, got ${item === null ? "null" : typeof item}`);
-  abytes(item.publicKey, 32, `${where}publicKey`);
-  abytes(item.signature, 64, `${where}signature`);
-  abytes(item.message, undefined, `${where}message`);
+  abytes(item.publicKey, 32, `${where}.publicKey`);
+  abytes(item.signature, 64, `${where}.signature`);
+  abytes(item.message, undefined, `${where}.message`);
 }
 
 /** Verifies one signature. Invalid signatures return false; wrong types or lengths throw. */
@@ -52,7 +52,7 @@ export function verify(
 export function verifyBatch(items: readonly VerifyItem[], options?: VerifyOptions): boolean[] {
   aarray(items, "items");
   const strict = modeFlag(options);
-  for (let i = 0; i < items.length; i++) checkItem(items[i] as VerifyItem, `items[${i}].`);
+  for (let i = 0; i < items.length; i++) checkItem(items[i] as VerifyItem, `items[${i}]`);
   const w = ed25519Wasm();
   const out: boolean[] = new Array(items.length);
   const cap = w.msg.length;
