@@ -4,6 +4,7 @@ export * from "./ed25519/index.js";
 export * from "./encoding.js";
 export * from "./errors.js";
 export * from "./hash/index.js";
+export { init, initSync } from "./init.js";
 export * from "./jcs/index.js";
 export * from "./keys/index.js";
 export * from "./merkle/index.js";

@@ -1,2 +1,19 @@
-// Public API of the keys area; see the modules beside this file.
-export {};
+// Public API of the keys area: libsodium key generation and signing, key formats.
+export {
+  decodePrivateKey,
+  decodePublicKey,
+  encodePrivateKey,
+  encodePublicKey,
+  KeyFormatError,
+  type PrivateKeyFormat,
+  type PublicKeyFormat,
+} from "./formats.js";
+export {
+  generateKeyPair,
+  initKeys,
+  type KeyPair,
+  keyPairFromSeed,
+  publicKeyFromSecretKey,
+  seedOf,
+  sign,
+} from "./sodium.js";
