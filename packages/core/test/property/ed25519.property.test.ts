@@ -60,12 +60,17 @@ function makeCase(seed: Uint8Array, message: Uint8Array, m: Maul): VerifyItem {
   let signature = k.sign(message);
   switch (m.kind) {
     case "flip": {
-      const target =
-        m.part === "A"
-          ? (publicKey = publicKey.slice())
-          : m.part === "M"
-            ? (msg = new Uint8Array([...msg, 0]))
-            : (signature = signature.slice());
+      let target: Uint8Array;
+      if (m.part === "A") {
+        publicKey = publicKey.slice();
+        target = publicKey;
+      } else if (m.part === "M") {
+        msg = new Uint8Array([...msg, 0]);
+        target = msg;
+      } else {
+        signature = signature.slice();
+        target = signature;
+      }
       const off = m.part === "S" ? 32 : 0;
       const bit = m.part === "M" ? m.bit % (msg.length * 8) : m.bit;
       target[off + (bit >> 3)]! ^= 1 << (bit & 7);

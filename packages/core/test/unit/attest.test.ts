@@ -168,6 +168,6 @@ describe("chronology and merging", () => {
     };
     const merged = mergeSignatures("attestation", late, forged, early);
     expect(merged.signatures[b64(alice)]).toEqual(early.signatures[b64(alice)]);
-    expect(() => mergeSignatures("attestation", early, { n: 2 })).toThrow(MergeError);
+    expect(() => mergeSignatures<object>("attestation", early, { n: 2 })).toThrow(MergeError);
   });
 });
