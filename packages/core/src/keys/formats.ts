@@ -206,8 +206,9 @@ function parseOpensshPrivate(text: string): KeyPair {
   if (r.u32() !== 1) throw new KeyFormatError("openssh: expected exactly one key");
   const pub = parseSshPublicBlob(r.bytes(), "openssh public key");
   const priv = new Reader(r.bytes(), "openssh private section");
-  if (priv.u32() !== priv.u32())
-    throw new KeyFormatError("openssh: check integers differ (wrong passphrase or corrupt key)");
+  const check1 = priv.u32();
+  const check2 = priv.u32();
+  if (check1 !== check2) throw new KeyFormatError("openssh: check integers differ (wrong passphrase or corrupt key)");
   if (priv.string() !== SSH_TYPE) throw new KeyFormatError("openssh: private key is not ssh-ed25519");
   const pk = priv.bytes();
   const sk = priv.bytes();
