@@ -208,7 +208,8 @@ function parseOpensshPrivate(text: string): KeyPair {
   const priv = new Reader(r.bytes(), "openssh private section");
   const check1 = priv.u32();
   const check2 = priv.u32();
-  if (check1 !== check2) throw new KeyFormatError("openssh: check integers differ (wrong passphrase or corrupt key)");
+  if (check1 !== check2)
+    throw new KeyFormatError("openssh: check integers differ (wrong passphrase or corrupt key)");
   if (priv.string() !== SSH_TYPE) throw new KeyFormatError("openssh: private key is not ssh-ed25519");
   const pk = priv.bytes();
   const sk = priv.bytes();
