@@ -1,9 +1,11 @@
 // The benchmark suites by name. Each suite lives in its own module and returns a SuiteResult.
 import type { SuiteResult } from "../harness.js";
+import { attestSuite } from "./attest.js";
 import { ed25519Suite } from "./ed25519.js";
 import { hashSuite } from "./hash.js";
 
 export const suites: Record<string, () => Promise<SuiteResult>> = {
   hash: hashSuite,
   ed25519: ed25519Suite,
+  attest: attestSuite,
 };
