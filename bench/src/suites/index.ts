@@ -3,9 +3,11 @@ import type { SuiteResult } from "../harness.js";
 import { attestSuite } from "./attest.js";
 import { ed25519Suite } from "./ed25519.js";
 import { hashSuite } from "./hash.js";
+import { validitySuite } from "./validity.js";
 
 export const suites: Record<string, () => Promise<SuiteResult>> = {
   hash: hashSuite,
   ed25519: ed25519Suite,
   attest: attestSuite,
+  validity: validitySuite,
 };

@@ -2,7 +2,14 @@
 // rotation, interaction events anchoring seals), credentials with their issue and revoke
 // events anchored in the issuer's log, and signed status replies. Used by tools, tests and
 // benchmarks; validation never trusts a controller, only the signed evidence it produced.
-import { generateKeyPair, type KeyPair, signDocument, toBase64 } from "@chronoseal/core";
+import {
+  fromBase64,
+  generateKeyPair,
+  type KeyPair,
+  keyPairFromSeed,
+  signDocument,
+  toBase64,
+} from "@chronoseal/core";
 import { keyDigest } from "./kel.js";
 import { said } from "./said.js";
 import type {
@@ -43,6 +50,15 @@ export interface IssueRequest {
   edges?: Edges;
   /** Issuance datetime (the `dt` of the issue event). */
   dt: Time;
+}
+
+export interface ControllerFile {
+  aid: string;
+  /** base64 seed of the current signing key. */
+  current: string;
+  /** base64 seed of the pre-committed next key. */
+  next: string;
+  events: KeyEvent[];
 }
 
 export class Controller {
@@ -90,6 +106,27 @@ export class Controller {
       { secretKey: current.secretKey, context: "key-event", signedAt: options.signedAt },
     );
     return new Controller(id, current, next, icp);
+  }
+
+  /** Serializes the controller, secret keys included (keep the file private). */
+  toJSON(): ControllerFile {
+    return {
+      aid: this.aid,
+      current: toBase64(this.current.secretKey.subarray(0, 32)),
+      next: toBase64(this.next.secretKey.subarray(0, 32)),
+      events: this.events,
+    };
+  }
+
+  static fromJSON(file: ControllerFile): Controller {
+    const current = keyPairFromSeed(fromBase64(file.current, "current seed", 32));
+    const next = keyPairFromSeed(fromBase64(file.next, "next seed", 32));
+    const [icp, ...rest] = file.events;
+    if (!icp || icp.t !== "icp" || icp.i !== file.aid)
+      throw new TypeError("controller file: first event must be the inception");
+    const c = new Controller(file.aid, current, next, icp);
+    c.events.push(...rest);
+    return c;
   }
 
   get publicKey(): string {

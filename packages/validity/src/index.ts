@@ -1,5 +1,5 @@
 // @chronoseal/validity: "was this delegated credential validly issued as of T?"
-export { Controller, type IssueRequest } from "./controller.js";
+export { Controller, type ControllerFile, type IssueRequest } from "./controller.js";
 export { type DuplicityProof, verifyDuplicityProof } from "./duplicity.js";
 export { type EvidenceView, MemoryEvidence } from "./evidence.js";
 export { type KelState, keyDigest, replayKel } from "./kel.js";
