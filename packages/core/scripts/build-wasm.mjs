@@ -29,6 +29,7 @@ const targets = [
   { name: "hash", entry: "assembly/hash/index.ts", flags: [] },
   { name: "hash-simd", entry: "assembly/hash/index.ts", flags: ["--enable", "simd"] },
   { name: "ed25519", entry: "assembly/ed25519/index.ts", flags: [] },
+  { name: "ed25519-simd", entry: "assembly/ed25519/index.ts", flags: ["--enable", "simd"] },
 ];
 
 const wanted = process.argv.slice(2);

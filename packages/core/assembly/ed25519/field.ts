@@ -1,17 +1,14 @@
-// Arithmetic mod p = 2^255 − 19 on ten signed 32-bit limbs (radix 2^25.5, i64 products).
-// A field element is 40 bytes of linear memory; every function takes pointers, so nothing is
-// allocated. Multiplication and squaring are generated (fe.generated.ts).
-import { feCarry, feMul, feSq } from "./fe.generated";
+// Arithmetic mod p = 2^255 − 19 on ten signed 32-bit limbs (radix 2^25.5, i64 products). A field
+// element is 40 bytes of linear memory and every function takes pointers, so nothing is
+// allocated. Additions and subtractions do not carry (lazy reduction): the multiplication inputs
+// may be sums or differences of up to four reduced elements (see scripts/gen-field.py, which
+// generates and bound-checks the multiplications in fe.generated.ts). Paired forms (…2) work on
+// two independent elements at once, in SIMD lanes when compiled with SIMD.
+import { feCarry, feMul, feMul2, feSq, feSq2, feSq2N, feSqN } from "./fe.generated";
 
-export { feCarry, feMul, feSq };
+export { feCarry, feMul, feMul2, feSq, feSq2, feSq2N, feSqN };
 
 export const FE: usize = 40;
-
-/** Static temporaries for this module's own routines. */
-const T0: usize = memory.data(FE * 4, 16);
-const T1: usize = T0 + FE;
-const T2: usize = T0 + 2 * FE;
-const T3: usize = T0 + 3 * FE;
 
 export function feZero(h: usize): void {
   memory.fill(h, 0, FE);
@@ -27,21 +24,39 @@ export function feCopy(h: usize, f: usize): void {
 }
 
 export function feAdd(h: usize, f: usize, g: usize): void {
-  for (let i: usize = 0; i < 40; i += 4) store<i32>(h + i, load<i32>(f + i) + load<i32>(g + i));
+  store<i32>(h, load<i32>(f, 0) + load<i32>(g, 0), 0);
+  store<i32>(h, load<i32>(f, 4) + load<i32>(g, 4), 4);
+  store<i32>(h, load<i32>(f, 8) + load<i32>(g, 8), 8);
+  store<i32>(h, load<i32>(f, 12) + load<i32>(g, 12), 12);
+  store<i32>(h, load<i32>(f, 16) + load<i32>(g, 16), 16);
+  store<i32>(h, load<i32>(f, 20) + load<i32>(g, 20), 20);
+  store<i32>(h, load<i32>(f, 24) + load<i32>(g, 24), 24);
+  store<i32>(h, load<i32>(f, 28) + load<i32>(g, 28), 28);
+  store<i32>(h, load<i32>(f, 32) + load<i32>(g, 32), 32);
+  store<i32>(h, load<i32>(f, 36) + load<i32>(g, 36), 36);
 }
 
 export function feSub(h: usize, f: usize, g: usize): void {
-  for (let i: usize = 0; i < 40; i += 4) store<i32>(h + i, load<i32>(f + i) - load<i32>(g + i));
+  store<i32>(h, load<i32>(f, 0) - load<i32>(g, 0), 0);
+  store<i32>(h, load<i32>(f, 4) - load<i32>(g, 4), 4);
+  store<i32>(h, load<i32>(f, 8) - load<i32>(g, 8), 8);
+  store<i32>(h, load<i32>(f, 12) - load<i32>(g, 12), 12);
+  store<i32>(h, load<i32>(f, 16) - load<i32>(g, 16), 16);
+  store<i32>(h, load<i32>(f, 20) - load<i32>(g, 20), 20);
+  store<i32>(h, load<i32>(f, 24) - load<i32>(g, 24), 24);
+  store<i32>(h, load<i32>(f, 28) - load<i32>(g, 28), 28);
+  store<i32>(h, load<i32>(f, 32) - load<i32>(g, 32), 32);
+  store<i32>(h, load<i32>(f, 36) - load<i32>(g, 36), 36);
 }
 
 export function feNeg(h: usize, f: usize): void {
   for (let i: usize = 0; i < 40; i += 4) store<i32>(h + i, -load<i32>(f + i));
 }
 
-/** Multiplies by a small constant (|k| < 2^20), then carries. */
-export function feMulSmall(h: usize, f: usize, k: i64): void {
-  for (let i: usize = 0; i < 40; i += 4) store<i32>(h + i, <i32>(<i64>load<i32>(f + i) * k));
-  feCarry(h);
+/** h = f if flag is 0, −f if flag is 1. */
+export function feCondNeg(h: usize, f: usize, flag: i32): void {
+  const m = -flag;
+  for (let i: usize = 0; i < 40; i += 4) store<i32>(h + i, (load<i32>(f + i) ^ m) - m);
 }
 
 // @ts-ignore: decorator
@@ -67,15 +82,17 @@ export function feFromBytes(h: usize, s: usize): void {
   store<i32>(h, bits(s, 230, 25), 36);
 }
 
-/** Writes the canonical 32-byte encoding (fully reduced mod p). */
+const T: usize = memory.data(40, 16);
+
+/** Writes the canonical 32-byte encoding of f (fully reduced mod p). */
 export function feToBytes(s: usize, f: usize): void {
-  const t = T3;
-  feCopy(t, f);
-  feCarry(t);
-  let h0: i64 = load<i32>(t, 0), h1: i64 = load<i32>(t, 4), h2: i64 = load<i32>(t, 8), h3: i64 = load<i32>(t, 12);
-  let h4: i64 = load<i32>(t, 16), h5: i64 = load<i32>(t, 20), h6: i64 = load<i32>(t, 24), h7: i64 = load<i32>(t, 28);
-  let h8: i64 = load<i32>(t, 32), h9: i64 = load<i32>(t, 36);
-  // q = floor(h / p) ∈ {0, 1} (h is carried, so |h| < 2p): found by propagating h + 19.
+  feCopy(T, f);
+  feCarry(T);
+  let h0: i64 = load<i32>(T, 0), h1: i64 = load<i32>(T, 4), h2: i64 = load<i32>(T, 8);
+  let h3: i64 = load<i32>(T, 12), h4: i64 = load<i32>(T, 16), h5: i64 = load<i32>(T, 20);
+  let h6: i64 = load<i32>(T, 24), h7: i64 = load<i32>(T, 28), h8: i64 = load<i32>(T, 32);
+  let h9: i64 = load<i32>(T, 36);
+  // q = floor(h / p) ∈ {−1, 0, 1} (h is carried, |h| < 2p): found by propagating h + 19.
   let q: i64 = (19 * h9 + (1 << 24)) >> 25;
   q = (h0 + q) >> 26;
   q = (h1 + q) >> 25;
@@ -88,7 +105,7 @@ export function feToBytes(s: usize, f: usize): void {
   q = (h8 + q) >> 26;
   q = (h9 + q) >> 25;
   h0 += 19 * q;
-  // Exact carries (floor), dropping the final carry out of bit 255.
+  // Exact (floor) carries, dropping the final carry out of bit 255.
   let c: i64;
   c = h0 >> 26; h1 += c; h0 -= c << 26;
   c = h1 >> 25; h2 += c; h1 -= c << 25;
@@ -100,18 +117,14 @@ export function feToBytes(s: usize, f: usize): void {
   c = h7 >> 25; h8 += c; h7 -= c << 25;
   c = h8 >> 26; h9 += c; h8 -= c << 26;
   c = h9 >> 25; h9 -= c << 25;
-  // Pack 255 bits little-endian.
-  const lo0: u64 = <u64>h0 | (<u64>h1 << 26) | (<u64>h2 << 51);
-  const lo1: u64 = (<u64>h2 >> 13) | (<u64>h3 << 13) | (<u64>h4 << 38);
-  const lo2: u64 = <u64>h5 | (<u64>h6 << 25) | (<u64>h7 << 51);
-  const lo3: u64 = (<u64>h7 >> 13) | (<u64>h8 << 12) | (<u64>h9 << 38);
-  store<u64>(s, lo0, 0);
-  store<u64>(s, lo1, 8);
-  store<u64>(s, lo2, 16);
-  store<u64>(s, lo3, 24);
+  store<u64>(s, <u64>h0 | (<u64>h1 << 26) | (<u64>h2 << 51), 0);
+  store<u64>(s, (<u64>h2 >> 13) | (<u64>h3 << 13) | (<u64>h4 << 38), 8);
+  store<u64>(s, <u64>h5 | (<u64>h6 << 25) | (<u64>h7 << 51), 16);
+  store<u64>(s, (<u64>h7 >> 13) | (<u64>h8 << 12) | (<u64>h9 << 38), 24);
 }
 
-const BYTES: usize = memory.data(40, 16);
+const BYTES: usize = memory.data(32, 16);
+const BYTES2: usize = memory.data(32, 16);
 
 export function feIsNegative(f: usize): bool {
   feToBytes(BYTES, f);
@@ -123,63 +136,74 @@ export function feIsZero(f: usize): bool {
   return (load<u64>(BYTES) | load<u64>(BYTES, 8) | load<u64>(BYTES, 16) | load<u64>(BYTES, 24)) == 0;
 }
 
-const BYTES2: usize = memory.data(40, 16);
-
 export function feEqual(f: usize, g: usize): bool {
   feToBytes(BYTES, f);
   feToBytes(BYTES2, g);
   return (
-    load<u64>(BYTES) == load<u64>(BYTES2) &&
-    load<u64>(BYTES, 8) == load<u64>(BYTES2, 8) &&
-    load<u64>(BYTES, 16) == load<u64>(BYTES2, 16) &&
-    load<u64>(BYTES, 24) == load<u64>(BYTES2, 24)
+    ((load<u64>(BYTES) ^ load<u64>(BYTES2)) |
+      (load<u64>(BYTES, 8) ^ load<u64>(BYTES2, 8)) |
+      (load<u64>(BYTES, 16) ^ load<u64>(BYTES2, 16)) |
+      (load<u64>(BYTES, 24) ^ load<u64>(BYTES2, 24))) ==
+    0
   );
 }
 
-function sqTimes(h: usize, f: usize, n: i32): void {
-  feSq(h, f);
-  for (let i = 1; i < n; i++) feSq(h, h);
+// ---- exponentiation chains ------------------------------------------------------------------
+
+const U0: usize = memory.data(40 * 6, 16);
+const U1: usize = U0 + 40;
+const U2: usize = U0 + 80;
+const V0: usize = U0 + 120;
+const V1: usize = U0 + 160;
+const V2: usize = U0 + 200;
+
+/**
+ * Two independent chains: h = f^(2^250 − 1), g11 = f^11, for f = f1 and f = f2 (lanes 1 and 2).
+ * Shared by inversion (p − 2 = 2^255 − 21) and the square-root exponent (p − 5)/8 = 2^252 − 3.
+ */
+function pow250x2(h1: usize, f1: usize, e1: usize, h2: usize, f2: usize, e2: usize): void {
+  feSq2(U0, f1, V0, f2); //                    2
+  feSq2N(U1, U0, V1, V0, 2); //                 8
+  feMul2(U1, f1, U1, V1, f2, V1); //            9
+  feMul2(e1, U0, U1, e2, V0, V1); //            11
+  feSq2(U0, e1, V0, e2); //                    22
+  feMul2(U0, U1, U0, V0, V1, V0); //            2^5 − 1
+  feSq2N(U1, U0, V1, V0, 5);
+  feMul2(U0, U1, U0, V0, V1, V0); //            2^10 − 1
+  feSq2N(U1, U0, V1, V0, 10);
+  feMul2(U1, U1, U0, V1, V1, V0); //            2^20 − 1
+  feSq2N(U2, U1, V2, V1, 20);
+  feMul2(U1, U2, U1, V1, V2, V1); //            2^40 − 1
+  feSq2N(U1, U1, V1, V1, 10);
+  feMul2(U0, U1, U0, V0, V1, V0); //            2^50 − 1
+  feSq2N(U1, U0, V1, V0, 50);
+  feMul2(U1, U1, U0, V1, V1, V0); //            2^100 − 1
+  feSq2N(U2, U1, V2, V1, 100);
+  feMul2(U1, U2, U1, V1, V2, V1); //            2^200 − 1
+  feSq2N(U1, U1, V1, V1, 50);
+  feMul2(h1, U1, U0, h2, V1, V0); //            2^250 − 1
 }
 
-/** h = f^(2^250 − 1), with f^11 left in `f11` (shared by inversion and the square-root chain). */
-function pow250(h: usize, f: usize, f11: usize): void {
-  const t0 = T0, t1 = T1, t2 = T2;
-  feSq(t0, f); //           2
-  sqTimes(t1, t0, 2); //    8
-  feMul(t1, f, t1); //      9
-  feMul(f11, t0, t1); //    11
-  feSq(t0, f11); //         22
-  feMul(t0, t1, t0); //     2^5 − 1
-  sqTimes(t1, t0, 5);
-  feMul(t0, t1, t0); //     2^10 − 1
-  sqTimes(t1, t0, 10);
-  feMul(t1, t1, t0); //     2^20 − 1
-  sqTimes(t2, t1, 20);
-  feMul(t1, t2, t1); //     2^40 − 1
-  sqTimes(t1, t1, 10);
-  feMul(t0, t1, t0); //     2^50 − 1
-  sqTimes(t1, t0, 50);
-  feMul(t1, t1, t0); //     2^100 − 1
-  sqTimes(t2, t1, 100);
-  feMul(t1, t2, t1); //     2^200 − 1
-  sqTimes(t1, t1, 50);
-  feMul(h, t1, t0); //      2^250 − 1
+const E1: usize = memory.data(40, 16);
+const E2: usize = memory.data(40, 16);
+const W1: usize = memory.data(40, 16);
+const W2: usize = memory.data(40, 16);
+
+/** h1 = f1^((p − 5)/8), h2 = f2^((p − 5)/8) = f^(2^252 − 3). */
+export function fePow22523x2(h1: usize, f1: usize, h2: usize, f2: usize): void {
+  pow250x2(W1, f1, E1, W2, f2, E2);
+  feSq2N(W1, W1, W2, W2, 2); //                 2^252 − 4
+  feMul2(h1, W1, f1, h2, W2, f2); //            2^252 − 3
 }
 
-const F11: usize = memory.data(40, 16);
+/** h1 = 1/f1, h2 = 1/f2 (f^(p − 2); 0 maps to 0). */
+export function feInvert2(h1: usize, f1: usize, h2: usize, f2: usize): void {
+  pow250x2(W1, f1, E1, W2, f2, E2);
+  feSq2N(W1, W1, W2, W2, 5); //                 2^255 − 2^5
+  feMul2(h1, W1, E1, h2, W2, E2); //            2^255 − 21
+}
 
-/** h = 1/f = f^(p − 2) = f^(2^255 − 21). */
+/** h = 1/f. */
 export function feInvert(h: usize, f: usize): void {
-  const t = memory.data(40, 16);
-  pow250(t, f, F11);
-  sqTimes(t, t, 5); //      2^255 − 2^5
-  feMul(h, t, F11); //      2^255 − 21
-}
-
-/** h = f^((p − 5) / 8) = f^(2^252 − 3). */
-export function fePow22523(h: usize, f: usize): void {
-  const t = memory.data(40, 16);
-  pow250(t, f, F11);
-  sqTimes(t, t, 2); //      2^252 − 4
-  feMul(h, t, f); //        2^252 − 3
+  feInvert2(h, f, W2, f);
 }

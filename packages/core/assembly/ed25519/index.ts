@@ -1,14 +1,51 @@
 // Entry point of the Ed25519 verification module. JS writes items into the IN_* regions and
-// calls verifyItems(n, strict) once per chunk; verdicts come back in OUT_OK.
-import { CHUNK, IN_MSG, IN_OFF, IN_PK, IN_SIG, IN_Z, MSG_CAP, OUT_OK, verifyItems } from "./verify";
+// calls verifyItems(n, strict) once per chunk; verdicts come back in OUT_OK. Messages too large
+// for IN_MSG are hashed ahead with streamBegin / streamUpdate / streamFinish (STREAM_* regions).
+import { streamBegin, streamFinish, streamUpdate } from "./sha";
+import {
+  CHUNK,
+  IN_DIGEST,
+  IN_MSG,
+  IN_OFF,
+  IN_PK,
+  IN_PREHASHED,
+  IN_SIG,
+  IN_Z,
+  MSG_CAP,
+  OUT_OK,
+  verifyItems,
+} from "./verify";
 
 export { verifyItems };
+
+/** Bytes of message per streamUpdate call. */
+const STREAM_CAP: u32 = 1 << 16;
+const STREAM_BUF: usize = memory.data(<i32>STREAM_CAP, 16);
+/** R (32 bytes) then A (32 bytes) for streamBegin. */
+const STREAM_RA: usize = memory.data(64, 16);
+
+/** Starts SHA-512(R ‖ A ‖ …) for R, A in STREAM_RA. */
+export function hashBegin(): void {
+  streamBegin(STREAM_RA, STREAM_RA + 32);
+}
+/** Absorbs len bytes from STREAM_BUF. */
+export function hashUpdate(len: u32): void {
+  streamUpdate(STREAM_BUF, len);
+}
+/** Writes the digest for item i into IN_DIGEST and marks it prehashed. */
+export function hashFinish(i: i32): void {
+  streamFinish(IN_DIGEST + <usize>i * 64);
+  store<u8>(IN_PREHASHED + <usize>i, 1);
+}
 
 export function chunk(): i32 {
   return CHUNK;
 }
 export function msgCap(): u32 {
   return MSG_CAP;
+}
+export function streamCap(): u32 {
+  return STREAM_CAP;
 }
 export function pkPtr(): usize {
   return IN_PK;
@@ -25,6 +62,15 @@ export function msgPtr(): usize {
 export function zPtr(): usize {
   return IN_Z;
 }
+export function prehashedPtr(): usize {
+  return IN_PREHASHED;
+}
 export function okPtr(): usize {
   return OUT_OK;
+}
+export function streamBufPtr(): usize {
+  return STREAM_BUF;
+}
+export function streamRAPtr(): usize {
+  return STREAM_RA;
 }

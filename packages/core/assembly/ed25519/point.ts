@@ -1,6 +1,13 @@
-// Edwards25519 points (−x² + y² = 1 + d·x²·y²) in extended coordinates (X:Y:Z:T), x = X/Z,
-// y = Y/Z, x·y = T/Z, and a "cached" form (Y+X, Y−X, 2Z, 2d·T) for fast additions. A point is
-// 160 bytes of linear memory; functions take pointers and allocate nothing.
+// Edwards25519 points (−x² + y² = 1 + d·x²·y²). Formats, all in linear memory, 40 bytes per
+// coordinate:
+//   extended  (X : Y : Z : T), x = X/Z, y = Y/Z, x·y = T/Z                     160 bytes
+//   cached    (Y+X, Y−X, 2Z, 2d·T): the second operand of an addition           160 bytes
+//   niels     (y+x, y−x, 2d·x·y): an affine cached point (Z = 1)                120 bytes
+//   affine    (x, y, y+x, y−x, 2d·x·y): a decoded point, usable both ways       200 bytes
+// Additions are the unified formulas of Hisil–Wong–Carter–Dawson (a = −1); subtraction of a
+// cached point swaps Y+X / Y−X and flips the sign of the 2d·T product. Every multiplication is
+// issued in pairs (feMul2 / feSq2), so the SIMD build computes two at once. Outputs may alias
+// inputs. Nothing is allocated: temporaries are static.
 import {
   FE,
   feAdd,
@@ -9,19 +16,24 @@ import {
   feEqual,
   feFromBytes,
   feIsNegative,
-  feInvert,
   feIsZero,
   feMul,
+  feMul2,
   feNeg,
   feOne,
-  fePow22523,
-  feSq,
+  fePow22523x2,
+  feSq2,
   feSub,
-  feToBytes,
   feZero,
 } from "./field";
 
 export const PT: usize = 4 * FE;
+export const NIELS: usize = 3 * FE;
+export const AFF: usize = 5 * FE;
+// Offsets inside an affine point.
+export const AX: usize = 0;
+export const AY: usize = FE;
+export const ANIELS: usize = 2 * FE;
 
 const CONSTS: usize = memory.data<u8>([
   // d
@@ -36,45 +48,52 @@ const CONSTS: usize = memory.data<u8>([
   0xb0, 0xa0, 0x0e, 0x4a, 0x27, 0x1b, 0xee, 0xc4, 0x78, 0xe4, 0x2f, 0xad, 0x06, 0x18, 0x43, 0x2f,
   0xa7, 0xd7, 0xfb, 0x3d, 0x99, 0x00, 0x4d, 0x2b, 0x0b, 0xdf, 0xc1, 0x4f, 0x80, 0x24, 0x83, 0x2b,
   0, 0, 0, 0, 0, 0, 0, 0,
-  // base point x
-  0x1a, 0xd5, 0x25, 0x8f, 0x60, 0x2d, 0x56, 0xc9, 0xb2, 0xa7, 0x25, 0x95, 0x60, 0xc7, 0x2c, 0x69,
-  0x5c, 0xdc, 0xd6, 0xfd, 0x31, 0xe2, 0xa4, 0xc0, 0xfe, 0x53, 0x6e, 0xcd, 0xd3, 0x36, 0x69, 0x21,
-  0, 0, 0, 0, 0, 0, 0, 0,
-  // base point y
+  // base point B (encoding: y with the sign of x in the top bit)
   0x58, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66,
   0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66,
   0, 0, 0, 0, 0, 0, 0, 0,
 ]);
 
-export const D: usize = memory.data(FE, 16);
-export const D2: usize = memory.data(FE, 16);
-export const SQRTM1: usize = memory.data(FE, 16);
-/** The base point B in extended coordinates. */
-export const BASE: usize = memory.data(PT, 16);
+export const D: usize = memory.data(<i32>FE, 16);
+export const D2: usize = memory.data(<i32>FE, 16);
+export const SQRTM1: usize = memory.data(<i32>FE, 16);
+/** The base point B, affine. */
+export const BASE: usize = memory.data(<i32>AFF, 16);
 
 let ready = false;
 
 /** Loads the curve constants into field form (once). */
-export function initConstants(): void {
+export function initPoints(): void {
   if (ready) return;
   feFromBytes(D, CONSTS);
   feFromBytes(D2, CONSTS + 40);
   feFromBytes(SQRTM1, CONSTS + 80);
-  feFromBytes(BASE, CONSTS + 120);
-  feFromBytes(BASE + FE, CONSTS + 160);
-  feOne(BASE + 2 * FE);
-  feMul(BASE + 3 * FE, BASE, BASE + FE);
   ready = true;
+  geDecode2(BASE, CONSTS + 120, BASE, CONSTS + 120, true);
+  affineFinish2(BASE, BASE);
 }
 
-const A: usize = memory.data(FE * 8, 16);
-const B: usize = A + FE;
-const C: usize = A + 2 * FE;
-const DD: usize = A + 3 * FE;
-const E: usize = A + 4 * FE;
-const F: usize = A + 5 * FE;
-const G: usize = A + 6 * FE;
-const H: usize = A + 7 * FE;
+// ---- temporaries ----------------------------------------------------------------------------
+
+const TMP: usize = memory.data(<i32>FE * 16, 16);
+const T0: usize = TMP;
+const T1: usize = TMP + FE;
+const T2: usize = TMP + 2 * FE;
+const T3: usize = TMP + 3 * FE;
+const T4: usize = TMP + 4 * FE;
+const T5: usize = TMP + 5 * FE;
+const T6: usize = TMP + 6 * FE;
+const T7: usize = TMP + 7 * FE;
+const S0: usize = TMP + 8 * FE;
+const S1: usize = TMP + 9 * FE;
+const S2: usize = TMP + 10 * FE;
+const S3: usize = TMP + 11 * FE;
+const S4: usize = TMP + 12 * FE;
+const S5: usize = TMP + 13 * FE;
+const S6: usize = TMP + 14 * FE;
+const S7: usize = TMP + 15 * FE;
+
+// ---- basic --------------------------------------------------------------------------------------
 
 export function geIdentity(p: usize): void {
   feZero(p);
@@ -87,97 +106,37 @@ export function geCopy(r: usize, p: usize): void {
   memory.copy(r, p, PT);
 }
 
-export function geNeg(r: usize, p: usize): void {
-  feNeg(r, p);
-  feCopy(r + FE, p + FE);
-  feCopy(r + 2 * FE, p + 2 * FE);
-  feNeg(r + 3 * FE, p + 3 * FE);
+/** Extended point from an affine one (Z = 1, T = x·y). */
+export function geFromAffine(r: usize, a: usize): void {
+  feMul(r + 3 * FE, a + AX, a + AY);
+  feCopy(r, a + AX);
+  feCopy(r + FE, a + AY);
+  feOne(r + 2 * FE);
 }
 
-/** r = 2p (dbl-2008-hwcd, a = −1). r may alias p. */
-export function geDouble(r: usize, p: usize): void {
-  feSq(A, p); //                       X²
-  feSq(B, p + FE); //                  Y²
-  feSq(C, p + 2 * FE);
-  feAdd(C, C, C); //                   2Z²
-  feAdd(H, A, B); //                   X² + Y²
-  feAdd(E, p, p + FE);
-  feSq(E, E); //                       (X + Y)²
-  feSub(E, H, E); //                   −2XY... sign folded: E = H − (X+Y)² = −2XY
-  feCarry(E);
-  feSub(G, A, B); //                   X² − Y²
-  feAdd(F, C, G); //                   2Z² + X² − Y²
-  feCarry(F);
-  // X3 = E·F, Y3 = G·H, T3 = E·H, Z3 = F·G   (with E, G, H negated consistently)
-  feMul(r, E, F);
-  feMul(r + FE, G, H);
-  feMul(r + 3 * FE, E, H);
-  feMul(r + 2 * FE, F, G);
-}
-
-/** c = cached form of p. */
-export function geToCached(c: usize, p: usize): void {
-  feAdd(c, p + FE, p);
-  feCarry(c);
-  feSub(c + FE, p + FE, p);
-  feCarry(c + FE);
-  feAdd(c + 2 * FE, p + 2 * FE, p + 2 * FE);
-  feCarry(c + 2 * FE);
-  feMul(c + 3 * FE, p + 3 * FE, D2);
-}
-
-/** r = p + q where q is cached (add-2008-hwcd-3). r may alias p. */
-export function geAddCached(r: usize, p: usize, q: usize): void {
-  feSub(A, p + FE, p);
-  feMul(A, A, q + FE); //              (Y1 − X1)(Y2 − X2)
-  feAdd(B, p + FE, p);
-  feMul(B, B, q); //                   (Y1 + X1)(Y2 + X2)
-  feMul(C, p + 3 * FE, q + 3 * FE); // 2d·T1·T2
-  feMul(DD, p + 2 * FE, q + 2 * FE); // 2·Z1·Z2
-  feSub(E, B, A);
-  feSub(F, DD, C);
-  feAdd(G, DD, C);
-  feAdd(H, B, A);
-  feMul(r, E, F);
-  feMul(r + FE, G, H);
-  feMul(r + 3 * FE, E, H);
-  feMul(r + 2 * FE, F, G);
-}
-
-/** r = p − q where q is cached. r may alias p. */
-export function geSubCached(r: usize, p: usize, q: usize): void {
-  feSub(A, p + FE, p);
-  feMul(A, A, q); //                   (Y1 − X1)(Y2 + X2)
-  feAdd(B, p + FE, p);
-  feMul(B, B, q + FE); //              (Y1 + X1)(Y2 − X2)
-  feMul(C, p + 3 * FE, q + 3 * FE);
-  feMul(DD, p + 2 * FE, q + 2 * FE);
-  feSub(E, B, A);
-  feAdd(F, DD, C); //                  −q flips the sign of T2
-  feSub(G, DD, C);
-  feAdd(H, B, A);
-  feMul(r, E, F);
-  feMul(r + FE, G, H);
-  feMul(r + 3 * FE, E, H);
-  feMul(r + 2 * FE, F, G);
-}
-
-const CQ: usize = memory.data(PT, 16);
-
-/** r = p + q for two extended points. */
-export function geAdd(r: usize, p: usize, q: usize): void {
-  geToCached(CQ, q);
-  geAddCached(r, p, CQ);
-}
-
-/** True when p is the identity (X = 0, Y = Z). */
+/** True when p is the identity (X = 0 and Y = Z). */
 export function geIsIdentity(p: usize): bool {
   return feIsZero(p) && feEqual(p + FE, p + 2 * FE);
 }
 
-const M8: usize = memory.data(PT, 16);
+// ---- doubling -------------------------------------------------------------------------------
 
-/** True when [8]p is the identity, i.e. p has small order. */
+/** r = 2p (extended → extended; dbl-2008-hwcd with a = −1). */
+export function geDouble(r: usize, p: usize): void {
+  feAdd(T2, p, p + FE); //                                X + Y
+  feSq2(T0, p, T1, p + FE); //                            XX, YY
+  feSq2(T3, p + 2 * FE, T2, T2); //                       ZZ, (X + Y)²
+  feAdd(T4, T1, T0); //                                   H = YY + XX
+  feSub(T5, T1, T0); //                                   G = YY − XX
+  feSub(T6, T2, T4); //                                   E = (X + Y)² − H
+  feAdd(T3, T3, T3);
+  feSub(T7, T3, T5); //                                   F = 2ZZ − G
+  feMul2(r, T6, T7, r + FE, T4, T5); //                   X = E·F, Y = H·G
+  feMul2(r + 2 * FE, T5, T7, r + 3 * FE, T6, T4); //      Z = G·F, T = E·H
+}
+
+/** [8]p is the identity (p is a small-order point, or O). Uses M8 as scratch. */
+const M8: usize = memory.data(<i32>PT, 16);
 export function geIsSmallOrder(p: usize): bool {
   geDouble(M8, p);
   geDouble(M8, M8);
@@ -185,74 +144,220 @@ export function geIsSmallOrder(p: usize): bool {
   return geIsIdentity(M8);
 }
 
-const U: usize = memory.data(FE * 6, 16);
-const V: usize = U + FE;
-const V3: usize = U + 2 * FE;
-const VX2: usize = U + 3 * FE;
-const CHK: usize = U + 4 * FE;
-const ENC: usize = memory.data(48, 16);
+// ---- additions ------------------------------------------------------------------------------
+
+/** c = cached form of the extended point p. */
+export function geToCached(c: usize, p: usize): void {
+  feMul(c + 3 * FE, p + 3 * FE, D2);
+  feAdd(c + 2 * FE, p + 2 * FE, p + 2 * FE);
+  const x = p, y = p + FE;
+  feSub(T0, y, x);
+  feAdd(c, y, x);
+  feCopy(c + FE, T0);
+}
+
+/** Finishes r from the four "completed" coordinates at e, f, g, h: X = E·F, Y = G·H, Z = F·G, T = E·H. */
+// @ts-ignore: decorator
+@inline function finish(r: usize, e: usize, f: usize, g: usize, h: usize): void {
+  feMul2(r, e, f, r + FE, g, h);
+  feMul2(r + 2 * FE, f, g, r + 3 * FE, e, h);
+}
+
+/** r = p + q (neg = 0) or p − q (neg = 1); p extended, q cached. */
+export function geAddCached(r: usize, p: usize, q: usize, neg: i32): void {
+  const qp = neg ? q + FE : q;
+  const qm = neg ? q : q + FE;
+  feAdd(T0, p + FE, p);
+  feSub(T1, p + FE, p);
+  feMul2(T2, T0, qp, T3, T1, qm); //                          PP, MM
+  feMul2(T4, p + 3 * FE, q + 3 * FE, T5, p + 2 * FE, q + 2 * FE); // TT, ZZ
+  addFinish(r, neg);
+}
+
+/** r = p ± q with q in niels (affine cached) form. */
+export function geAddNiels(r: usize, p: usize, q: usize, neg: i32): void {
+  const qp = neg ? q + FE : q;
+  const qm = neg ? q : q + FE;
+  feAdd(T0, p + FE, p);
+  feSub(T1, p + FE, p);
+  feMul2(T2, T0, qp, T3, T1, qm); //                          PP, MM
+  feMul(T4, p + 3 * FE, q + 2 * FE); //                       TT
+  feAdd(T5, p + 2 * FE, p + 2 * FE); //                       ZZ = 2Z
+  addFinish(r, neg);
+}
+
+// @ts-ignore: decorator
+@inline function addFinish(r: usize, neg: i32): void {
+  // E = PP − MM, H = PP + MM, F = ZZ ∓ TT, G = ZZ ± TT.
+  feSub(T0, T2, T3);
+  feAdd(T1, T2, T3);
+  if (neg) {
+    feAdd(T6, T5, T4);
+    feSub(T7, T5, T4);
+  } else {
+    feSub(T6, T5, T4);
+    feAdd(T7, T5, T4);
+  }
+  finish(r, T0, T6, T7, T1);
+}
 
 /**
- * Decodes a 32-byte point encoding at `s` into p. ZIP-215 rules (strict = false): y may be
- * non-canonical (y ≥ p), and x = 0 with the sign bit set decodes to x = 0; fails only when
- * there is no square root. Strict rules additionally reject non-canonical y and x = 0 with the
- * sign bit set. Small-order points are not rejected here. Returns false on failure.
+ * Two independent additions r1 = p1 ± q1, r2 = p2 ± q2 (p extended, q niels), one per SIMD lane.
+ * r1 and r2 must differ.
  */
-export function geDecode(p: usize, s: usize, strict: bool): bool {
-  const sign = (load<u8>(s + 31) >> 7) & 1;
-  const x = p, y = p + FE, z = p + 2 * FE, t = p + 3 * FE;
-  feFromBytes(y, s);
-  if (strict) {
-    // Canonical y: re-encoding gives back the input's low 255 bits.
-    feToBytes(ENC, y);
-    if (
-      load<u64>(ENC) != load<u64>(s) ||
-      load<u64>(ENC, 8) != load<u64>(s, 8) ||
-      load<u64>(ENC, 16) != load<u64>(s, 16) ||
-      load<u64>(ENC, 24) != (load<u64>(s, 24) & 0x7fffffffffffffff)
-    ) {
-      return false;
-    }
+export function geAddNiels2(r1: usize, p1: usize, q1: usize, neg1: i32, r2: usize, p2: usize, q2: usize, neg2: i32): void {
+  feAdd(T0, p1 + FE, p1);
+  feSub(T1, p1 + FE, p1);
+  feAdd(S0, p2 + FE, p2);
+  feSub(S1, p2 + FE, p2);
+  feMul2(T2, T0, neg1 ? q1 + FE : q1, S2, S0, neg2 ? q2 + FE : q2); //   PP
+  feMul2(T3, T1, neg1 ? q1 : q1 + FE, S3, S1, neg2 ? q2 : q2 + FE); //   MM
+  feMul2(T4, p1 + 3 * FE, q1 + 2 * FE, S4, p2 + 3 * FE, q2 + 2 * FE); // TT
+  feAdd(T5, p1 + 2 * FE, p1 + 2 * FE);
+  feAdd(S5, p2 + 2 * FE, p2 + 2 * FE);
+  finish2(r1, neg1, r2, neg2);
+}
+
+/** Two independent additions r1 = p1 + q1, r2 = p2 + q2 of extended points. r1 and r2 must differ. */
+export function geAdd2(r1: usize, p1: usize, q1: usize, r2: usize, p2: usize, q2: usize): void {
+  feMul2(T4, p1 + 3 * FE, q1 + 3 * FE, S4, p2 + 3 * FE, q2 + 3 * FE); // T1·T2
+  feMul2(T4, T4, D2, S4, S4, D2); //                                   TT = 2d·T1·T2
+  feMul2(T5, p1 + 2 * FE, q1 + 2 * FE, S5, p2 + 2 * FE, q2 + 2 * FE);
+  feAdd(T5, T5, T5);
+  feAdd(S5, S5, S5); //                                                ZZ = 2·Z1·Z2
+  feAdd(T0, p1 + FE, p1);
+  feSub(T1, p1 + FE, p1);
+  feAdd(S0, p2 + FE, p2);
+  feSub(S1, p2 + FE, p2);
+  feAdd(T6, q1 + FE, q1);
+  feSub(T7, q1 + FE, q1);
+  feAdd(S6, q2 + FE, q2);
+  feSub(S7, q2 + FE, q2);
+  feMul2(T2, T0, T6, S2, S0, S6); //                                   PP
+  feMul2(T3, T1, T7, S3, S1, S7); //                                   MM
+  finish2(r1, 0, r2, 0);
+}
+
+// @ts-ignore: decorator
+@inline function finish2(r1: usize, neg1: i32, r2: usize, neg2: i32): void {
+  // Lane 1 in T*, lane 2 in S*: E → T0/S0, H → T1/S1, F → T6/S6, G → T7/S7.
+  feSub(T0, T2, T3);
+  feAdd(T1, T2, T3);
+  feSub(S0, S2, S3);
+  feAdd(S1, S2, S3);
+  if (neg1) {
+    feAdd(T6, T5, T4);
+    feSub(T7, T5, T4);
+  } else {
+    feSub(T6, T5, T4);
+    feAdd(T7, T5, T4);
   }
-  feOne(z);
-  feSq(U, y);
-  feMul(V, U, D);
-  feSub(U, U, z); //                   u = y² − 1
-  feCarry(U);
-  feAdd(V, V, z); //                   v = d·y² + 1
-  feCarry(V);
-  // x = u·v³·(u·v⁷)^((p−5)/8)
-  feSq(V3, V);
-  feMul(V3, V3, V); //                 v³
-  feSq(x, V3);
-  feMul(x, x, V); //                   v⁷
-  feMul(x, x, U); //                   u·v⁷
-  fePow22523(x, x);
-  feMul(x, x, V3);
-  feMul(x, x, U);
-  feSq(VX2, x);
-  feMul(VX2, VX2, V); //               v·x²
-  feSub(CHK, VX2, U);
-  if (!feIsZero(CHK)) {
-    feAdd(CHK, VX2, U);
-    if (!feIsZero(CHK)) return false;
+  if (neg2) {
+    feAdd(S6, S5, S4);
+    feSub(S7, S5, S4);
+  } else {
+    feSub(S6, S5, S4);
+    feAdd(S7, S5, S4);
+  }
+  feMul2(r1, T0, T6, r2, S0, S6); //                X = E·F
+  feMul2(r1 + FE, T7, T1, r2 + FE, S7, S1); //      Y = G·H
+  feMul2(r1 + 2 * FE, T6, T7, r2 + 2 * FE, S6, S7); // Z = F·G
+  feMul2(r1 + 3 * FE, T0, T1, r2 + 3 * FE, S0, S1); // T = E·H
+}
+
+// ---- decoding -------------------------------------------------------------------------------
+
+/** True when the 255-bit little-endian value at s (top bit ignored) is ≥ p (non-canonical y). */
+export function isNonCanonicalY(s: usize): bool {
+  if ((load<u8>(s + 31) & 0x7f) != 0x7f) return false;
+  for (let i: usize = 1; i < 31; i++) if (load<u8>(s + i) != 0xff) return false;
+  return load<u8>(s) >= 0xed;
+}
+
+const Y1: usize = memory.data(<i32>FE * 12, 16);
+const Y2: usize = Y1 + FE;
+const U1: usize = Y1 + 2 * FE;
+const U2: usize = Y1 + 3 * FE;
+const V1: usize = Y1 + 4 * FE;
+const V2: usize = Y1 + 5 * FE;
+const W1: usize = Y1 + 6 * FE;
+const W2: usize = Y1 + 7 * FE;
+const X1: usize = Y1 + 8 * FE;
+const X2: usize = Y1 + 9 * FE;
+const C1: usize = Y1 + 10 * FE;
+const C2: usize = Y1 + 11 * FE;
+
+/**
+ * Decodes two 32-byte point encodings (at s1 and s2) into the x and y fields of the affine
+ * points a1 and a2, computing both square roots together. ZIP-215 rules (strict = false): y may
+ * be non-canonical (y ≥ p is reduced), x = 0 with the sign bit set decodes to x = 0; decoding
+ * fails only when x² = (y² − 1)/(d·y² + 1) has no root. Strict rules also reject non-canonical
+ * y and x = 0 with the sign bit set. Small order is not checked here. Returns ok1 | ok2 << 1.
+ */
+export function geDecode2(a1: usize, s1: usize, a2: usize, s2: usize, strict: bool): i32 {
+  feFromBytes(Y1, s1);
+  feFromBytes(Y2, s2);
+  feCarry(Y1);
+  feCarry(Y2);
+  feSq2(U1, Y1, U2, Y2); //                          y²
+  feMul2(V1, U1, D, V2, U2, D); //                   d·y²
+  store<i32>(U1, load<i32>(U1) - 1); //              u = y² − 1
+  store<i32>(U2, load<i32>(U2) - 1);
+  store<i32>(V1, load<i32>(V1) + 1); //              v = d·y² + 1
+  store<i32>(V2, load<i32>(V2) + 1);
+  // x = u·v³·(u·v⁷)^((p − 5)/8)
+  feSq2(W1, V1, W2, V2);
+  feMul2(W1, W1, V1, W2, W2, V2); //                 v³
+  feSq2(X1, W1, X2, W2);
+  feMul2(X1, X1, V1, X2, X2, V2); //                 v⁷
+  feMul2(X1, X1, U1, X2, X2, U2); //                 u·v⁷
+  fePow22523x2(X1, X1, X2, X2);
+  feMul2(X1, X1, W1, X2, X2, W2);
+  feMul2(X1, X1, U1, X2, X2, U2); //                 candidate x
+  feSq2(C1, X1, C2, X2);
+  feMul2(C1, C1, V1, C2, C2, V2); //                 v·x²
+  let ok = finishRoot(a1, X1, Y1, U1, C1, s1, strict) ? 1 : 0;
+  if (finishRoot(a2, X2, Y2, U2, C2, s2, strict)) ok |= 2;
+  return ok;
+}
+
+function finishRoot(a: usize, x: usize, y: usize, u: usize, vxx: usize, s: usize, strict: bool): bool {
+  if (strict && isNonCanonicalY(s)) return false;
+  if (!feEqual(vxx, u)) {
+    feNeg(u, u);
+    if (!feEqual(vxx, u)) return false; //            no square root
     feMul(x, x, SQRTM1);
   }
-  const xZero = feIsZero(x);
-  if (xZero && sign == 1 && strict) return false;
-  if (<u32>feIsNegative(x) != <u32>sign) feNeg(x, x);
-  feMul(t, x, y);
+  const sign: i32 = (load<u8>(s + 31) >> 7) & 1;
+  if (feIsZero(x)) {
+    if (strict && sign == 1) return false;
+  } else if (<i32>feIsNegative(x) != sign) {
+    feNeg(x, x);
+  }
+  feCopy(a + AX, x);
+  feCopy(a + AY, y);
   return true;
 }
 
-/** Encodes p (canonical) into 32 bytes at s. */
-export function geEncode(s: usize, p: usize): void {
-  const zi = memory.data(FE * 3, 16);
-  const xx = zi + FE;
-  const yy = zi + 2 * FE;
-  feInvert(zi, p + 2 * FE);
-  feMul(xx, p, zi);
-  feMul(yy, p + FE, zi);
-  feToBytes(s, yy);
-  if (feIsNegative(xx)) store<u8>(s + 31, load<u8>(s + 31) | 0x80);
+/** Completes the niels part (y + x, y − x, 2d·x·y) of two decoded affine points. */
+export function affineFinish2(a1: usize, a2: usize): void {
+  const n1 = a1 + ANIELS, n2 = a2 + ANIELS;
+  feMul2(n1 + 2 * FE, a1 + AX, a1 + AY, n2 + 2 * FE, a2 + AX, a2 + AY);
+  feMul2(n1 + 2 * FE, n1 + 2 * FE, D2, n2 + 2 * FE, n2 + 2 * FE, D2);
+  feAdd(n1, a1 + AY, a1 + AX);
+  feSub(n1 + FE, a1 + AY, a1 + AX);
+  feAdd(n2, a2 + AY, a2 + AX);
+  feSub(n2 + FE, a2 + AY, a2 + AX);
 }
+
+/** Negates an affine point in place (x → −x: swaps y ± x, negates 2d·x·y). */
+export function affineNeg(a: usize): void {
+  feNeg(a + AX, a + AX);
+  const n = a + ANIELS;
+  feCopy(T0, n);
+  feCopy(n, n + FE);
+  feCopy(n + FE, T0);
+  feNeg(n + 2 * FE, n + 2 * FE);
+}
+
+export { FE };

@@ -1,159 +1,193 @@
 // Scalars mod L = 2^252 + 27742317777372353535851937790883648493, the order of the base point.
-// Values are held as signed 21-bit limbs in i64 (limb i weighs 2^(21·i)); reduction folds limb
-// i ≥ 12 down using 2^252 ≡ −c (mod L), with −c written in signed 21-bit digits.
+// Reductions and products work on signed 21-bit limbs held in i64 (limb i weighs 2^(21·i)):
+// a limb i ≥ 12 folds down with 2^252 ≡ −c (mod L), −c written in six signed 21-bit digits,
+// then rounded carries bring every limb back to 21 bits; the final carries are exact, so the
+// result is canonical (< L). Additions and comparisons use four u64 limbs.
 
-/** Limb workspace (up to 26 limbs). */
-const S: usize = memory.data(8 * 32, 16);
-/** Second workspace for products. */
-const P: usize = memory.data(8 * 32, 16);
+/** Limb workspace: 25 limbs of 21 bits (a 512-bit input, or a 253 × 253-bit product). */
+const S: usize = memory.data(8 * 25, 16);
+const A_L: usize = memory.data(8 * 13, 16);
+const B_L: usize = memory.data(8 * 13, 16);
 
-const FOLD: usize = memory.data<i64>([666643, 470296, 654183, -997805, 136657, -683901]);
-const L_LIMBS: usize = memory.data<i64>([1430509, 1626855, 1442968, 997804, 1960495, 683900, 0, 0, 0, 0, 0, 0, 1]);
-const L_BYTES: usize = memory.data<u8>([
-  0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14,
-  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10,
-]);
+/** −c mod 2^252 … as signed 21-bit digits: 2^252 ≡ Σ FOLD_j · 2^(21·j) (mod L). */
+const F0: i64 = 666643;
+const F1: i64 = 470296;
+const F2: i64 = 654183;
+const F3: i64 = -997805;
+const F4: i64 = 136657;
+const F5: i64 = -683901;
+
+const L_U64: usize = memory.data<u64>([0x5812631a5cf5d3ed, 0x14def9dea2f79cd6, 0, 0x1000000000000000]);
 
 // @ts-ignore: decorator
-@inline function limb(base: usize, i: i32): i64 {
-  return load<i64>(base + (<usize>i << 3));
+@inline function limb(i: i32): i64 {
+  return load<i64>(S + (<usize>i << 3));
 }
 // @ts-ignore: decorator
-@inline function setLimb(base: usize, i: i32, v: i64): void {
-  store<i64>(base + (<usize>i << 3), v);
+@inline function setLimb(i: i32, v: i64): void {
+  store<i64>(S + (<usize>i << 3), v);
 }
 
-/** Loads `nbytes` little-endian bytes at src as 21-bit limbs into base; returns the limb count. */
+/** Loads `nbytes` (≤ 64) little-endian bytes at src as 21-bit limbs into base; returns the count. */
 function loadLimbs(base: usize, src: usize, nbytes: i32): i32 {
-  const bits = nbytes * 8;
-  const n = (bits + 20) / 21;
+  const n = (nbytes * 8 + 20) / 21;
   for (let i = 0; i < n; i++) {
     const off = i * 21;
-    let v: u64 = 0;
-    // Gather up to 4 bytes covering bits [off, off + 21) without reading past the input.
     const first = off >> 3;
+    let v: u64 = 0;
     for (let b = 0; b < 4; b++) {
       const idx = first + b;
       if (idx < nbytes) v |= (<u64>load<u8>(src + <usize>idx)) << (<u64>(b * 8));
     }
-    setLimb(base, i, <i64>((v >> (<u64>(off & 7))) & 0x1fffff));
+    store<i64>(base + (<usize>i << 3), <i64>((v >> (<u64>(off & 7))) & 0x1fffff));
   }
   return n;
 }
 
-/** Carry with rounding from limb `from` up to limb `to` (exclusive); limb `to` absorbs the carry. */
-function carryRange(base: usize, from: i32, to: i32): void {
-  for (let i = from; i < to; i++) {
-    const v = limb(base, i);
-    const c = (v + (1 << 20)) >> 21;
-    setLimb(base, i, v - (c << 21));
-    setLimb(base, i + 1, limb(base, i + 1) + c);
-  }
+/** Folds limb i (≥ 12) of S into limbs i − 12 … i − 7 and clears it. */
+// @ts-ignore: decorator
+@inline function fold(i: i32): void {
+  const v = limb(i);
+  setLimb(i, 0);
+  setLimb(i - 12, limb(i - 12) + v * F0);
+  setLimb(i - 11, limb(i - 11) + v * F1);
+  setLimb(i - 10, limb(i - 10) + v * F2);
+  setLimb(i - 9, limb(i - 9) + v * F3);
+  setLimb(i - 8, limb(i - 8) + v * F4);
+  setLimb(i - 7, limb(i - 7) + v * F5);
+}
+
+/** Rounded carry from limb i into limb i + 1 (limb i ends in [−2^20, 2^20)). */
+// @ts-ignore: decorator
+@inline function carryRound(i: i32): void {
+  const v = limb(i);
+  const c = (v + (1 << 20)) >> 21;
+  setLimb(i, v - (c << 21));
+  setLimb(i + 1, limb(i + 1) + c);
+}
+
+/** Exact carry from limb i into limb i + 1 (limb i ends in [0, 2^21)). */
+// @ts-ignore: decorator
+@inline function carryFloor(i: i32): void {
+  const v = limb(i);
+  const c = v >> 21;
+  setLimb(i, v - (c << 21));
+  setLimb(i + 1, limb(i + 1) + c);
 }
 
 /**
- * Reduces the n-limb signed value at base mod L; afterwards limbs 0..12 hold the canonical
- * value in [0, L) with limbs 0..11 in [0, 2^21) and limb 12 ∈ {0, 1}.
+ * Reduces S (25 limbs, each below 2^26 in magnitude) mod L and writes 32 canonical bytes to out.
  */
-function reduceLimbs(base: usize, n: i32): void {
-  for (let i = n; i < 26; i++) setLimb(base, i, 0);
-  for (;;) {
-    // Carry across the whole workspace so every limb, the top one included, is small.
-    carryRange(base, 0, 25);
-    let top = 25;
-    while (top >= 12 && limb(base, top) == 0) top--;
-    if (top < 12) break;
-    // Fold limbs from the top down, re-carrying what each fold touched before folding further.
-    for (let i = top; i >= 12; i--) {
-      const v = limb(base, i);
-      if (v == 0) continue;
-      setLimb(base, i, 0);
-      for (let j = 0; j < 6; j++) setLimb(base, i - 12 + j, limb(base, i - 12 + j) + v * load<i64>(FOLD + (<usize>j << 3)));
-      carryRange(base, i - 12, i - 1);
-    }
-  }
-  // Exact (floor) carries so limbs 0..10 are in [0, 2^21); limb 11 keeps the sign.
-  for (let i = 0; i < 11; i++) {
-    const v = limb(base, i);
-    const c = v >> 21;
-    setLimb(base, i, v - (c << 21));
-    setLimb(base, i + 1, limb(base, i + 1) + c);
-  }
-  setLimb(base, 12, 0);
-  if (limb(base, 11) < 0) {
-    for (let i = 0; i < 13; i++) setLimb(base, i, limb(base, i) + load<i64>(L_LIMBS + (<usize>i << 3)));
-  }
+function reduce(out: usize): void {
+  // Limbs 24 … 18 fold into 6 … 17; carry that band; then 17 … 12 fold into 0 … 10.
+  for (let i = 24; i >= 18; i--) fold(i);
+  for (let i = 6; i <= 16; i += 2) carryRound(i);
+  for (let i = 7; i <= 15; i += 2) carryRound(i);
+  for (let i = 17; i >= 12; i--) fold(i);
+  for (let i = 0; i <= 10; i += 2) carryRound(i);
+  for (let i = 1; i <= 11; i += 2) carryRound(i);
+  fold(12);
+  for (let i = 0; i <= 11; i++) carryFloor(i);
+  fold(12);
+  for (let i = 0; i <= 10; i++) carryFloor(i);
+  // Pack twelve 21-bit limbs (252 bits) little-endian.
+  let acc: u64 = 0;
+  let accBits: i32 = 0;
+  let o: usize = out;
   for (let i = 0; i < 12; i++) {
-    const v = limb(base, i);
-    const c = v >> 21;
-    setLimb(base, i, v - (c << 21));
-    setLimb(base, i + 1, limb(base, i + 1) + c);
-  }
-}
-
-/** Packs limbs 0..12 (value < 2^253) into 32 little-endian bytes at out. */
-function storeLimbs(out: usize, base: usize): void {
-  memory.fill(out, 0, 32);
-  for (let i = 0; i < 13; i++) {
-    const v = <u64>limb(base, i);
-    const off = i * 21;
-    for (let b = 0; b < 4; b++) {
-      const idx = (off >> 3) + b;
-      if (idx >= 32) break;
-      const shifted = (v << (<u64>(off & 7))) >> (<u64>(b * 8));
-      store<u8>(out + <usize>idx, load<u8>(out + <usize>idx) | <u8>(shifted & 0xff));
+    acc |= (<u64>limb(i)) << (<u64>accBits);
+    accBits += 21;
+    while (accBits >= 8) {
+      store<u8>(o++, <u8>acc);
+      acc >>= 8;
+      accBits -= 8;
     }
   }
+  store<u8>(o, <u8>acc); // the last 4 bits (byte 31)
 }
 
-/** out (32 bytes) = in (64 bytes, little-endian) mod L. */
+/** out (32 bytes) = src (64 bytes, little-endian) mod L. */
 export function scReduce64(out: usize, src: usize): void {
-  const n = loadLimbs(S, src, 64);
-  reduceLimbs(S, n);
-  storeLimbs(out, S);
+  loadLimbs(S, src, 64);
+  reduce(out);
+}
+
+/**
+ * out = a·b mod L. a is `abytes` little-endian bytes (≤ 32), b is 32 bytes; both values below 2^253.
+ */
+export function scMul(out: usize, a: usize, abytes: i32, b: usize): void {
+  const na = loadLimbs(A_L, a, abytes);
+  loadLimbs(B_L, b, 32);
+  memory.fill(S, 0, 8 * 25);
+  for (let i = 0; i < na; i++) {
+    const x = load<i64>(A_L + (<usize>i << 3));
+    if (x == 0) continue;
+    for (let j = 0; j < 13; j++) {
+      const k = S + (<usize>(i + j) << 3);
+      store<i64>(k, load<i64>(k) + x * load<i64>(B_L + (<usize>j << 3)));
+    }
+  }
+  // Products of two 21-bit limbs summed 13 times stay below 2^46: carry once so the folds fit.
+  for (let i = 0; i < 24; i++) carryRound(i);
+  reduce(out);
 }
 
 /** True when the 32-byte little-endian scalar at s is below L. */
 export function scIsCanonical(s: usize): bool {
-  for (let i = 31; i >= 0; i--) {
-    const a = load<u8>(s + <usize>i);
-    const b = load<u8>(L_BYTES + <usize>i);
+  for (let i = 3; i >= 0; i--) {
+    const a = load<u64>(s + (<usize>i << 3));
+    const b = load<u64>(L_U64 + (<usize>i << 3));
     if (a < b) return true;
     if (a > b) return false;
   }
   return false;
 }
 
-const A_L: usize = memory.data(8 * 16, 16);
-const B_L: usize = memory.data(8 * 16, 16);
-
-/** out = a·b mod L, for 32-byte scalars a, b (each < 2^253; a may be a 16-byte value zero-padded). */
-export function scMul(out: usize, a: usize, b: usize): void {
-  const na = loadLimbs(A_L, a, 32);
-  const nb = loadLimbs(B_L, b, 32);
-  for (let i = 0; i < 26; i++) setLimb(P, i, 0);
-  for (let i = 0; i < na; i++) {
-    const x = limb(A_L, i);
-    if (x == 0) continue;
-    for (let j = 0; j < nb; j++) setLimb(P, i + j, limb(P, i + j) + x * limb(B_L, j));
+/** out = (a + b) mod L for canonical a, b (32 bytes each; out may alias). */
+export function scAdd(out: usize, a: usize, b: usize): void {
+  let carry: u64 = 0;
+  for (let i: usize = 0; i < 32; i += 8) {
+    const x = load<u64>(a + i);
+    const s = x + load<u64>(b + i);
+    const c1: u64 = s < x ? 1 : 0;
+    const t = s + carry;
+    const c2: u64 = t < s ? 1 : 0;
+    store<u64>(out + i, t);
+    carry = c1 | c2;
   }
-  reduceLimbs(P, na + nb - 1);
-  storeLimbs(out, P);
+  // a + b < 2L < 2^254: no carry out; subtract L once if needed.
+  if (!scIsCanonical(out)) subL(out);
 }
 
-/** out = (a + b) mod L for canonical a, b. */
-export function scAdd(out: usize, a: usize, b: usize): void {
-  const na = loadLimbs(A_L, a, 32);
-  loadLimbs(B_L, b, 32);
-  for (let i = 0; i < na; i++) setLimb(P, i, limb(A_L, i) + limb(B_L, i));
-  reduceLimbs(P, na);
-  storeLimbs(out, P);
+function subL(x: usize): void {
+  let borrow: u64 = 0;
+  for (let i: usize = 0; i < 32; i += 8) {
+    const v = load<u64>(x + i);
+    const l = load<u64>(L_U64 + i);
+    const d = v - l;
+    const b1: u64 = v < l ? 1 : 0;
+    const e = d - borrow;
+    const b2: u64 = d < borrow ? 1 : 0;
+    store<u64>(x + i, e);
+    borrow = b1 | b2;
+  }
 }
 
 /** out = (L − a) mod L for canonical a. */
 export function scNeg(out: usize, a: usize): void {
-  const na = loadLimbs(A_L, a, 32);
-  for (let i = 0; i < na; i++) setLimb(P, i, -limb(A_L, i));
-  reduceLimbs(P, na);
-  storeLimbs(out, P);
+  if ((load<u64>(a) | load<u64>(a, 8) | load<u64>(a, 16) | load<u64>(a, 24)) == 0) {
+    memory.fill(out, 0, 32);
+    return;
+  }
+  let borrow: u64 = 0;
+  for (let i: usize = 0; i < 32; i += 8) {
+    const l = load<u64>(L_U64 + i);
+    const v = load<u64>(a + i);
+    const d = l - v;
+    const b1: u64 = l < v ? 1 : 0;
+    const e = d - borrow;
+    const b2: u64 = d < borrow ? 1 : 0;
+    store<u64>(out + i, e);
+    borrow = b1 | b2;
+  }
 }

@@ -1,222 +1,225 @@
 // Ed25519 verification, single and batch, with one rule for both: the cofactored equation
-// [8]([S]B − [k]A − R) = O with S < L and k = SHA-512(R‖A‖M) mod L. ZIP-215 decoding by default;
-// strict mode also rejects non-canonical encodings and small-order A or R. A batch combines the
-// items with random 128-bit coefficients z_i (from JS) and, when the combined check fails,
-// bisects with the same coefficients down to single checks, so the verdicts always equal
-// single verification.
-import { compress512 } from "../hash/rounds.generated";
-import { FE } from "./field";
-import { msm, MSM_P, MSM_S, SC } from "./msm";
+// [8]([S]B − R − [k]A) = O with S < L and k = SHA-512(R‖A‖M) mod L. ZIP-215 decoding by default;
+// strict mode also rejects non-canonical encodings and small-order A or R.
+//
+// A chunk of n items is prepared once (S < L, both points decoded together, k hashed), and the
+// decoded points and scalars stay in memory. One item: Straus on the lattice-halved scalars.
+// Several: the items are combined with random 128-bit coefficients z_i (odd, so never zero):
+//   Q = [−Σ z_i·S_i]B + Σ [z_i]R_i + Σ [z_i·k_i]A_i,  all valid ⟺ [8]Q = O (but with prob. 2^−127).
+// When [8]Q ≠ O, the range is split: Q of the first quarter is computed with the same
+// coefficients, the rest's is Q minus it, and each failing part is split again; parts of one or
+// two items are verified singly. A prepared item's verdict is therefore exactly its single
+// verdict (an item's own combined check is [8][z_i](its equation), and z_i is invertible).
+import { initBaseTables } from "./basetable";
+import { latticeReduce, LAT_A, LAT_B, latANeg } from "./lattice";
+import { pippenger } from "./pippenger";
 import {
-  BASE,
-  geCopy,
-  geDecode,
+  affineFinish2,
+  AFF,
+  geAddCached,
+  geDecode2,
   geDouble,
+  geFromAffine,
   geIsIdentity,
   geIsSmallOrder,
-  geNeg,
-  initConstants,
+  geToCached,
+  initPoints,
   PT,
 } from "./point";
 import { scAdd, scIsCanonical, scMul, scNeg, scReduce64 } from "./scalar";
+import { hashRAM } from "./sha";
+import { strausAddBase, strausAddPoint, strausReset, strausRun } from "./straus";
 
 /** Items per call. */
-export const CHUNK: i32 = 2048;
-/** Message bytes per call. */
-export const MSG_CAP: u32 = 4 << 20;
+export const CHUNK: i32 = 4096;
+/** Message bytes per call (larger messages are hashed by streaming, see index.ts). */
+export const MSG_CAP: u32 = 1 << 20;
 
 export const IN_PK: usize = memory.data(32 * CHUNK + 8, 16);
 export const IN_SIG: usize = memory.data(64 * CHUNK + 8, 16);
 export const IN_OFF: usize = memory.data(4 * (CHUNK + 1), 16);
 export const IN_MSG: usize = memory.data(<i32>MSG_CAP + 8, 16);
 export const IN_Z: usize = memory.data(16 * CHUNK, 16);
+/** Per item: 1 when SHA-512(R‖A‖M) was computed ahead (streaming) into IN_DIGEST. */
+export const IN_PREHASHED: usize = memory.data(CHUNK, 16);
+export const IN_DIGEST: usize = memory.data(64 * CHUNK, 16);
 export const OUT_OK: usize = memory.data(CHUNK, 16);
 
-const ITEM_R: usize = memory.data(<i32>PT * CHUNK, 16);
-const ITEM_A: usize = memory.data(<i32>PT * CHUNK, 16);
-const ITEM_K: usize = memory.data(40 * CHUNK, 16);
-const ITEM_ZK: usize = memory.data(40 * CHUNK, 16);
-const ITEM_ZS: usize = memory.data(40 * CHUNK, 16);
-const ITEM_OK: usize = memory.data(CHUNK, 16);
-
-// ---- k = SHA-512(R ‖ A ‖ M) mod L ---------------------------------------------------------------
-
-const IV: usize = memory.data<u64>([
-  0x6a09e667f3bcc908, 0xbb67ae8584caa73b, 0x3c6ef372fe94f82b, 0xa54ff53a5f1d36f1,
-  0x510e527fade682d1, 0x9b05688c2b3e6c1f, 0x1f83d9abfb41bd6b, 0x5be0cd19137e2179,
-]);
-const HS: usize = memory.data(64, 16);
-const BLOCK: usize = memory.data(256, 16);
+/** Decoded points: R_i at 2i, A_i at 2i + 1 (affine). */
+const PTS: usize = memory.data(<i32>AFF * 2 * CHUNK, 16);
+/** Combined scalars: z_i at 2i (zero-extended), z_i·k_i mod L at 2i + 1; 8 bytes of padding. */
+const SCAL: usize = memory.data(32 * 2 * CHUNK + 8, 16);
+const ZS: usize = memory.data(32 * CHUNK, 16);
+const K: usize = memory.data(32 * CHUNK, 16);
+const OK: usize = memory.data(CHUNK, 16);
 const DIGEST: usize = memory.data(64, 16);
+const ZPAD: usize = memory.data(32, 16);
+const SUM: usize = memory.data(32, 16);
+const SP: usize = memory.data(32, 16);
+const ONE: usize = memory.data<u8>([1, 0, 0, 0, 0, 0, 0, 0]);
 
-function hashRAM(k: usize, r: usize, a: usize, m: usize, mlen: u32): void {
-  memory.copy(HS, IV, 64);
-  // The first block is R ‖ A ‖ the first 64 bytes of M (or all of it).
-  memory.copy(BLOCK, r, 32);
-  memory.copy(BLOCK + 32, a, 32);
-  const total: u64 = <u64>mlen + 64;
-  let rest = mlen;
-  let src = m;
-  let have: u32 = 64;
-  const first = min<u32>(64, rest);
-  memory.copy(BLOCK + 64, src, first);
-  have += first;
-  src += first;
-  rest -= first;
-  if (have == 128) {
-    compress512(HS, BLOCK);
-    have = 0;
-    while (rest >= 128) {
-      compress512(HS, src);
-      src += 128;
-      rest -= 128;
-    }
-    memory.copy(BLOCK, src, rest);
-    have = rest;
-  }
-  // Pad: 0x80, zeros, 128-bit big-endian bit length.
-  store<u8>(BLOCK + have, 0x80);
-  const blocks: u32 = have + 17 <= 128 ? 1 : 2;
-  memory.fill(BLOCK + have + 1, 0, (blocks << 7) - have - 17);
-  store<u64>(BLOCK + (blocks << 7) - 16, bswap<u64>(total >>> 61));
-  store<u64>(BLOCK + (blocks << 7) - 8, bswap<u64>(total << 3));
-  compress512(HS, BLOCK);
-  if (blocks == 2) compress512(HS, BLOCK + 128);
-  for (let i: usize = 0; i < 8; i++) store<u64>(DIGEST + (i << 3), bswap<u64>(load<u64>(HS + (i << 3))));
-  scReduce64(k, DIGEST);
+// @ts-ignore: decorator
+@inline function ptR(i: i32): usize {
+  return PTS + <usize>(2 * i) * AFF;
+}
+// @ts-ignore: decorator
+@inline function ptA(i: i32): usize {
+  return PTS + <usize>(2 * i + 1) * AFF;
 }
 
-// ---- per-item preparation ----------------------------------------------------------------------
+// ---- preparation ----------------------------------------------------------------------------
 
-/** Decodes and hashes item i; returns false when it can never verify. */
+const CHECK: usize = memory.data(<i32>PT, 16);
+
+/** Decodes and hashes item i; false when it can never verify. */
 function prepare(i: i32, strict: bool): bool {
   const pk = IN_PK + <usize>i * 32;
   const sig = IN_SIG + <usize>i * 64;
-  const r = ITEM_R + <usize>i * PT;
-  const a = ITEM_A + <usize>i * PT;
   if (!scIsCanonical(sig + 32)) return false;
-  if (!geDecode(a, pk, strict)) return false;
-  if (!geDecode(r, sig, strict)) return false;
-  if (strict && (geIsSmallOrder(a) || geIsSmallOrder(r))) return false;
-  const start = load<u32>(IN_OFF + (<usize>i << 2));
-  const end = load<u32>(IN_OFF + (<usize>(i + 1) << 2));
-  const k = ITEM_K + <usize>i * 40;
-  hashRAM(k, sig, pk, IN_MSG + start, end - start);
+  if (geDecode2(ptA(i), pk, ptR(i), sig, strict) != 3) return false;
+  if (strict) {
+    geFromAffine(CHECK, ptA(i));
+    if (geIsSmallOrder(CHECK)) return false;
+    geFromAffine(CHECK, ptR(i));
+    if (geIsSmallOrder(CHECK)) return false;
+  }
+  let digest = IN_DIGEST + <usize>i * 64;
+  if (load<u8>(IN_PREHASHED + <usize>i) == 0) {
+    const start = load<u32>(IN_OFF + (<usize>i << 2));
+    const end = load<u32>(IN_OFF + (<usize>(i + 1) << 2));
+    hashRAM(DIGEST, sig, pk, IN_MSG + start, end - start);
+    digest = DIGEST;
+  }
+  scReduce64(K + <usize>i * 32, digest);
+  affineFinish2(ptA(i), ptR(i));
   return true;
 }
 
-// ---- checks ------------------------------------------------------------------------------------
+// ---- checks ---------------------------------------------------------------------------------
 
-const ACC: usize = memory.data(PT, 16);
-const SUM: usize = memory.data(40, 16);
+const M8: usize = memory.data(<i32>PT, 16);
 
-/** [8]·ACC is the identity. */
-function cofactoredIdentity(): bool {
-  geDouble(ACC, ACC);
-  geDouble(ACC, ACC);
-  geDouble(ACC, ACC);
-  return geIsIdentity(ACC);
+/** [8]q is the identity. */
+function cofactorIdentity(q: usize): bool {
+  geDouble(M8, q);
+  geDouble(M8, M8);
+  geDouble(M8, M8);
+  return geIsIdentity(M8);
 }
 
-/** Single check of prepared item i: [8]([S]B + [k](−A) + (−R)) = O. */
+const Q1: usize = memory.data(<i32>PT, 16);
+
+/** Single verification of prepared item i: [8]([S]B − R − [k]A) = O. */
 function single(i: i32): bool {
-  geCopy(MSM_P, BASE);
-  memory.fill(MSM_S, 0, SC * 3);
-  memory.copy(MSM_S, IN_SIG + <usize>i * 64 + 32, 32);
-  geNeg(MSM_P + PT, ITEM_A + <usize>i * PT);
-  memory.copy(MSM_S + SC, ITEM_K + <usize>i * 40, 32);
-  geNeg(MSM_P + 2 * PT, ITEM_R + <usize>i * PT);
-  store<u8>(MSM_S + 2 * SC, 1);
-  msm(ACC, 3);
-  return cofactoredIdentity();
-}
-
-/** Combined check of the prepared items in [lo, hi) that passed preparation. */
-function combined(lo: i32, hi: i32): bool {
-  let n = 1;
-  memory.fill(SUM, 0, 40);
-  for (let i = lo; i < hi; i++) {
-    if (load<u8>(ITEM_OK + <usize>i) == 0) continue;
-    const zs = ITEM_ZS + <usize>i * 40;
-    scAdd(SUM, SUM, zs);
-    // R_i with coefficient z_i, A_i with z_i·k_i.
-    geCopy(MSM_P + <usize>n * PT, ITEM_R + <usize>i * PT);
-    memory.fill(MSM_S + <usize>n * SC, 0, SC);
-    memory.copy(MSM_S + <usize>n * SC, IN_Z + <usize>i * 16, 16);
-    n++;
-    geCopy(MSM_P + <usize>n * PT, ITEM_A + <usize>i * PT);
-    memory.fill(MSM_S + <usize>n * SC, 0, SC);
-    memory.copy(MSM_S + <usize>n * SC, ITEM_ZK + <usize>i * 40, 32);
-    n++;
-  }
-  if (n == 1) return true;
-  // B with −Σ z_i·S_i.
-  geCopy(MSM_P, BASE);
-  memory.fill(MSM_S, 0, SC);
-  scNeg(MSM_S, SUM);
-  msm(ACC, n);
-  return cofactoredIdentity();
-}
-
-/** Items below this size are checked one by one when a combined check fails. */
-const SINGLE_BELOW: i32 = 4;
-
-function settle(lo: i32, hi: i32, knownBad: bool): void {
-  let live = 0;
-  for (let i = lo; i < hi; i++) live += load<u8>(ITEM_OK + <usize>i);
-  if (live == 0) return;
-  if (hi - lo < SINGLE_BELOW || live == 1) {
-    for (let i = lo; i < hi; i++) {
-      if (load<u8>(ITEM_OK + <usize>i) != 0) store<u8>(OUT_OK + <usize>i, single(i) ? 1 : 0);
-    }
-    return;
-  }
-  if (!knownBad && combined(lo, hi)) {
-    for (let i = lo; i < hi; i++) store<u8>(OUT_OK + <usize>i, load<u8>(ITEM_OK + <usize>i));
-    return;
-  }
-  // The range holds at least one bad item: if the left half checks out, the right half is bad.
-  const mid = lo + ((hi - lo) >> 1);
-  let leftLive = 0;
-  for (let i = lo; i < mid; i++) leftLive += load<u8>(ITEM_OK + <usize>i);
-  if (leftLive > 0 && combined(lo, mid)) {
-    for (let i = lo; i < mid; i++) store<u8>(OUT_OK + <usize>i, load<u8>(ITEM_OK + <usize>i));
-    settle(mid, hi, true);
+  const s = IN_SIG + <usize>i * 64 + 32;
+  strausReset();
+  if (latticeReduce(K + <usize>i * 32)) {
+    // [b·S]B − [b]R − [a]A with a ≡ b·k (mod L), |a|, b < 2^127.
+    scMul(SP, LAT_B, 16, s);
+    strausAddBase(SP, 16, false, false);
+    strausAddBase(SP + 16, 16, true, false);
+    strausAddPoint(ptA(i), LAT_A, 16, 5, latANeg == 0);
+    strausAddPoint(ptR(i), LAT_B, 16, 5, true);
   } else {
-    if (leftLive > 0) settle(lo, mid, true);
-    settle(mid, hi, false);
+    strausAddBase(s, 32, false, false);
+    strausAddPoint(ptA(i), K + <usize>i * 32, 32, 5, true);
+    strausAddPoint(ptR(i), ONE, 1, 2, true);
+  }
+  strausRun(Q1);
+  return cofactorIdentity(Q1);
+}
+
+/** Combined sums of at most this many items use Straus; larger ones Pippenger. */
+const STRAUS_ITEMS: i32 = 24;
+
+/** out = [−Σ z_i·S_i]B + Σ [z_i]R_i + Σ [z_i·k_i]A_i over the prepared items of [lo, hi). */
+function combined(out: usize, lo: i32, hi: i32): void {
+  memory.fill(SUM, 0, 32);
+  for (let i = lo; i < hi; i++) if (load<u8>(OK + <usize>i)) scAdd(SUM, SUM, ZS + <usize>i * 32);
+  scNeg(SUM, SUM);
+  if (hi - lo <= STRAUS_ITEMS) {
+    strausReset();
+    strausAddBase(SUM, 32, false, false);
+    for (let i = lo; i < hi; i++) {
+      if (!load<u8>(OK + <usize>i)) continue;
+      strausAddPoint(ptR(i), SCAL + <usize>(2 * i) * 32, 16, 4, false);
+      strausAddPoint(ptA(i), SCAL + <usize>(2 * i + 1) * 32, 32, 5, false);
+    }
+    strausRun(out);
+  } else {
+    pippenger(out, ptR(lo), SCAL + <usize>(2 * lo) * 32, 2 * (hi - lo), SUM);
   }
 }
+
+// ---- bisection ------------------------------------------------------------------------------
+
+const STACK: usize = memory.data(<i32>PT * 2 * 64, 16);
+const CACHED: usize = memory.data(<i32>PT, 16);
+/** Parts of at most this many items are verified item by item. */
+const SINGLE_BELOW: i32 = 2;
+
+function markValid(lo: i32, hi: i32): void {
+  for (let i = lo; i < hi; i++) store<u8>(OUT_OK + <usize>i, load<u8>(OK + <usize>i));
+}
+
+/** The range [lo, hi) has combined sum q with [8]q ≠ O: find its bad items. */
+function settle(lo: i32, hi: i32, q: usize, depth: i32): void {
+  const size = hi - lo;
+  if (size <= SINGLE_BELOW) {
+    for (let i = lo; i < hi; i++) store<u8>(OUT_OK + <usize>i, load<u8>(OK + <usize>i) && single(i) ? 1 : 0);
+    return;
+  }
+  // Test the first quarter; the rest's sum is q minus the quarter's. With a single bad item this
+  // costs about 2/3 of a halving search.
+  const split = lo + max(1, size >> 2);
+  const qa = STACK + <usize>(2 * depth) * PT;
+  const qb = qa + PT;
+  combined(qa, lo, split);
+  geToCached(CACHED, qa);
+  geAddCached(qb, q, CACHED, 1);
+  if (cofactorIdentity(qa)) markValid(lo, split);
+  else settle(lo, split, qa, depth + 1);
+  if (cofactorIdentity(qb)) markValid(split, hi);
+  else settle(split, hi, qb, depth + 1);
+}
+
+// ---- entry ----------------------------------------------------------------------------------
+
+const QALL: usize = memory.data(<i32>PT, 16);
 
 /**
- * Verifies n items (keys in IN_PK, signatures in IN_SIG, messages in IN_MSG by IN_OFF, random
- * coefficients in IN_Z); writes 1 (valid) or 0 per item into OUT_OK.
+ * Verifies n items (keys in IN_PK, signatures in IN_SIG, messages in IN_MSG by IN_OFF or
+ * digests in IN_DIGEST, random coefficients in IN_Z); writes 1 (valid) or 0 per item to OUT_OK.
  */
 export function verifyItems(n: i32, strict: bool): void {
-  initConstants();
+  initPoints();
+  initBaseTables();
   memory.fill(OUT_OK, 0, <usize>n);
+  let live = 0;
   for (let i = 0; i < n; i++) {
     const ok = prepare(i, strict);
-    store<u8>(ITEM_OK + <usize>i, ok ? 1 : 0);
-    if (!ok) continue;
-    if (n > 1) {
-      const zk = ITEM_ZK + <usize>i * 40;
-      const zs = ITEM_ZS + <usize>i * 40;
-      memory.fill(zk - 0, 0, 40);
-      // z as a 32-byte scalar (16 random bytes, zero-extended) is in the scratch below.
-      memory.fill(ZPAD, 0, 40);
-      memory.copy(ZPAD, IN_Z + <usize>i * 16, 16);
-      scMul(zk, ZPAD, ITEM_K + <usize>i * 40);
-      scMul(zs, ZPAD, IN_SIG + <usize>i * 64 + 32);
+    store<u8>(OK + <usize>i, ok ? 1 : 0);
+    if (!ok) {
+      memory.fill(SCAL + <usize>(2 * i) * 32, 0, 64);
+      memory.fill(ZS + <usize>i * 32, 0, 32);
+      continue;
     }
+    live++;
+    if (n == 1) break;
+    memory.fill(ZPAD, 0, 32);
+    memory.copy(ZPAD, IN_Z + <usize>i * 16, 16);
+    store<u8>(ZPAD, load<u8>(ZPAD) | 1);
+    memory.copy(SCAL + <usize>(2 * i) * 32, ZPAD, 32);
+    scMul(SCAL + <usize>(2 * i + 1) * 32, ZPAD, 16, K + <usize>i * 32);
+    scMul(ZS + <usize>i * 32, ZPAD, 16, IN_SIG + <usize>i * 64 + 32);
   }
-  if (n == 1) {
-    if (load<u8>(ITEM_OK) != 0) store<u8>(OUT_OK, single(0) ? 1 : 0);
+  if (live == 0) return;
+  if (live == 1) {
+    for (let i = 0; i < n; i++) if (load<u8>(OK + <usize>i)) store<u8>(OUT_OK + <usize>i, single(i) ? 1 : 0);
     return;
   }
-  settle(0, n, false);
+  combined(QALL, 0, n);
+  if (cofactorIdentity(QALL)) markValid(0, n);
+  else settle(0, n, QALL, 0);
 }
 
-const ZPAD: usize = memory.data(40, 16);
-
-export { FE };

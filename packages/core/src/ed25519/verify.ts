@@ -3,7 +3,7 @@
 // Modes: "zip215" (default: ZIP-215 decoding, non-canonical and small-order points allowed) and
 // "strict" (additionally rejects non-canonical encodings and small-order A or R).
 import { aarray, abytes } from "../errors.js";
-import { ed25519Wasm } from "../wasm/ed25519.js";
+import { type Ed25519Wasm, ed25519Wasm } from "../wasm/ed25519.js";
 
 export type VerifyMode = "zip215" | "strict";
 
@@ -18,6 +18,8 @@ export interface VerifyItem {
 }
 
 function modeFlag(options: VerifyOptions | undefined): number {
+  if (options !== undefined && (options === null || typeof options !== "object"))
+    throw new TypeError(`options: expected an object, got ${options === null ? "null" : typeof options}`);
   const mode = options?.mode ?? "zip215";
   if (mode !== "zip215" && mode !== "strict")
     throw new RangeError(`mode: expected "zip215" or "strict", got ${String(mode)}`);
@@ -42,7 +44,47 @@ export function verify(
   abytes(signature, 64, "signature");
   abytes(message, undefined, "message");
   abytes(publicKey, 32, "publicKey");
-  return verifyBatch([{ publicKey, message, signature }], options)[0]!;
+  const strict = modeFlag(options);
+  const w = ed25519Wasm();
+  w.prehashed[0] = 0;
+  place(w, 0, publicKey, signature, message, 0);
+  w.exports.verifyItems(1, strict);
+  return w.ok[0] === 1;
+}
+
+/**
+ * Writes item n of the current chunk; `used` message bytes are already taken. Returns the new
+ * `used`. Messages larger than the streaming buffer are hashed ahead in pieces instead.
+ */
+function place(
+  w: Ed25519Wasm,
+  n: number,
+  publicKey: Uint8Array,
+  signature: Uint8Array,
+  message: Uint8Array,
+  used: number,
+): number {
+  w.pk.set(publicKey, n * 32);
+  w.sig.set(signature, n * 64);
+  const start = used;
+  if (message.length > w.streamBuf.length) {
+    w.streamRA.set(signature.subarray(0, 32), 0);
+    w.streamRA.set(publicKey, 32);
+    w.exports.hashBegin();
+    const step = w.streamBuf.length;
+    for (let off = 0; off < message.length; off += step) {
+      const piece = message.subarray(off, off + step);
+      w.streamBuf.set(piece);
+      w.exports.hashUpdate(piece.length);
+    }
+    w.exports.hashFinish(n);
+  } else {
+    w.msg.set(message, used);
+    used += message.length;
+  }
+  w.off[n] = start;
+  w.off[n + 1] = used;
+  return used;
 }
 
 /**
@@ -53,28 +95,22 @@ export function verifyBatch(items: readonly VerifyItem[], options?: VerifyOption
   aarray(items, "items");
   const strict = modeFlag(options);
   for (let i = 0; i < items.length; i++) checkItem(items[i] as VerifyItem, `items[${i}]`);
-  const w = ed25519Wasm();
   const out: boolean[] = new Array(items.length);
+  if (items.length === 0) return out;
+  const w = ed25519Wasm();
   const cap = w.msg.length;
+  const streamed = w.streamBuf.length;
   let i = 0;
   while (i < items.length) {
     let n = 0;
     let used = 0;
-    w.off[0] = 0;
+    w.prehashed.fill(0);
     while (i + n < items.length && n < w.chunk) {
       const it = items[i + n]!;
-      if (used + it.message.length > cap) break;
-      w.pk.set(it.publicKey, n * 32);
-      w.sig.set(it.signature, n * 64);
-      w.msg.set(it.message, used);
-      used += it.message.length;
+      const len = it.message.length;
+      if (len <= streamed && used + len > cap) break;
+      used = place(w, n, it.publicKey, it.signature, it.message, used);
       n++;
-      w.off[n] = used;
-    }
-    if (n === 0) {
-      throw new RangeError(
-        `items[${i}].message: expected at most ${cap} bytes, got ${items[i]!.message.length}`,
-      );
     }
     if (n > 1) crypto.getRandomValues(w.z.subarray(0, n * 16));
     w.exports.verifyItems(n, strict);

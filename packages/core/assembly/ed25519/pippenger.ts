@@ -1,0 +1,155 @@
+// Pippenger (bucket) multi-scalar multiplication for many points: signed radix-2^c digits; in
+// each window every point is added to bucket |d| (negated for d < 0), then Σ d·bucket_d comes
+// from running sums, and the windows combine by Horner's rule. Two windows are processed at
+// once, one per SIMD lane: each step adds one point into a bucket of window w and another into
+// a bucket of window w − 1 (geAddNiels2), so every multiplication is paired and no two lanes
+// ever touch the same bucket. Points are affine (mixed additions save a multiplication).
+import {
+  AFF,
+  ANIELS,
+  BASE,
+  geAdd2,
+  geAddCached,
+  geAddNiels,
+  geAddNiels2,
+  geCopy,
+  geDouble,
+  geIdentity,
+  geToCached,
+  PT,
+} from "./point";
+import { signedWindows } from "./recode";
+
+/** Largest number of points (besides B) per call. */
+export const PIPPENGER_MAX: i32 = 8192;
+const MAX_C: i32 = 11;
+const MAX_WINDOWS: i32 = 64;
+const STRIDE: usize = <usize>(PIPPENGER_MAX + 1) * 2;
+
+const DIGITS: usize = memory.data(<i32>STRIDE * MAX_WINDOWS, 16);
+const BUCKETS0: usize = memory.data(<i32>PT << (MAX_C - 1), 16);
+const BUCKETS1: usize = memory.data(<i32>PT << (MAX_C - 1), 16);
+const WINDOW: usize = memory.data(<i32>PT * MAX_WINDOWS, 16);
+const RUN0: usize = memory.data(<i32>PT, 16);
+const RUN1: usize = memory.data(<i32>PT, 16);
+const TOT0: usize = memory.data(<i32>PT, 16);
+const TOT1: usize = memory.data(<i32>PT, 16);
+const CACHED: usize = memory.data(<i32>PT, 16);
+const BSCALAR: usize = memory.data(64, 16);
+
+/** Window width for m points (tuned with the bench; see verify.ts for the Straus crossover). */
+export function windowBits(m: i32): i32 {
+  if (m < 96) return 5;
+  if (m < 320) return 6;
+  if (m < 900) return 7;
+  if (m < 2400) return 8;
+  if (m < 6000) return 9;
+  return 10;
+}
+
+let gPts: usize = 0;
+let gM: i32 = 0;
+
+/** The niels form of point j (j = m is the base point). */
+// @ts-ignore: decorator
+@inline function niels(j: i32): usize {
+  return j == gM ? BASE + ANIELS : gPts + <usize>j * AFF + ANIELS;
+}
+
+// @ts-ignore: decorator
+@inline function digit(w: i32, j: i32): i32 {
+  return <i32>load<i16>(DIGITS + <usize>w * STRIDE + (<usize>j << 1));
+}
+
+/** Next j ≥ from with a nonzero digit in window w, or m + 1. */
+// @ts-ignore: decorator
+@inline function next(w: i32, from: i32): i32 {
+  let j = from;
+  const end = gM + 1;
+  const row = DIGITS + <usize>w * STRIDE;
+  while (j < end && load<i16>(row + (<usize>j << 1)) == 0) j++;
+  return j;
+}
+
+/** Fills the buckets of windows w0 (lane 0) and w1 (lane 1, or −1 for none). */
+function fillBuckets(w0: i32, w1: i32, half: i32): void {
+  for (let d = 0; d < half; d++) {
+    geIdentity(BUCKETS0 + <usize>d * PT);
+    if (w1 >= 0) geIdentity(BUCKETS1 + <usize>d * PT);
+  }
+  const end = gM + 1;
+  let j0 = next(w0, 0);
+  let j1 = w1 >= 0 ? next(w1, 0) : end;
+  while (j0 < end && j1 < end) {
+    const d0 = digit(w0, j0);
+    const d1 = digit(w1, j1);
+    geAddNiels2(
+      BUCKETS0 + <usize>((d0 < 0 ? -d0 : d0) - 1) * PT,
+      BUCKETS0 + <usize>((d0 < 0 ? -d0 : d0) - 1) * PT,
+      niels(j0),
+      d0 < 0 ? 1 : 0,
+      BUCKETS1 + <usize>((d1 < 0 ? -d1 : d1) - 1) * PT,
+      BUCKETS1 + <usize>((d1 < 0 ? -d1 : d1) - 1) * PT,
+      niels(j1),
+      d1 < 0 ? 1 : 0,
+    );
+    j0 = next(w0, j0 + 1);
+    j1 = next(w1, j1 + 1);
+  }
+  while (j0 < end) {
+    const d0 = digit(w0, j0);
+    const b = BUCKETS0 + <usize>((d0 < 0 ? -d0 : d0) - 1) * PT;
+    geAddNiels(b, b, niels(j0), d0 < 0 ? 1 : 0);
+    j0 = next(w0, j0 + 1);
+  }
+  while (j1 < end) {
+    const d1 = digit(w1, j1);
+    const b = BUCKETS1 + <usize>((d1 < 0 ? -d1 : d1) - 1) * PT;
+    geAddNiels(b, b, niels(j1), d1 < 0 ? 1 : 0);
+    j1 = next(w1, j1 + 1);
+  }
+}
+
+/** WINDOW[w0] = Σ d·bucket0_d and WINDOW[w1] = Σ d·bucket1_d, both lanes at once. */
+function sumBuckets(w0: i32, w1: i32, half: i32): void {
+  const top0 = BUCKETS0 + <usize>(half - 1) * PT;
+  const top1 = BUCKETS1 + <usize>(half - 1) * PT;
+  geCopy(RUN0, top0);
+  geCopy(TOT0, top0);
+  geCopy(RUN1, top1);
+  geCopy(TOT1, top1);
+  for (let d = half - 2; d >= 0; d--) {
+    geAdd2(RUN0, RUN0, BUCKETS0 + <usize>d * PT, RUN1, RUN1, BUCKETS1 + <usize>d * PT);
+    geAdd2(TOT0, TOT0, RUN0, TOT1, TOT1, RUN1);
+  }
+  geCopy(WINDOW + <usize>w0 * PT, TOT0);
+  if (w1 >= 0) geCopy(WINDOW + <usize>w1 * PT, TOT1);
+}
+
+/**
+ * out = Σ_{j<m} [s_j] P_j + [sb] B, where P_j are the affine points at pts (stride AFF) and s_j
+ * the 32-byte scalars at scalars (stride 32, values below 2^253, 8 readable bytes past the last),
+ * sb 32 bytes.
+ */
+export function pippenger(out: usize, pts: usize, scalars: usize, m: i32, sb: usize): void {
+  gPts = pts;
+  gM = m;
+  const c = windowBits(m + 1);
+  const half = 1 << (c - 1);
+  const nw = 253 / c + 1;
+  for (let j = 0; j < m; j++) signedWindows(DIGITS + (<usize>j << 1), STRIDE, scalars + <usize>j * 32, c, nw);
+  memory.copy(BSCALAR, sb, 32);
+  signedWindows(DIGITS + (<usize>m << 1), STRIDE, BSCALAR, c, nw);
+  for (let w = nw - 1; w >= 0; w -= 2) {
+    fillBuckets(w, w - 1, half);
+    sumBuckets(w, w - 1, half);
+  }
+  // Horner: out = Σ_w 2^(c·w) · WINDOW[w].
+  geCopy(out, WINDOW + <usize>(nw - 1) * PT);
+  for (let w = nw - 2; w >= 0; w--) {
+    for (let k = 0; k < c; k++) geDouble(out, out);
+    geToCached(CACHED, WINDOW + <usize>w * PT);
+    geAddCached(out, out, CACHED, 0);
+  }
+}
+
