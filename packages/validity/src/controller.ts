@@ -122,7 +122,7 @@ export class Controller {
     const current = keyPairFromSeed(fromBase64(file.current, "current seed", 32));
     const next = keyPairFromSeed(fromBase64(file.next, "next seed", 32));
     const [icp, ...rest] = file.events;
-    if (!icp || icp.t !== "icp" || icp.i !== file.aid)
+    if (icp?.t !== "icp" || icp.i !== file.aid)
       throw new TypeError("controller file: first event must be the inception");
     const c = new Controller(file.aid, current, next, icp);
     c.events.push(...rest);
