@@ -1,2 +1,6 @@
-// @chronoseal/collector: public API.
-export {};
+// @chronoseal/collector: the untrusted log collector — ingest, storage, export.
+export { IngestError, type IngestResult, ingest, MAX_BATCH } from "./ingest.js";
+export { PostgresStore } from "./postgres.js";
+export { type CollectorOptions, createCollectorServer, MAX_BODY } from "./server.js";
+export { SqliteStore } from "./sqlite.js";
+export type { ChainHead, CollectorStore, EntryQuery, StoredEntry } from "./store.js";
