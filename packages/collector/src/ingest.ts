@@ -61,7 +61,9 @@ export async function ingest(
   const entries = batch as LockEntry[];
   // One batch verification for every signature of the request.
   const byDoor = new Map<string, number[]>();
-  entries.forEach((e, i) => byDoor.set(e.door, [...(byDoor.get(e.door) ?? []), i]));
+  entries.forEach((e, i) => {
+    byDoor.set(e.door, [...(byDoor.get(e.door) ?? []), i]);
+  });
   for (const [door, idx] of byDoor) {
     const reports = verifyDocuments(
       idx.map((i) => entries[i]!),

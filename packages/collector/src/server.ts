@@ -88,10 +88,11 @@ export function createCollectorServer(o: CollectorOptions): Server {
         } catch (e) {
           throw new HttpError(400, "ERR_JSON", (e as Error).message);
         }
-        const result = (queue = queue.then(
+        const result = queue.then(
           () => ingest(o.store, o.devices, body),
           () => ingest(o.store, o.devices, body),
-        ));
+        );
+        queue = result;
         const r = await result;
         log("info", "ingest", { ...r });
         return send(res, 200, r);
