@@ -31,3 +31,4 @@ export {
   signEntry,
 } from "./entry.js";
 export { AppendLog, type OpenResult } from "./storage.js";
+export { Uplink, type UplinkOptions } from "./uplink.js";
