@@ -147,27 +147,48 @@ def vsum(ts):
 
 
 def simd_products(square, L):
-    """Expects v128 f0..f9 (and g0..g9) with the two lanes' limbs in i32 lanes 0 and 1."""
-    src = "f" if square else "g"
-    for i in (1, 3, 5, 7, 9):
-        L.append(f"  const f{i}_2 = i32x4.shl(f{i}, 1);")
-    if square:
-        for j in range(1, 10):
-            L.append(f"  const f{j}_d = i32x4.shl(f{j}, 1);")
+    """Expects packed v128 F0, F2, …, F8 (and G0 … G8): Fk = [a1_k, a2_k, a1_k+1, a2_k+1], i.e.
+    limb k of both lanes in the low i32 pair and limb k + 1 in the high pair. A product f_i·g_j
+    uses extmul_low (i even) or extmul_high (i odd) and, when j has the other parity, a copy of
+    G with its halves swapped."""
+    src = "F" if square else "G"
+    needed = {}
+
+    def vec(name, limb, half, doubled):
+        base = limb & ~1
+        v = f"{name}{'d' if doubled else ''}{base}{'s' if (limb & 1) != half else ''}"
+        needed[v] = (name, base, doubled, (limb & 1) != half)
+        return v
+
+    body = []
     for k, ts in product_terms(square).items():
         lo, hi = [], []
         for (i, j, f) in ts:
-            a = f"f{i}_2" if (i % 2 == 1 and j % 2 == 1) else f"f{i}"
-            b = f"f{j}_d" if (square and i != j) else f"{src}{j}"
-            (hi if i + j >= 10 else lo).append(f"i64x2.extmul_low_i32x4_s({a}, {b})")
+            half = i & 1
+            a = vec("F", i, half, i % 2 == 1 and j % 2 == 1)
+            b = vec(src, j, half, square and i != j)
+            op = "extmul_low_i32x4_s" if half == 0 else "extmul_high_i32x4_s"
+            (hi if i + j >= 10 else lo).append(f"i64x2.{op}({a}, {b})")
         if hi:
             # 19·t = 16·t + 2·t + t
-            L.append(f"  const t{k} = {vsum(hi)};")
-            L.append(
+            body.append(f"  const t{k} = {vsum(hi)};")
+            body.append(
                 f"  let h{k} = i64x2.add(i64x2.add(i64x2.add(i64x2.shl(t{k}, 4), i64x2.shl(t{k}, 1)), t{k}), {vsum(lo)});"
             )
         else:
-            L.append(f"  let h{k} = {vsum(lo)};")
+            body.append(f"  let h{k} = {vsum(lo)};")
+    # Definitions: doubled before swapped.
+    defs = []
+    for v, (name, base, doubled, swapped) in sorted(needed.items(), key=lambda kv: (kv[1][3], kv[1][2], kv[0])):
+        plain = f"{name}{'d' if doubled else ''}{base}"
+        if swapped:
+            if plain not in needed and doubled:
+                defs.append(f"  const {plain} = i32x4.shl({name}{base}, 1);")
+                needed[plain] = None
+            defs.append(f"  const {v} = i32x4.shuffle({plain}, {plain}, 2, 3, 0, 1);")
+        elif doubled:
+            defs.append(f"  const {v} = i32x4.shl({name}{base}, 1);")
+    L += defs + body
 
 
 def simd_carry(L):
@@ -184,16 +205,19 @@ def simd_carry(L):
         L.append(f"  h{i} = i64x2.sub(h{i}, i64x2.shl(c, {b}));")
 
 
-def simd_load(name, p1, p2, L):
-    for i in range(10):
-        L.append(f"  const {name}{i} = v128.load32_lane({p2}, v128.load32_zero({p1}, {4 * i}), 1, {4 * i});")
+def simd_load(name, p1, p2, L, kw="const"):
+    for k in range(0, 10, 2):
+        L.append(
+            f"  {kw} {name}{k} = i32x4.shuffle(v128.load64_zero({p1}, {4 * k}), v128.load64_zero({p2}, {4 * k}), 0, 4, 1, 5);"
+        )
 
 
 def simd_store(L):
-    for i in range(10):
-        L.append(f"  const o{i} = i32x4.shuffle(h{i}, h{i}, 0, 2, 0, 2);")
-        L.append(f"  v128.store32_lane(r1, o{i}, 0, {4 * i});")
-        L.append(f"  v128.store32_lane(r2, o{i}, 1, {4 * i});")
+    # [h_k lane 1, h_k+1 lane 1, h_k lane 2, h_k+1 lane 2]: one shuffle, two 64-bit stores.
+    for k in range(0, 10, 2):
+        L.append(f"  const o{k} = i32x4.shuffle(h{k}, h{k + 1}, 0, 4, 2, 6);")
+        L.append(f"  v128.store64_lane(r1, o{k}, 0, {4 * k});")
+        L.append(f"  v128.store64_lane(r2, o{k}, 1, {4 * k});")
 
 
 def simd_fn(square):
@@ -206,7 +230,7 @@ def simd_fn(square):
         L.append("    feSq(r2, a2);")
         L.append("    return;")
         L.append("  }")
-        simd_load("f", "a1", "a2", L)
+        simd_load("F", "a1", "a2", L)
     else:
         L.append("/** r1 = a1·b1, r2 = a2·b2 (independent; any aliasing allowed). */")
         L.append("export function feMul2(r1: usize, a1: usize, b1: usize, r2: usize, a2: usize, b2: usize): void {")
@@ -215,8 +239,8 @@ def simd_fn(square):
         L.append("    feMul(r2, a2, b2);")
         L.append("    return;")
         L.append("  }")
-        simd_load("f", "a1", "a2", L)
-        simd_load("g", "b1", "b2", L)
+        simd_load("F", "a1", "a2", L)
+        simd_load("G", "b1", "b2", L)
     simd_products(square, L)
     simd_carry(L)
     simd_store(L)
@@ -232,21 +256,21 @@ def simd_sqn():
          "    feSqN(r2, a2, n);",
          "    return;",
          "  }"]
-    for i in range(10):
-        L.append(f"  let s{i} = v128.load32_lane(a2, v128.load32_zero(a1, {4 * i}), 1, {4 * i});")
+    simd_load("S", "a1", "a2", L, "let")
     L.append("  do {")
     body = []
-    for i in range(10):
-        body.append(f"  const f{i} = s{i};")
+    for k in range(0, 10, 2):
+        body.append(f"  const F{k} = S{k};")
     simd_products(True, body)
     simd_carry(body)
-    for i in range(10):
-        body.append(f"  s{i} = i32x4.shuffle(h{i}, h{i}, 0, 2, 0, 2);")
+    for k in range(0, 10, 2):
+        body.append(f"  S{k} = i32x4.shuffle(h{k}, h{k + 1}, 0, 2, 4, 6);")
     L += ["  " + x for x in body]
     L.append("  } while (--n > 0);")
-    for i in range(10):
-        L.append(f"  v128.store32_lane(r1, s{i}, 0, {4 * i});")
-        L.append(f"  v128.store32_lane(r2, s{i}, 1, {4 * i});")
+    for k in range(0, 10, 2):
+        L.append(f"  const o{k} = i32x4.shuffle(S{k}, S{k}, 0, 2, 1, 3);")
+        L.append(f"  v128.store64_lane(r1, o{k}, 0, {4 * k});")
+        L.append(f"  v128.store64_lane(r2, o{k}, 1, {4 * k});")
     L.append("}")
     return "\n".join(L)
 

@@ -24,29 +24,29 @@ export function feCopy(h: usize, f: usize): void {
 }
 
 export function feAdd(h: usize, f: usize, g: usize): void {
-  store<i32>(h, load<i32>(f, 0) + load<i32>(g, 0), 0);
-  store<i32>(h, load<i32>(f, 4) + load<i32>(g, 4), 4);
-  store<i32>(h, load<i32>(f, 8) + load<i32>(g, 8), 8);
-  store<i32>(h, load<i32>(f, 12) + load<i32>(g, 12), 12);
-  store<i32>(h, load<i32>(f, 16) + load<i32>(g, 16), 16);
-  store<i32>(h, load<i32>(f, 20) + load<i32>(g, 20), 20);
-  store<i32>(h, load<i32>(f, 24) + load<i32>(g, 24), 24);
-  store<i32>(h, load<i32>(f, 28) + load<i32>(g, 28), 28);
-  store<i32>(h, load<i32>(f, 32) + load<i32>(g, 32), 32);
-  store<i32>(h, load<i32>(f, 36) + load<i32>(g, 36), 36);
+  if (ASC_FEATURE_SIMD) {
+    const a = i32x4.add(v128.load(f), v128.load(g));
+    const b = i32x4.add(v128.load(f, 16), v128.load(g, 16));
+    const c = i32x4.add(v128.load64_zero(f, 32), v128.load64_zero(g, 32));
+    v128.store(h, a);
+    v128.store(h, b, 16);
+    v128.store64_lane(h, c, 0, 32);
+    return;
+  }
+  for (let i: usize = 0; i < 40; i += 4) store<i32>(h + i, load<i32>(f + i) + load<i32>(g + i));
 }
 
 export function feSub(h: usize, f: usize, g: usize): void {
-  store<i32>(h, load<i32>(f, 0) - load<i32>(g, 0), 0);
-  store<i32>(h, load<i32>(f, 4) - load<i32>(g, 4), 4);
-  store<i32>(h, load<i32>(f, 8) - load<i32>(g, 8), 8);
-  store<i32>(h, load<i32>(f, 12) - load<i32>(g, 12), 12);
-  store<i32>(h, load<i32>(f, 16) - load<i32>(g, 16), 16);
-  store<i32>(h, load<i32>(f, 20) - load<i32>(g, 20), 20);
-  store<i32>(h, load<i32>(f, 24) - load<i32>(g, 24), 24);
-  store<i32>(h, load<i32>(f, 28) - load<i32>(g, 28), 28);
-  store<i32>(h, load<i32>(f, 32) - load<i32>(g, 32), 32);
-  store<i32>(h, load<i32>(f, 36) - load<i32>(g, 36), 36);
+  if (ASC_FEATURE_SIMD) {
+    const a = i32x4.sub(v128.load(f), v128.load(g));
+    const b = i32x4.sub(v128.load(f, 16), v128.load(g, 16));
+    const c = i32x4.sub(v128.load64_zero(f, 32), v128.load64_zero(g, 32));
+    v128.store(h, a);
+    v128.store(h, b, 16);
+    v128.store64_lane(h, c, 0, 32);
+    return;
+  }
+  for (let i: usize = 0; i < 40; i += 4) store<i32>(h + i, load<i32>(f + i) - load<i32>(g + i));
 }
 
 export function feNeg(h: usize, f: usize): void {

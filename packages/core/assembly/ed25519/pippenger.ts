@@ -14,6 +14,7 @@ import {
   geAddNiels2,
   geCopy,
   geDouble,
+  geFromAffine,
   geIdentity,
   geToCached,
   PT,
@@ -39,10 +40,10 @@ const BSCALAR: usize = memory.data(64, 16);
 
 /** Window width for m points (tuned with the bench; see verify.ts for the Straus crossover). */
 export function windowBits(m: i32): i32 {
-  if (m < 96) return 5;
-  if (m < 320) return 6;
-  if (m < 900) return 7;
-  if (m < 2400) return 8;
+  if (m < 160) return 5;
+  if (m < 450) return 6;
+  if (m < 1400) return 7;
+  if (m < 3000) return 8;
   if (m < 6000) return 9;
   return 10;
 }
@@ -71,42 +72,64 @@ let gM: i32 = 0;
   return j;
 }
 
+const FILLED0: usize = memory.data(1 << (MAX_C - 1), 16);
+const FILLED1: usize = memory.data(1 << (MAX_C - 1), 16);
+
+/**
+ * Adds ±point j into bucket b of a lane, or, when the bucket is still empty, copies it there
+ * (an affine point is an extended point with Z = 1: no arithmetic). Returns true if it copied.
+ */
+// @ts-ignore: decorator
+@inline function firstInto(filled: usize, idx: i32, b: usize, j: i32, neg: i32): bool {
+  if (load<u8>(filled + <usize>idx)) return false;
+  store<u8>(filled + <usize>idx, 1);
+  geFromAffine(b, j == gM ? BASE : gPts + <usize>j * AFF, neg);
+  return true;
+}
+
 /** Fills the buckets of windows w0 (lane 0) and w1 (lane 1, or −1 for none). */
 function fillBuckets(w0: i32, w1: i32, half: i32): void {
-  for (let d = 0; d < half; d++) {
-    geIdentity(BUCKETS0 + <usize>d * PT);
-    if (w1 >= 0) geIdentity(BUCKETS1 + <usize>d * PT);
-  }
+  memory.fill(FILLED0, 0, <usize>half);
+  memory.fill(FILLED1, 0, <usize>half);
   const end = gM + 1;
   let j0 = next(w0, 0);
   let j1 = w1 >= 0 ? next(w1, 0) : end;
   while (j0 < end && j1 < end) {
     const d0 = digit(w0, j0);
     const d1 = digit(w1, j1);
-    geAddNiels2(
-      BUCKETS0 + <usize>((d0 < 0 ? -d0 : d0) - 1) * PT,
-      BUCKETS0 + <usize>((d0 < 0 ? -d0 : d0) - 1) * PT,
-      niels(j0),
-      d0 < 0 ? 1 : 0,
-      BUCKETS1 + <usize>((d1 < 0 ? -d1 : d1) - 1) * PT,
-      BUCKETS1 + <usize>((d1 < 0 ? -d1 : d1) - 1) * PT,
-      niels(j1),
-      d1 < 0 ? 1 : 0,
-    );
+    const i0 = (d0 < 0 ? -d0 : d0) - 1;
+    const i1 = (d1 < 0 ? -d1 : d1) - 1;
+    const b0 = BUCKETS0 + <usize>i0 * PT;
+    const b1 = BUCKETS1 + <usize>i1 * PT;
+    if (firstInto(FILLED0, i0, b0, j0, d0 < 0 ? 1 : 0)) {
+      j0 = next(w0, j0 + 1);
+      continue;
+    }
+    if (firstInto(FILLED1, i1, b1, j1, d1 < 0 ? 1 : 0)) {
+      j1 = next(w1, j1 + 1);
+      continue;
+    }
+    geAddNiels2(b0, b0, niels(j0), d0 < 0 ? 1 : 0, b1, b1, niels(j1), d1 < 0 ? 1 : 0);
     j0 = next(w0, j0 + 1);
     j1 = next(w1, j1 + 1);
   }
   while (j0 < end) {
     const d0 = digit(w0, j0);
-    const b = BUCKETS0 + <usize>((d0 < 0 ? -d0 : d0) - 1) * PT;
-    geAddNiels(b, b, niels(j0), d0 < 0 ? 1 : 0);
+    const i0 = (d0 < 0 ? -d0 : d0) - 1;
+    const b = BUCKETS0 + <usize>i0 * PT;
+    if (!firstInto(FILLED0, i0, b, j0, d0 < 0 ? 1 : 0)) geAddNiels(b, b, niels(j0), d0 < 0 ? 1 : 0);
     j0 = next(w0, j0 + 1);
   }
   while (j1 < end) {
     const d1 = digit(w1, j1);
-    const b = BUCKETS1 + <usize>((d1 < 0 ? -d1 : d1) - 1) * PT;
-    geAddNiels(b, b, niels(j1), d1 < 0 ? 1 : 0);
+    const i1 = (d1 < 0 ? -d1 : d1) - 1;
+    const b = BUCKETS1 + <usize>i1 * PT;
+    if (!firstInto(FILLED1, i1, b, j1, d1 < 0 ? 1 : 0)) geAddNiels(b, b, niels(j1), d1 < 0 ? 1 : 0);
     j1 = next(w1, j1 + 1);
+  }
+  for (let d = 0; d < half; d++) {
+    if (!load<u8>(FILLED0 + <usize>d)) geIdentity(BUCKETS0 + <usize>d * PT);
+    if (!load<u8>(FILLED1 + <usize>d)) geIdentity(BUCKETS1 + <usize>d * PT);
   }
 }
 

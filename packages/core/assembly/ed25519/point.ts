@@ -3,7 +3,7 @@
 //   extended  (X : Y : Z : T), x = X/Z, y = Y/Z, x·y = T/Z                     160 bytes
 //   cached    (Y+X, Y−X, 2Z, 2d·T): the second operand of an addition           160 bytes
 //   niels     (y+x, y−x, 2d·x·y): an affine cached point (Z = 1)                120 bytes
-//   affine    (x, y, y+x, y−x, 2d·x·y): a decoded point, usable both ways       200 bytes
+//   affine    (x, y, y+x, y−x, 2d·x·y, x·y): a decoded point, usable all ways  240 bytes
 // Additions are the unified formulas of Hisil–Wong–Carter–Dawson (a = −1); subtraction of a
 // cached point swaps Y+X / Y−X and flips the sign of the 2d·T product. Every multiplication is
 // issued in pairs (feMul2 / feSq2), so the SIMD build computes two at once. Outputs may alias
@@ -29,11 +29,12 @@ import {
 
 export const PT: usize = 4 * FE;
 export const NIELS: usize = 3 * FE;
-export const AFF: usize = 5 * FE;
+export const AFF: usize = 6 * FE;
 // Offsets inside an affine point.
 export const AX: usize = 0;
 export const AY: usize = FE;
 export const ANIELS: usize = 2 * FE;
+export const AT: usize = 5 * FE;
 
 const CONSTS: usize = memory.data<u8>([
   // d
@@ -106,10 +107,15 @@ export function geCopy(r: usize, p: usize): void {
   memory.copy(r, p, PT);
 }
 
-/** Extended point from an affine one (Z = 1, T = x·y). */
-export function geFromAffine(r: usize, a: usize): void {
-  feMul(r + 3 * FE, a + AX, a + AY);
-  feCopy(r, a + AX);
+/** Extended point ±a from an affine one (Z = 1, T = x·y). */
+export function geFromAffine(r: usize, a: usize, neg: i32 = 0): void {
+  if (neg) {
+    feNeg(r, a + AX);
+    feNeg(r + 3 * FE, a + AT);
+  } else {
+    feCopy(r, a + AX);
+    feCopy(r + 3 * FE, a + AT);
+  }
   feCopy(r + FE, a + AY);
   feOne(r + 2 * FE);
 }
@@ -339,25 +345,15 @@ function finishRoot(a: usize, x: usize, y: usize, u: usize, vxx: usize, s: usize
   return true;
 }
 
-/** Completes the niels part (y + x, y − x, 2d·x·y) of two decoded affine points. */
+/** Completes x·y and the niels part (y + x, y − x, 2d·x·y) of two decoded affine points. */
 export function affineFinish2(a1: usize, a2: usize): void {
   const n1 = a1 + ANIELS, n2 = a2 + ANIELS;
-  feMul2(n1 + 2 * FE, a1 + AX, a1 + AY, n2 + 2 * FE, a2 + AX, a2 + AY);
-  feMul2(n1 + 2 * FE, n1 + 2 * FE, D2, n2 + 2 * FE, n2 + 2 * FE, D2);
+  feMul2(a1 + AT, a1 + AX, a1 + AY, a2 + AT, a2 + AX, a2 + AY);
+  feMul2(n1 + 2 * FE, a1 + AT, D2, n2 + 2 * FE, a2 + AT, D2);
   feAdd(n1, a1 + AY, a1 + AX);
   feSub(n1 + FE, a1 + AY, a1 + AX);
   feAdd(n2, a2 + AY, a2 + AX);
   feSub(n2 + FE, a2 + AY, a2 + AX);
-}
-
-/** Negates an affine point in place (x → −x: swaps y ± x, negates 2d·x·y). */
-export function affineNeg(a: usize): void {
-  feNeg(a + AX, a + AX);
-  const n = a + ANIELS;
-  feCopy(T0, n);
-  feCopy(n, n + FE);
-  feCopy(n + FE, T0);
-  feNeg(n + 2 * FE, n + 2 * FE);
 }
 
 export { FE };

@@ -15,7 +15,7 @@ import {
 } from "./point";
 import { wnaf } from "./recode";
 
-export const STRAUS_MAX_TERMS: i32 = 160;
+export const STRAUS_MAX_TERMS: i32 = 2 * 80 + 16;
 const MAX_RUNTIME_ENTRIES: i32 = STRAUS_MAX_TERMS * 8;
 
 const DIGITS: usize = memory.data(257 * STRAUS_MAX_TERMS, 16);

@@ -77,6 +77,7 @@ function prepare(i: i32, strict: bool): bool {
   const sig = IN_SIG + <usize>i * 64;
   if (!scIsCanonical(sig + 32)) return false;
   if (geDecode2(ptA(i), pk, ptR(i), sig, strict) != 3) return false;
+  affineFinish2(ptA(i), ptR(i));
   if (strict) {
     geFromAffine(CHECK, ptA(i));
     if (geIsSmallOrder(CHECK)) return false;
@@ -91,7 +92,6 @@ function prepare(i: i32, strict: bool): bool {
     digest = DIGEST;
   }
   scReduce64(K + <usize>i * 32, digest);
-  affineFinish2(ptA(i), ptR(i));
   return true;
 }
 
@@ -130,7 +130,7 @@ function single(i: i32): bool {
 }
 
 /** Combined sums of at most this many items use Straus; larger ones Pippenger. */
-const STRAUS_ITEMS: i32 = 24;
+const STRAUS_ITEMS: i32 = 80;
 
 /** out = [−Σ z_i·S_i]B + Σ [z_i]R_i + Σ [z_i·k_i]A_i over the prepared items of [lo, hi). */
 function combined(out: usize, lo: i32, hi: i32): void {
