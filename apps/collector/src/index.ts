@@ -1,2 +1,2 @@
-// @chronoseal/collector-app: public API.
-export {};
+// @chronoseal/collector-app: the collector executable (see main.ts).
+export { type CollectorConfig, loadConfig } from "./config.js";

@@ -1,2 +1,2 @@
-// @chronoseal/lock-agent: public API.
-export {};
+// @chronoseal/lock-agent: the lock agent executable (see main.ts).
+export { type LockAgentConfig, loadConfig } from "./config.js";

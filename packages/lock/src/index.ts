@@ -30,5 +30,6 @@ export {
   pseudonym,
   signEntry,
 } from "./entry.js";
+export { SimulatedDriver, type SimulatedDriverOptions } from "./sim-driver.js";
 export { AppendLog, type OpenResult } from "./storage.js";
 export { Uplink, type UplinkOptions } from "./uplink.js";

@@ -2,7 +2,7 @@
 // from an on-disk backlog so nothing is lost while the collector is unreachable or the device
 // restarts. Delivery is idempotent (the collector keys entries by chain and sequence), so after a
 // crash between sending and recording the acknowledgement, resending is harmless.
-import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { LockEntry } from "./entry.js";
 import { AppendLog } from "./storage.js";
@@ -29,6 +29,7 @@ export class Uplink {
   private readonly ackFile: string;
 
   constructor(private readonly o: UplinkOptions) {
+    mkdirSync(o.dir, { recursive: true });
     const { log, records } = AppendLog.open<LockEntry>(join(o.dir, "uplink.log"));
     this.log = log;
     this.ackFile = join(o.dir, "uplink.acked");
@@ -55,6 +56,19 @@ export class Uplink {
    * collector acknowledged; network errors and 5xx back off, 4xx rejections are reported.
    */
   async flush(): Promise<{ sent: number; error?: string }> {
+    // One flush at a time: a second caller waits for the one in flight.
+    if (this.inflight) return this.inflight.then(() => ({ sent: 0 }));
+    this.inflight = this.send();
+    try {
+      return await this.inflight;
+    } finally {
+      this.inflight = undefined;
+    }
+  }
+
+  private inflight: Promise<{ sent: number; error?: string }> | undefined;
+
+  private async send(): Promise<{ sent: number; error?: string }> {
     if (this.backlog.length === 0 || this.now() < this.nextAttempt) return { sent: 0 };
     const doFetch = this.o.fetch ?? fetch;
     let sent = 0;
