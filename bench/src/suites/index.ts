@@ -3,6 +3,7 @@ import type { SuiteResult } from "../harness.js";
 import { attestSuite } from "./attest.js";
 import { ed25519Suite } from "./ed25519.js";
 import { hashSuite } from "./hash.js";
+import { lockSuite } from "./lock.js";
 import { validitySuite } from "./validity.js";
 
 export const suites: Record<string, () => Promise<SuiteResult>> = {
@@ -10,4 +11,5 @@ export const suites: Record<string, () => Promise<SuiteResult>> = {
   ed25519: ed25519Suite,
   attest: attestSuite,
   validity: validitySuite,
+  lock: lockSuite,
 };
