@@ -1,6 +1,7 @@
-// `pnpm demo`: the main job. For now it shows the CLI canonicalizing and hashing the RFC 8785
-// sample documents (from ../shared/vectors/jcs/input when present, else embedded samples);
-// later issues grow it into the whole-system demo.
+// `pnpm demo`: the main job. Part 1 shows the CLI canonicalizing and hashing the RFC 8785
+// sample documents; part 2 runs a small lock fleet (fleetDemo in demo-fleet.ts): signed access
+// logs sent to a real collector, a collector that tampers with its export, and the audit that
+// catches it. The mesh and the full hardware simulator join when their issues land.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { PassThrough, Readable } from "node:stream";
@@ -64,3 +65,6 @@ for (const [name, text] of samples) {
 }
 const bad = await run(["canonicalize"], '{"a": 1, "a": 2}');
 console.log(`a document with a duplicate key is refused (exit ${bad.code}): ${bad.err.trim()}`);
+
+const { fleetDemo } = await import("./demo-fleet.js");
+await fleetDemo(repoRoot);
