@@ -1,32 +1,37 @@
-// Chronology through trusted attestation: a document's time is the earliest valid trusted
-// signed_at; documents without one are pending. The order is total and deterministic: time,
-// then payload hash bytes, with pending documents after every timed one.
-
+// Chronology through trusted attestation. A document's time is the earliest valid trusted
+// signed_at of its report, or "pending". compareChronology is a total, deterministic order:
+// earlier time first, pending after every timed document, ties by payload hash bytes — so every
+// node orders identically. mergeSignatures unions the signature maps of copies of one document,
+// keeping per signer the earliest valid signature, so that merge is a CRDT join.
 import { verifyBatch } from "../ed25519/verify.js";
-import { fromBase64 } from "../encoding.js";
-import { ChronosealError } from "../errors.js";
+import { aarray, ChronosealError } from "../errors.js";
 import { canonicalize } from "../jcs/canonicalize.js";
-import {
-  assertContext,
-  decodeEntry,
-  payloadHash,
-  type SignatureEntry,
-  type SignatureMap,
-  signingString,
-} from "./signing.js";
+import { assertContext, decodeEntry, payloadHash, rawSigningString, type SignatureMap } from "./signing.js";
 import type { DocumentReport } from "./verify.js";
 
 export type Time = number | "pending";
 
-/** Earliest valid trusted signing time, or "pending". */
+/** Earliest valid trusted signing time (epoch ms), or "pending". */
 export function timeOf(report: Pick<DocumentReport, "time">): Time {
   return report.time === undefined ? "pending" : report.time;
 }
 
-function compareBytes(a: Uint8Array, b: Uint8Array): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
-  return a.length - b.length;
+// Rank of each base64 character in the alphabet: comparing equal-length canonical base64 strings
+// rank by rank is comparing the bytes they encode (big-endian 6-bit groups).
+const RANK = new Int8Array(128).fill(-1);
+"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=".split("").forEach((c, i) => {
+  RANK[c.charCodeAt(0)] = i;
+});
+
+/** Compares two base64 hashes by the bytes they encode, without decoding. */
+export function compareHashes(a: string, b: string): number {
+  if (a.length !== b.length) return a.length - b.length;
+  for (let i = 0; i < a.length; i++) {
+    const x = RANK[a.charCodeAt(i)] ?? -1;
+    const y = RANK[b.charCodeAt(i)] ?? -1;
+    if (x !== y) return x - y;
+  }
+  return 0;
 }
 
 /** Total order of reports: earlier time first, pending last, ties by payload hash bytes. */
@@ -37,79 +42,111 @@ export function compareChronology(
   if (a.time !== b.time) {
     if (a.time === undefined) return 1;
     if (b.time === undefined) return -1;
-    return a.time - b.time;
+    return a.time < b.time ? -1 : 1;
   }
-  return compareBytes(fromBase64(a.hash, "hash"), fromBase64(b.hash, "hash"));
+  return compareHashes(a.hash, b.hash);
 }
 
 export class MergeError extends ChronosealError {
-  constructor(message: string) {
-    super("ERR_MERGE", message);
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("ERR_MERGE", message, options);
     this.name = "MergeError";
   }
 }
 
+export interface MergeOptions {
+  /** The context the signatures are verified in. */
+  context: string;
+}
+
+interface Candidate {
+  canon: string;
+  valid: boolean;
+  signedAt: number;
+}
+
+/** The per-signer choice: valid before anything else, then earliest signed_at, then canonical entry. */
+function better(c: Candidate, cur: Candidate): boolean {
+  if (c.valid !== cur.valid) return c.valid;
+  if (c.signedAt !== cur.signedAt) return c.signedAt < cur.signedAt;
+  return c.canon < cur.canon;
+}
+
 /**
- * Merges copies of one document: the union of their signature maps, keeping per signer the
- * earliest valid signature (valid before invalid, then earliest signed_at, then the smallest
- * canonical entry). Choosing by a total order makes the merge commutative, associative and
- * idempotent. All copies must have the same payload (MergeError otherwise).
+ * Merges copies of one document (MergeError when their payloads differ): the first copy's fields
+ * with the union of the signature maps, keeping per map key the best entry by a total order —
+ * valid (verifies in `context`, which the entry names or omits) before invalid or malformed, then
+ * earliest signed_at (malformed last), then the smallest canonical JSON. Choosing a minimum of a
+ * total order makes the merge commutative, associative and idempotent (equal as canonical JSON),
+ * and an invalid entry never displaces a valid one. Entries are kept, not dropped: an invalid one
+ * stays only while its signer has no valid one. All signatures are verified in one batch call.
  */
 export function mergeSignatures<T extends object>(
-  context: string,
-  ...copies: T[]
+  copies: readonly T[],
+  options: MergeOptions,
 ): T & { signatures: SignatureMap } {
-  assertContext(context);
-  if (copies.length === 0) throw new RangeError("mergeSignatures: expected at least one copy");
-  const hash = payloadHash(copies[0]!);
-  for (let i = 1; i < copies.length; i++) {
-    if (payloadHash(copies[i]!) !== hash) throw new MergeError(`copies[${i}] has a different payload`);
-  }
-  type Candidate = { key: string; entry: unknown; canon: string; signedAt: number; item?: number };
-  const candidates: Candidate[] = [];
+  aarray(copies, "copies");
+  const context = assertContext(options?.context);
+  if (copies.length === 0) throw new RangeError("copies: expected at least one document");
+  const hashes = copies.map((c, i) => {
+    if (c === null || typeof c !== "object" || Array.isArray(c))
+      throw new TypeError(`copies[${i}]: expected an object`);
+    return payloadHash(c);
+  });
+  const hash = hashes[0]!;
+  hashes.forEach((h, i) => {
+    if (h !== hash) throw new MergeError(`copies[${i}]: payload differs from copies[0] (${h} != ${hash})`);
+  });
+  const found: [string, Candidate][] = [];
   const items: { publicKey: Uint8Array; signature: Uint8Array; message: Uint8Array }[] = [];
-  for (const copy of copies) {
+  const itemOf: Candidate[] = [];
+  const keyCache = new Map<string, Uint8Array | string>();
+  const utf8 = new TextEncoder();
+  copies.forEach((copy, i) => {
     const map = (copy as { signatures?: unknown }).signatures;
-    if (map === undefined || map === null || typeof map !== "object" || Array.isArray(map)) continue;
-    for (const [key, entry] of Object.entries(map)) {
+    if (map === undefined) return;
+    if (map === null || typeof map !== "object" || Array.isArray(map))
+      throw new MergeError(`copies[${i}].signatures: expected an object`);
+    for (const key of Object.keys(map)) {
+      const entry = (map as Record<string, unknown>)[key];
       let canon: string;
       try {
         canon = canonicalize(entry);
-      } catch {
-        continue; // not JSON at all: cannot be stored, cannot be ordered
-      }
-      const d = decodeEntry(key, entry);
-      const c: Candidate = { key, entry, canon, signedAt: Number.POSITIVE_INFINITY };
-      if (typeof d !== "string" && (d.entry.context === undefined || d.entry.context === context)) {
-        c.signedAt = d.signedAt;
-        c.item = items.length;
-        items.push({
-          publicKey: d.publicKey,
-          signature: d.signature,
-          message: new TextEncoder().encode(signingString(context, d.entry.signed_at, hash)),
+      } catch (e) {
+        throw new MergeError(`copies[${i}].signatures[${JSON.stringify(key.slice(0, 60))}]: not JSON`, {
+          cause: e,
         });
       }
-      candidates.push(c);
+      const c: Candidate = { canon, valid: false, signedAt: Number.POSITIVE_INFINITY };
+      const d = decodeEntry(key, entry, keyCache);
+      if (typeof d !== "string") {
+        c.signedAt = d.signedAt;
+        if (d.context === undefined || d.context === context) {
+          itemOf.push(c);
+          items.push({
+            publicKey: d.publicKey,
+            signature: d.signature,
+            message: utf8.encode(rawSigningString(context, d.signed_at, hash)),
+          });
+        }
+      }
+      found.push([key, c]);
     }
-  }
-  const verdicts = items.length ? verifyBatch(items) : [];
-  const rank = (c: Candidate) => (c.item !== undefined && verdicts[c.item] ? 0 : 1);
+  });
+  const verdicts = items.length > 0 ? verifyBatch(items) : [];
+  itemOf.forEach((c, j) => {
+    c.valid = verdicts[j] === true;
+  });
   const best = new Map<string, Candidate>();
-  for (const c of candidates) {
-    const cur = best.get(c.key);
-    if (
-      !cur ||
-      rank(c) < rank(cur) ||
-      (rank(c) === rank(cur) &&
-        (c.signedAt < cur.signedAt || (c.signedAt === cur.signedAt && c.canon < cur.canon)))
-    ) {
-      best.set(c.key, c);
-    }
+  for (const [key, c] of found) {
+    const cur = best.get(key);
+    if (!cur || better(c, cur)) best.set(key, c);
   }
   const signatures: SignatureMap = {};
   for (const key of [...best.keys()].sort()) {
+    // defineProperty: a "__proto__" key stays data.
     Object.defineProperty(signatures, key, {
-      value: best.get(key)!.entry as SignatureEntry,
+      value: JSON.parse(best.get(key)!.canon) as unknown,
       enumerable: true,
       writable: true,
       configurable: true,

@@ -1,21 +1,33 @@
 // Public API of the attest area: the signing rule, verification reports, chronology, histories.
-export { compareChronology, MergeError, mergeSignatures, type Time, timeOf } from "./chronology.js";
+export {
+  compareChronology,
+  compareHashes,
+  MergeError,
+  type MergeOptions,
+  mergeSignatures,
+  type Time,
+  timeOf,
+} from "./chronology.js";
 export {
   COMMIT_CONTEXT,
   type Commit,
+  type CommitReason,
   type CommitSignature,
+  type CommitSignatureReason,
+  type CompactOptions,
   commitId,
   compact,
   type History,
   HistoryError,
+  type HistoryOptions,
   type HistoryReport,
   makeCommit,
   signCommit,
-  type UnprovenReason,
   verifyHistory,
 } from "./history.js";
 export {
   assertContext,
+  isCanonicalTime,
   payloadHash,
   payloadOf,
   type SignatureEntry,
@@ -27,14 +39,18 @@ export {
   signHash,
   signingString,
 } from "./signing.js";
-export { formatTimestamp, parseTimestamp, TimestampError, toMillis } from "./time.js";
+export { formatTimestamp, MAX_TIME, MIN_TIME, parseTimestamp, TimestampError, toMillis } from "./time.js";
 export {
   DEFAULT_FUTURE_TOLERANCE,
+  DEFAULT_MAX_SIGNATURES,
   type DocumentReport,
+  type HashedSignatures,
   type IgnoredSignature,
   type IgnoreReason,
+  payloadHashes,
   type ValidSignature,
   type VerifyDocumentsOptions,
   verifyDocument,
   verifyDocuments,
+  verifySignatureMaps,
 } from "./verify.js";

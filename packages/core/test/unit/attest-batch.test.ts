@@ -1,0 +1,79 @@
+// verifyDocuments, mergeSignatures and verifyHistory make ONE verifyBatch call (and one
+// canonicalHashBatch call) however many documents and signatures they check.
+import { beforeAll, describe, expect, it, vi } from "vitest";
+
+vi.mock("../../src/ed25519/verify.js", async (importOriginal) => {
+  const m = await importOriginal<typeof import("../../src/ed25519/verify.js")>();
+  return { ...m, verifyBatch: vi.fn(m.verifyBatch) };
+});
+vi.mock("../../src/hash/canonical.js", async (importOriginal) => {
+  const m = await importOriginal<typeof import("../../src/hash/canonical.js")>();
+  return { ...m, canonicalHashBatch: vi.fn(m.canonicalHashBatch) };
+});
+
+const { verifyBatch } = await import("../../src/ed25519/verify.js");
+const { canonicalHashBatch } = await import("../../src/hash/canonical.js");
+const { signDocument } = await import("../../src/attest/signing.js");
+const { verifyDocuments } = await import("../../src/attest/verify.js");
+const { mergeSignatures } = await import("../../src/attest/chronology.js");
+const { makeCommit, signCommit, verifyHistory } = await import("../../src/attest/history.js");
+const { signers, T0 } = await import("../attest-helpers.js");
+
+let keys: Awaited<ReturnType<typeof signers>>;
+beforeAll(async () => {
+  keys = await signers(3);
+});
+
+describe("one batch call", () => {
+  it("verifyDocuments: 50 documents × 3 signatures → 1 verifyBatch of 150 items, 1 canonicalHashBatch", () => {
+    const docs = Array.from({ length: 50 }, (_, i) => {
+      let d: object = { i };
+      for (const k of keys)
+        d = signDocument(d, { secretKey: k.secretKey, context: "attestation", signedAt: T0 + i });
+      return d;
+    });
+    vi.mocked(verifyBatch).mockClear();
+    vi.mocked(canonicalHashBatch).mockClear();
+    const reports = verifyDocuments(docs, {
+      trusted: [keys[0]!.key, keys[1]!.key],
+      context: "attestation",
+      now: T0,
+    });
+    expect(vi.mocked(verifyBatch)).toHaveBeenCalledTimes(1);
+    expect(vi.mocked(verifyBatch).mock.calls[0]![0].length).toBe(150);
+    expect(vi.mocked(canonicalHashBatch)).toHaveBeenCalledTimes(1);
+    expect(reports.every((r, i) => r.time === T0 + i && r.valid.length === 2 && r.ignored.length === 1)).toBe(
+      true,
+    );
+  });
+
+  it("verifyDocuments with no well-formed signature makes no verifyBatch call", () => {
+    vi.mocked(verifyBatch).mockClear();
+    verifyDocuments([{ signatures: { x: 1 } }, {}], { trusted: [], context: "attestation", now: T0 });
+    expect(vi.mocked(verifyBatch)).not.toHaveBeenCalled();
+  });
+
+  it("mergeSignatures and verifyHistory: one call each", () => {
+    const a = signDocument({ n: 1 }, { secretKey: keys[0]!.secretKey, context: "attestation", signedAt: T0 });
+    const b = signDocument({ n: 1 }, { secretKey: keys[1]!.secretKey, context: "attestation", signedAt: T0 });
+    vi.mocked(verifyBatch).mockClear();
+    mergeSignatures([a, b, a], { context: "attestation" });
+    expect(vi.mocked(verifyBatch)).toHaveBeenCalledTimes(1);
+    const c1 = makeCommit([], keys[0]!.key, 1);
+    const c2 = makeCommit([c1.id], keys[1]!.key, 2);
+    vi.mocked(verifyBatch).mockClear();
+    vi.mocked(canonicalHashBatch).mockClear();
+    verifyHistory({
+      commits: new Map([
+        [c1.id, c1.commit],
+        [c2.id, c2.commit],
+      ]),
+      signatures: [
+        signCommit(c1.id, { secretKey: keys[0]!.secretKey }),
+        signCommit(c2.id, { secretKey: keys[1]!.secretKey }),
+      ],
+    });
+    expect(vi.mocked(verifyBatch)).toHaveBeenCalledTimes(1);
+    expect(vi.mocked(canonicalHashBatch)).toHaveBeenCalledTimes(1);
+  });
+});
