@@ -53,6 +53,16 @@ export interface AuditOptions {
   anchors: readonly string[];
   /** Out-of-order entries are held this long (in entries) before a gap is declared. */
   reorderWindow?: number;
+  /**
+   * Signature compaction: verify only the newest signature before each anchor (and of the last
+   * entry); every other entry is proven by the hash chain up to a verified one.
+   */
+  compaction?: boolean;
+  /**
+   * Chains whose entries were deleted when their retention period ended. Such a chain is not
+   * reported missing when it ended with a final anchor that the next chain's genesis links to.
+   */
+  expiredChains?: Iterable<string>;
 }
 
 const BATCH = 4096;
@@ -70,11 +80,16 @@ class ChainState {
   readonly findings: Finding[] = [];
   readonly lateArrivals = new Set<number>();
   anchorIdx = 0;
+  /** Sequence numbers whose signature must be checked under compaction. */
+  readonly boundaries: Set<number>;
+  lastEntry: LockEntry | undefined;
   constructor(
     readonly chain: string,
     readonly door: string,
     readonly anchors: Anchor[],
-  ) {}
+  ) {
+    this.boundaries = new Set(anchors.map((a) => a.lastSeq));
+  }
 
   storeHash(seq: number, hash: string): void {
     while (this.hashes.length < (seq + 1) * 32) {
@@ -259,11 +274,23 @@ export class Auditor {
   /** Ends the audit: declares remaining gaps and tails, and returns one verdict per chain. */
   finish(): ChainVerdict[] {
     for (const s of this.chains.values()) while (s.pending.size > 0) this.declareGap(s);
+    if (this.o.compaction) {
+      // The newest entry's own signature covers the unanchored tail.
+      for (const s of this.chains.values())
+        if (s.lastEntry && !s.boundaries.has(s.lastEntry.seq))
+          this.batch.push({ state: s, entry: s.lastEntry });
+    }
     this.flush();
+    const expired = new Set(this.o.expiredChains ?? []);
+    const linked = new Set<string>();
+    for (const list of this.anchorsByChain.values())
+      for (const a of list) if (a.kind === "genesis" && a.prevAnchor) linked.add(a.prevAnchor);
     // Chains that only anchors know of were deleted whole.
     for (const [chain, anchors] of this.anchorsByChain) {
-      if (!this.chains.has(chain)) this.state(chain, chain.slice(0, chain.indexOf("/"))).received = 0;
-      void anchors;
+      if (this.chains.has(chain)) continue;
+      const final = anchors.at(-1) as (Anchor & { hash?: string }) | undefined;
+      if (expired.has(chain) && final?.kind === "final" && final.hash && linked.has(final.hash)) continue; // deleted by retention
+      this.state(chain, chain.slice(0, chain.indexOf("/"))).received = 0;
     }
     const out: ChainVerdict[] = [];
     for (const s of this.chains.values()) {
