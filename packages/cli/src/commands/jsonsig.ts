@@ -1,12 +1,16 @@
 // `chronoseal sign-json` and `verify-json`: the one signing rule on JSON documents.
+// Exit codes: 0 signed / the document has a trusted time; 1 pending, or input that is not
+// acceptable (bad JSON, bad key file, bad document); 2 usage (missing or malformed flags).
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import {
+  assertContext,
+  type DocumentReport,
   decodePublicKey,
-  encodePublicKey,
   formatTimestamp,
   signDocument,
+  toBase64,
   toMillis,
   verifyDocument,
 } from "@chronoseal/core";
@@ -15,7 +19,8 @@ import { readInput } from "../io.js";
 import { readJson } from "./hashing.js";
 import { loadPrivateKey } from "./keys.js";
 
-function time(value: string | undefined, flag: string): number | undefined {
+/** A time flag: RFC 3339 or epoch milliseconds. */
+function timeFlag(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
   try {
     return toMillis(/^-?\d+$/.test(value) ? Number(value) : value, flag);
@@ -24,10 +29,21 @@ function time(value: string | undefined, flag: string): number | undefined {
   }
 }
 
-function asObject(value: unknown, name: string): Record<string, unknown> {
-  if (value === null || typeof value !== "object" || Array.isArray(value))
+function contextFlag(value: string | undefined): string {
+  if (value === undefined) throw new UsageError("--context is required");
+  try {
+    return assertContext(value);
+  } catch (e) {
+    throw new UsageError(`--context: ${(e as Error).message}`);
+  }
+}
+
+async function readDocument(file: string | undefined, io: Io): Promise<{ name: string; doc: object }> {
+  const name = file === undefined || file === "-" ? "<stdin>" : file;
+  const doc = readJson(await readInput(file, io), name);
+  if (doc === null || typeof doc !== "object" || Array.isArray(doc))
     throw new InputError(`${name}: expected a JSON object`);
-  return value as Record<string, unknown>;
+  return { name, doc };
 }
 
 const signJson: Command = {
@@ -36,8 +52,10 @@ const signJson: Command = {
   usage: [
     "usage: chronoseal sign-json --key FILE --context CTX [--signed-at T] [FILE|-]",
     "",
-    "Prints the document with the signer's entry added to its `signatures` map.",
-    "T is RFC 3339 or epoch milliseconds (default: now).",
+    "Prints the document with the signer's entry { signed_at, signature, context } added to its",
+    "`signatures` map (replacing an older entry of the same signer). The signature covers",
+    "chronoseal-v1:<CTX>:<signed_at>:<base64(SHA-256(JCS(document without signatures)))>.",
+    "CTX is 1-64 of [a-z0-9-]. T is RFC 3339 or epoch milliseconds (default: now).",
   ].join("\n"),
   async run(argv, io) {
     const { values, positionals } = parseArgs({
@@ -46,45 +64,78 @@ const signJson: Command = {
       strict: true,
       options: { key: { type: "string" }, context: { type: "string" }, "signed-at": { type: "string" } },
     });
-    if (!values.key || !values.context) throw new UsageError("--key and --context are required");
+    if (!values.key) throw new UsageError("--key is required");
+    const context = contextFlag(values.context);
+    const signedAt = timeFlag(values["signed-at"], "--signed-at");
     if (positionals.length > 1) throw new UsageError("expected at most one FILE");
     const kp = await loadPrivateKey(values.key, io);
-    const name = positionals[0] ?? "<stdin>";
-    const doc = asObject(readJson(await readInput(positionals[0], io), name), name);
-    const signedAt = time(values["signed-at"], "--signed-at");
+    const { name, doc } = await readDocument(positionals[0], io);
+    let signed: object;
     try {
-      const signed = signDocument(doc, {
+      signed = signDocument(doc, {
         secretKey: kp.secretKey,
-        context: values.context,
+        context,
         ...(signedAt !== undefined ? { signedAt } : {}),
       });
-      io.stdout.write(`${JSON.stringify(signed, null, 2)}\n`);
     } catch (e) {
       throw new InputError(`${name}: ${(e as Error).message}`);
     }
+    io.stdout.write(`${JSON.stringify(signed, null, 2)}\n`);
     return EXIT_OK;
   },
 };
 
-/** Reads trusted keys: a JSON array of keys, or one key per line in any public-key format. */
-async function readTrusted(file: string, io: Io): Promise<string[]> {
+/**
+ * Reads trusted keys: a JSON array of keys, or a text file of keys in any public-key format —
+ * PEM blocks, and otherwise one key per line (base64, `ssh-ed25519 AAAA… comment`); blank lines
+ * and `#` comments are skipped. Returns canonical base64 keys.
+ */
+export async function readTrusted(file: string, io: Io): Promise<string[]> {
   let text: string;
   try {
     text = await readFile(resolve(io.cwd, file), "utf8");
   } catch (e) {
     throw new InputError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code}`);
   }
-  const entries = text.trim().startsWith("[")
-    ? (readJson(Buffer.from(text), file) as unknown[])
-    : text.split("\n").filter((l) => l.trim() !== "" && !l.trim().startsWith("#"));
-  if (!Array.isArray(entries)) throw new InputError(`${file}: expected a JSON array or one key per line`);
-  return entries.map((k, i) => {
+  const entries: { where: string; key: unknown }[] = [];
+  if (text.trim().startsWith("[")) {
+    const list = readJson(Buffer.from(text), file);
+    if (!Array.isArray(list)) throw new InputError(`${file}: expected a JSON array of keys`);
+    for (const [i, key] of list.entries()) entries.push({ where: `entry ${i + 1}`, key });
+  } else {
+    let pem: string[] | undefined;
+    let pemStart = 0;
+    text.split(/\r?\n/).forEach((raw, i) => {
+      const line = raw.trim();
+      if (pem) {
+        pem.push(line);
+        if (line.startsWith("-----END ")) {
+          entries.push({ where: `line ${pemStart}`, key: pem.join("\n") });
+          pem = undefined;
+        }
+      } else if (line.startsWith("-----BEGIN ")) {
+        pem = [line];
+        pemStart = i + 1;
+      } else if (line !== "" && !line.startsWith("#")) entries.push({ where: `line ${i + 1}`, key: line });
+    });
+    if (pem) throw new InputError(`${file}: line ${pemStart}: PEM block without an END line`);
+  }
+  return entries.map(({ where, key }) => {
+    if (typeof key !== "string") throw new InputError(`${file}: ${where}: expected a key string`);
     try {
-      return encodePublicKey(decodePublicKey(String(k)), "base64") as string;
+      return toBase64(decodePublicKey(key));
     } catch (e) {
-      throw new InputError(`${file}: key ${i + 1}: ${(e as Error).message}`);
+      throw new InputError(`${file}: ${where}: ${(e as Error).message}`);
     }
   });
+}
+
+function printReport(report: DocumentReport, io: Io): void {
+  io.stdout.write(`time: ${report.time === undefined ? "pending" : formatTimestamp(report.time)}\n`);
+  io.stdout.write(`hash: ${report.hash}\n`);
+  for (const v of report.valid) io.stdout.write(`  valid    ${v.key}  ${v.signed_at}\n`);
+  for (const g of report.ignored)
+    io.stdout.write(`  ignored  ${g.key || "(signatures)"}  ${g.reason}: ${g.detail}\n`);
 }
 
 const verifyJson: Command = {
@@ -93,9 +144,12 @@ const verifyJson: Command = {
   usage: [
     "usage: chronoseal verify-json --trusted FILE --context CTX [--now T] [--tolerance MS] [--json] [FILE|-]",
     "",
-    "FILE of trusted keys: one key per line (base64, ssh-ed25519, PEM lines) or a JSON array.",
-    "Prints the document's time (earliest valid trusted signature) or `pending`, and every",
-    "ignored signature with its reason (invalid, untrusted, future, malformed, wrong-context).",
+    "Trusted FILE: a JSON array of keys, or keys in any public-key format (base64, ssh-ed25519",
+    "lines, PEM blocks), one per line; `#` comments.",
+    "Prints the document's time (earliest valid signature by a trusted key) or `pending`, its",
+    "payload hash, the valid trusted signatures, and every other signature with its reason:",
+    "malformed, invalid, wrong-context, untrusted, future (dated after --now + tolerance;",
+    "default tolerance 600000 ms). --json prints { time, hash, valid, ignored }.",
     "Exit 0 when the document has a trusted time, 1 when it is pending or the input is invalid.",
   ].join("\n"),
   async run(argv, io) {
@@ -111,32 +165,32 @@ const verifyJson: Command = {
         json: { type: "boolean", default: false },
       },
     });
-    if (!values.trusted || !values.context) throw new UsageError("--trusted and --context are required");
-    if (positionals.length > 1) throw new UsageError("expected at most one FILE");
+    if (!values.trusted) throw new UsageError("--trusted is required");
+    const context = contextFlag(values.context);
+    const now = timeFlag(values.now, "--now");
     const tolerance = values.tolerance === undefined ? undefined : Number(values.tolerance);
-    if (tolerance !== undefined && !(Number.isFinite(tolerance) && tolerance >= 0))
-      throw new UsageError("--tolerance: expected milliseconds");
+    if (tolerance !== undefined && !(Number.isSafeInteger(tolerance) && tolerance >= 0))
+      throw new UsageError("--tolerance: expected whole milliseconds >= 0");
+    if (positionals.length > 1) throw new UsageError("expected at most one FILE");
     const trusted = await readTrusted(values.trusted, io);
-    const name = positionals[0] ?? "<stdin>";
-    const doc = asObject(readJson(await readInput(positionals[0], io), name), name);
-    const now = time(values.now, "--now");
-    const report = verifyDocument(doc, {
-      trusted,
-      context: values.context,
-      ...(now !== undefined ? { now } : {}),
-      ...(tolerance !== undefined ? { futureTolerance: tolerance } : {}),
-    });
-    const timeText = report.time === undefined ? "pending" : formatTimestamp(report.time);
-    if (values.json) {
-      io.stdout.write(
-        `${JSON.stringify({ time: timeText, hash: report.hash, valid: report.valid, ignored: report.ignored }, null, 2)}\n`,
-      );
-    } else {
-      io.stdout.write(`time: ${timeText}\n`);
-      for (const v of report.valid) io.stdout.write(`  valid    ${v.key}  ${v.signed_at}\n`);
-      for (const g of report.ignored)
-        io.stdout.write(`  ignored  ${g.key || "(map)"}  ${g.reason}: ${g.detail}\n`);
+    const { name, doc } = await readDocument(positionals[0], io);
+    let report: DocumentReport;
+    try {
+      report = verifyDocument(doc, {
+        trusted,
+        context,
+        ...(now !== undefined ? { now } : {}),
+        ...(tolerance !== undefined ? { futureTolerance: tolerance } : {}),
+      });
+    } catch (e) {
+      throw new InputError(`${name}: ${(e as Error).message}`);
     }
+    if (values.json) {
+      const time = report.time === undefined ? "pending" : formatTimestamp(report.time);
+      io.stdout.write(
+        `${JSON.stringify({ time, hash: report.hash, valid: report.valid, ignored: report.ignored }, null, 2)}\n`,
+      );
+    } else printReport(report, io);
     return report.time === undefined ? EXIT_INVALID : EXIT_OK;
   },
 };
