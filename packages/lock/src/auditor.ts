@@ -254,17 +254,24 @@ export class Auditor {
       );
       reports.forEach((r, k) => {
         const { state: s, entry: e } = items[k]!;
+        const before = s.anchors.filter((a) => a.lastSeq < e.seq).at(-1);
+        const early =
+          (before !== undefined && e.time < before.time) || (s.lastTime !== "" && e.time < s.lastTime);
         if (r.time === undefined) {
-          s.add("altered", [e.seq], "device signature does not verify");
+          // Not the device's entry. When its time moved before what precedes it, the edit was a
+          // backdating; otherwise some other field was altered.
+          if (early)
+            s.add(
+              "backdated",
+              [e.seq],
+              "time moved before the preceding entry or anchor; the device signature does not verify",
+            );
+          else s.add("altered", [e.seq], "device signature does not verify");
           return;
         }
-        // Time checks use authentic entries only: a genuine entry dated before an anchor that
-        // precedes it, or before the previous genuine entry, is backdated.
-        const before = s.anchors.filter((a) => a.lastSeq < e.seq).at(-1);
-        if (before && e.time < before.time)
-          s.add("backdated", [e.seq], "dated before an anchor that precedes it");
-        else if (s.lastTime && e.time < s.lastTime)
-          s.add("backdated", [e.seq], "dated before the previous entry");
+        // A genuine entry dated before an anchor that precedes it, or before the previous genuine
+        // entry, is backdated by the device itself (a clock jump or a compromised device).
+        if (early) s.add("backdated", [e.seq], "a genuine entry dated before the preceding entry or anchor");
         s.lastTime = e.time;
       });
     }
@@ -312,6 +319,15 @@ export class Auditor {
       }
       if (s.closedSeen && lastAnchor?.kind !== "final")
         s.add("missing-final-anchor", [], "chain closed without a final anchor");
+      // A backdated entry also breaks the next entry's link: report it once, as backdated.
+      const backdated = new Set(s.findings.find((f) => f.kind === "backdated")?.seqs ?? []);
+      const altered = s.findings.find((f) => f.kind === "altered");
+      if (altered) altered.seqs = altered.seqs.filter((q) => !backdated.has(q));
+      s.findings.splice(
+        0,
+        s.findings.length,
+        ...s.findings.filter((f) => f.seqs.length > 0 || f.kind === "missing-final-anchor"),
+      );
       for (const f of s.findings) f.seqs = [...new Set(f.seqs)].sort((a, b) => a - b);
       const verified = s.findings.every((f) => f.kind === "unanchored");
       out.push({
