@@ -37,7 +37,9 @@ K512 = """0x428a2f98d728ae22 0x7137449123ef65cd 0xb5c0fbcfec4d3b2f 0xe9b5dba5818
 0x431d67c49c100d4c 0x4cc5d4becb3e42b6 0x597f299cfc657e2a 0x5fcb6fab3ad6faec 0x6c44198c4a475817""".split()
 
 
-def scalar(name, T, K, rounds, wbytes, S0, S1, s0, s1):
+def scalar(name, T, K, rounds, wbytes, S0, S1, s0, s1, fast=False):
+    """fast: Ch as g ^ (e & (f ^ g)) and Maj as b ^ ((a ^ b) & (b ^ c)), reusing the previous
+    round's a ^ b as this round's b ^ c (three operations each instead of four and five)."""
     regs = list("abcdefgh")
     lines = []
     lines.append(f"/** Compresses one {16 * wbytes}-byte block at `block` into the state at `state`. */")
@@ -48,6 +50,9 @@ def scalar(name, T, K, rounds, wbytes, S0, S1, s0, s1):
         lines.append(f"  let w{t} = bswap<{T}>(load<{T}>(block, {t * wbytes}));")
     lines.append(f"  let t1: {T};")
     lines.append(f"  let t2: {T};")
+    if fast:
+        lines.append(f"  let ab: {T};")
+        lines.append(f"  let bc: {T} = b ^ c;")
     for t in range(rounds):
         a, b, c, d, e, f, g, h = regs
         if t >= 16:
@@ -57,8 +62,14 @@ def scalar(name, T, K, rounds, wbytes, S0, S1, s0, s1):
             w7 = f"w{(t - 7) % 16}"
             lines.append(f"  w{i} += {s0(w15)} + {w7} + {s1(w2)};")
         w = f"w{t % 16}"
-        lines.append(f"  t1 = {h} + ({S1(e)}) + (({e} & {f}) ^ (~{e} & {g})) + <{T}>{K[t]} + {w};")
-        lines.append(f"  t2 = ({S0(a)}) + (({a} & {b}) ^ ({a} & {c}) ^ ({b} & {c}));")
+        if fast:
+            lines.append(f"  t1 = {h} + ({S1(e)}) + ({g} ^ ({e} & ({f} ^ {g}))) + <{T}>{K[t]} + {w};")
+            lines.append(f"  ab = {a} ^ {b};")
+            lines.append(f"  t2 = ({S0(a)}) + ({b} ^ (ab & bc));")
+            lines.append("  bc = ab;")
+        else:
+            lines.append(f"  t1 = {h} + ({S1(e)}) + (({e} & {f}) ^ (~{e} & {g})) + <{T}>{K[t]} + {w};")
+            lines.append(f"  t2 = ({S0(a)}) + (({a} & {b}) ^ ({a} & {c}) ^ ({b} & {c}));")
         lines.append(f"  {d} += t1;")
         lines.append(f"  {h} = t1 + t2;")
         regs = [h, a, b, c, d, e, f, g]
@@ -90,6 +101,8 @@ def simd():
         L.append(f"  let w{t} = v128.load(WV, {t * 16});")
     L.append("  let t1: v128;")
     L.append("  let t2: v128;")
+    L.append("  let ab: v128;")
+    L.append("  let bc = v128.xor(b, c);")
     def R(x, n):
         return f"v128.or(i32x4.shr_u({x}, {n}), i32x4.shl({x}, {32 - n}))"
     for t in range(64):
@@ -107,8 +120,10 @@ def simd():
         ch = f"v128.xor(v128.and({e}, {f}), v128.andnot({g}, {e}))"
         L.append(f"  t1 = i32x4.add(i32x4.add({h}, {S1}), i32x4.add(i32x4.add({ch}, i32x4.splat({K256[t]})), {w}));")
         S0 = f"v128.xor(v128.xor({R(a, 2)}, {R(a, 13)}), {R(a, 22)})"
-        maj = f"v128.or(v128.and({a}, {b}), v128.and({c}, v128.or({a}, {b})))"
-        L.append(f"  t2 = i32x4.add({S0}, {maj});")
+        # Maj = b ^ ((a ^ b) & (b ^ c)); this round's a ^ b is the next round's b ^ c.
+        L.append(f"  ab = v128.xor({a}, {b});")
+        L.append(f"  t2 = i32x4.add({S0}, v128.xor({b}, v128.and(ab, bc)));")
+        L.append("  bc = ab;")
         L.append(f"  {d} = i32x4.add({d}, t1);")
         L.append(f"  {h} = i32x4.add(t1, t2);")
         regs = [h, a, b, c, d, e, f, g]
@@ -126,7 +141,8 @@ with open(os.path.join(OUT, "rounds.generated.ts"), "w") as fh:
                     lambda a: f"{rot32(a, 2)} ^ {rot32(a, 13)} ^ {rot32(a, 22)}",
                     lambda e: f"{rot32(e, 6)} ^ {rot32(e, 11)} ^ {rot32(e, 25)}",
                     lambda x: f"({rot32(x, 7)} ^ {rot32(x, 18)} ^ ({x} >>> 3))",
-                    lambda x: f"({rot32(x, 17)} ^ {rot32(x, 19)} ^ ({x} >>> 10))"))
+                    lambda x: f"({rot32(x, 17)} ^ {rot32(x, 19)} ^ ({x} >>> 10))",
+                    fast=True))
     fh.write("\n\n")
     fh.write(scalar("compress512", "u64", K512, 80, 8,
                     lambda a: f"{rot64(a, 28)} ^ {rot64(a, 34)} ^ {rot64(a, 39)}",
