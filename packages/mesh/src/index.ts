@@ -1,2 +1,14 @@
-// @chronoseal/mesh: public API.
-export {};
+// @chronoseal/mesh: the peer-to-peer network state (CRDT), attestation, digest sync and views.
+export * from "./entries.js";
+export { type SimOptions, type SimResult, simulate } from "./sim.js";
+export { type IngestReport, NetworkState, type RejectReason, type StateJSON } from "./state.js";
+export { attestAll, type Digest, differingBuckets, digest, slice } from "./sync.js";
+export {
+  type DnsLine,
+  dnsLines,
+  type HostnameView,
+  hostnames,
+  hostRecords,
+  mergeDns,
+  type NamesView,
+} from "./views.js";
