@@ -1,14 +1,19 @@
-// Test helpers for Ed25519: deterministic valid signatures made with node:crypto.
-import { createPrivateKey, createPublicKey, sign } from "node:crypto";
+// Test helpers for Ed25519: deterministic valid signatures (libsodium, fast enough for tens of
+// thousands of keys), and a way to run a suite on both WebAssembly builds (SIMD and scalar).
+import sodium from "libsodium-wrappers";
+import { afterAll, beforeAll } from "vitest";
 import type { VerifyItem } from "../src/ed25519/verify.js";
+import { ed25519Wasm, selectEd25519Build } from "../src/wasm/ed25519.js";
 
-const PKCS8_PREFIX = Buffer.from("302e020100300506032b657004220420", "hex");
+await sodium.ready;
 
+/** An Ed25519 key pair from a 32-byte seed, with a signing function (RFC 8032 signatures). */
 export function keyFromSeed(seed: Uint8Array) {
-  const key = createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, seed]), format: "der", type: "pkcs8" });
-  const spki = createPublicKey(key).export({ format: "der", type: "spki" }) as Buffer;
-  const publicKey = new Uint8Array(spki.subarray(spki.length - 32));
-  return { publicKey, sign: (m: Uint8Array) => new Uint8Array(sign(null, m, key)) };
+  const kp = sodium.crypto_sign_seed_keypair(seed);
+  return {
+    publicKey: kp.publicKey,
+    sign: (m: Uint8Array) => sodium.crypto_sign_detached(m, kp.privateKey),
+  };
 }
 
 const cache: VerifyItem[] = [];
@@ -26,3 +31,17 @@ export function fillerItems(n: number): VerifyItem[] {
   }
   return cache.slice(0, n);
 }
+
+export const builds = ["simd", "scalar"] as const;
+export type Build = (typeof builds)[number];
+
+/** Inside a describe(): every test of the block runs on the given WebAssembly build. */
+export function useBuild(build: Build): void {
+  beforeAll(() => {
+    selectEd25519Build(build);
+    if (ed25519Wasm().simd !== (build === "simd")) throw new Error(`could not select the ${build} build`);
+  });
+  afterAll(() => selectEd25519Build(undefined));
+}
+
+export const hex = (h: string): Uint8Array => new Uint8Array(Buffer.from(h, "hex"));

@@ -1,25 +1,15 @@
-// Differential tests against @noble/curves (ZIP-215 mode) on valid and mauled signatures, and
-// batches with bad items at random positions.
-import { ed25519 } from "@noble/curves/ed25519.js";
+// Differential tests against @noble/curves (ZIP-215 mode) on valid, constructed and mauled
+// signatures, batches with bad items at random positions, chunking and streaming of large
+// inputs — on both WebAssembly builds.
+import { createHash } from "node:crypto";
+import { ED25519_TORSION_SUBGROUP, ed25519 } from "@noble/curves/ed25519.js";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type VerifyItem, verify, verifyBatch } from "../../src/ed25519/verify.js";
-import { fillerItems, keyFromSeed } from "../ed25519-helpers.js";
+import { builds, fillerItems, hex, keyFromSeed, useBuild } from "../ed25519-helpers.js";
 
-// Small-order points (the eight torsion points), in canonical and non-canonical encodings.
-const smallOrder = [
-  "0100000000000000000000000000000000000000000000000000000000000000",
-  "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
-  "0000000000000000000000000000000000000000000000000000000000000080",
-  "0000000000000000000000000000000000000000000000000000000000000000",
-  "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a",
-  "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa",
-  "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05",
-  "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85",
-  "eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
-  "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
-].map((h) => new Uint8Array(Buffer.from(h, "hex")));
-const L = (1n << 252n) + 27742317777372353535851937790883648493n;
+const L = ed25519.Point.Fn.ORDER;
+const P = 2n ** 255n - 19n;
 
 function le(n: bigint): Uint8Array {
   const out = new Uint8Array(32);
@@ -28,140 +18,270 @@ function le(n: bigint): Uint8Array {
 }
 function toBig(b: Uint8Array): bigint {
   let n = 0n;
-  for (let i = 31; i >= 0; i--) n = (n << 8n) | BigInt(b[i]!);
+  for (let i = b.length - 1; i >= 0; i--) n = (n << 8n) | BigInt(b[i]!);
   return n;
 }
+
+const torsion = ED25519_TORSION_SUBGROUP.map(hex);
+/** Non-canonical encodings: y + p for y < 19 (some decode, some do not), with either sign bit. */
+const nonCanonical: Uint8Array[] = [];
+for (let y = 0n; y < 19n; y++) {
+  for (const sign of [0n, 1n]) nonCanonical.push(le(y + P + (sign << 255n)));
+}
+// … and x = 0 with the sign bit set: the identity and the point of order 2.
+nonCanonical.push(hex("0100000000000000000000000000000000000000000000000000000000000080"));
+nonCanonical.push(hex("ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff"));
 
 type Maul =
   | { kind: "none" }
   | { kind: "flip"; part: "R" | "S" | "A" | "M"; bit: number }
   | { kind: "s-plus-l" }
+  | { kind: "s-max" }
   | { kind: "small-A"; which: number }
   | { kind: "small-R"; which: number }
-  | { kind: "noncanonical-A" };
+  | { kind: "small-AR-zero-S"; a: number; r: number }
+  | { kind: "noncanonical-A"; which: number }
+  | { kind: "noncanonical-R"; which: number }
+  | { kind: "mixed"; ta: number; tr: number; flipMessage: boolean };
 
 const maul: fc.Arbitrary<Maul> = fc.oneof(
-  fc.constant<Maul>({ kind: "none" }),
-  fc.record({
-    kind: fc.constant("flip" as const),
-    part: fc.constantFrom("R" as const, "S" as const, "A" as const, "M" as const),
-    bit: fc.nat(255),
-  }),
-  fc.constant<Maul>({ kind: "s-plus-l" }),
-  fc.record({ kind: fc.constant("small-A" as const), which: fc.nat(smallOrder.length - 1) }),
-  fc.record({ kind: fc.constant("small-R" as const), which: fc.nat(smallOrder.length - 1) }),
-  fc.constant<Maul>({ kind: "noncanonical-A" }),
+  { weight: 3, arbitrary: fc.constant<Maul>({ kind: "none" }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant("flip" as const),
+      part: fc.constantFrom("R" as const, "S" as const, "A" as const, "M" as const),
+      bit: fc.nat(255),
+    }),
+  },
+  { weight: 1, arbitrary: fc.constant<Maul>({ kind: "s-plus-l" }) },
+  { weight: 1, arbitrary: fc.constant<Maul>({ kind: "s-max" }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("small-A" as const), which: fc.nat(7) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("small-R" as const), which: fc.nat(7) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant("small-AR-zero-S" as const), a: fc.nat(7), r: fc.nat(7) }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant("noncanonical-A" as const),
+      which: fc.nat(nonCanonical.length - 1),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant("noncanonical-R" as const),
+      which: fc.nat(nonCanonical.length - 1),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant("mixed" as const),
+      ta: fc.nat(7),
+      tr: fc.nat(7),
+      flipMessage: fc.boolean(),
+    }),
+  },
 );
 
+/**
+ * A signature by a key with a small-order component: A = [a]B + T_a, R = [r]B + T_r,
+ * S = r + k·a. Then [S]B − R − [k]A = −T_r − [k]T_a: valid under the cofactored rule.
+ */
+function mixedSignature(seed: Uint8Array, message: Uint8Array, ta: number, tr: number): VerifyItem {
+  const a = (toBig(seed) % (L - 1n)) + 1n;
+  const r = (toBig(createHash("sha512").update(seed).update(message).digest()) % (L - 1n)) + 1n;
+  const point = (s: bigint, t: number) =>
+    ed25519.Point.BASE.multiply(s).add(ed25519.Point.fromBytes(torsion[t]!)).toBytes();
+  const A = point(a, ta);
+  const R = point(r, tr);
+  const k = toBig(createHash("sha512").update(R).update(A).update(message).digest()) % L;
+  const signature = new Uint8Array(64);
+  signature.set(R, 0);
+  signature.set(le((r + k * a) % L), 32);
+  return { publicKey: A, message, signature };
+}
+
 function makeCase(seed: Uint8Array, message: Uint8Array, m: Maul): VerifyItem {
+  if (m.kind === "mixed") {
+    const item = mixedSignature(seed, message, m.ta, m.tr);
+    return m.flipMessage ? { ...item, message: new Uint8Array([...message, 1]) } : item;
+  }
   const k = keyFromSeed(seed);
   let publicKey = k.publicKey;
   let msg = message;
   let signature = k.sign(message);
+  const setR = (r: Uint8Array) => {
+    signature = signature.slice();
+    signature.set(r, 0);
+  };
   switch (m.kind) {
     case "flip": {
-      let target: Uint8Array;
-      if (m.part === "A") {
+      if (m.part === "M") {
+        msg = new Uint8Array([...msg, 0x2a]);
+        msg[m.bit % msg.length]! ^= 1 << (m.bit & 7);
+      } else if (m.part === "A") {
         publicKey = publicKey.slice();
-        target = publicKey;
-      } else if (m.part === "M") {
-        msg = new Uint8Array([...msg, 0]);
-        target = msg;
+        publicKey[m.bit >> 3]! ^= 1 << (m.bit & 7);
       } else {
         signature = signature.slice();
-        target = signature;
+        signature[(m.part === "S" ? 32 : 0) + (m.bit >> 3)]! ^= 1 << (m.bit & 7);
       }
-      const off = m.part === "S" ? 32 : 0;
-      const bit = m.part === "M" ? m.bit % (msg.length * 8) : m.bit;
-      target[off + (bit >> 3)]! ^= 1 << (bit & 7);
       break;
     }
     case "s-plus-l": {
       const s = toBig(signature.subarray(32)) + L;
       signature = signature.slice();
-      if (s < 1n << 256n) signature.set(le(s), 32);
+      signature.set(le(s), 32); // s < 2^253 + L < 2^256
       break;
     }
+    case "s-max":
+      signature = signature.slice();
+      signature.fill(0xff, 32);
+      break;
     case "small-A":
-      publicKey = smallOrder[m.which]!;
+      publicKey = torsion[m.which]!;
       break;
     case "small-R":
-      signature = signature.slice();
-      signature.set(smallOrder[m.which]!, 0);
+      setR(torsion[m.which]!);
+      break;
+    case "small-AR-zero-S":
+      // [8](0·B − R − [k]A) = O for small-order A and R: valid under ZIP-215, whatever M is.
+      publicKey = torsion[m.a]!;
+      signature = new Uint8Array(64);
+      signature.set(torsion[m.r]!, 0);
       break;
     case "noncanonical-A":
-      // y + p (possible only when y < 19): use the identity-like small y values
-      publicKey = smallOrder[8]!;
+      publicKey = nonCanonical[m.which]!;
+      break;
+    case "noncanonical-R":
+      setR(nonCanonical[m.which]!);
       break;
   }
   return { publicKey, message: msg, signature };
 }
 
-describe("Ed25519 differential against @noble/curves (zip215)", () => {
-  it("agrees on 10,000 random valid and mauled signatures, singly and in batches", () => {
-    const batch: VerifyItem[] = [];
-    const want: boolean[] = [];
-    fc.assert(
-      fc.property(
-        fc.uint8Array({ minLength: 32, maxLength: 32 }),
-        fc.uint8Array({ maxLength: 80 }),
-        maul,
-        (seed, message, m) => {
-          const item = makeCase(seed, message, m);
-          const expected = ed25519.verify(item.signature, item.message, item.publicKey, { zip215: true });
-          batch.push(item);
-          want.push(expected);
-          return true;
-        },
-      ),
-      { seed: 25519, numRuns: 10_000 },
-    );
-    // One batch call per 256 cases, plus single calls on a sample.
-    for (let off = 0; off < batch.length; off += 256) {
-      expect(verifyBatch(batch.slice(off, off + 256)), `batch at ${off}`).toEqual(want.slice(off, off + 256));
-    }
-    for (let i = 0; i < batch.length; i += 7) {
-      const it = batch[i]!;
-      expect(verify(it.signature, it.message, it.publicKey), `case ${i}`).toBe(want[i]);
-    }
-    expect(want.filter(Boolean).length).toBeGreaterThan(1000);
-    expect(want.filter((x) => !x).length).toBeGreaterThan(1000);
-  });
-});
+/** Generated items, cached so the second build verifies the very same inputs without re-signing. */
+const made = new Map<string, VerifyItem>();
+function makeCached(seed: Uint8Array, message: Uint8Array, m: Maul): VerifyItem {
+  const key = `${Buffer.from(seed).toString("hex")}:${Buffer.from(message).toString("hex")}:${JSON.stringify(m)}`;
+  let item = made.get(key);
+  if (item === undefined) {
+    item = makeCase(seed, message, m);
+    made.set(key, item);
+  }
+  return item;
+}
 
-describe("Ed25519 batches with bad items", () => {
-  it("report exactly the bad positions", () => {
-    fc.assert(
-      fc.property(fc.integer({ min: 1, max: 300 }), fc.array(fc.nat(), { maxLength: 12 }), (n, picks) => {
-        const items = fillerItems(n).map((x) => ({ ...x }));
-        const bad = new Set(picks.map((p) => p % n));
-        for (const i of bad) {
-          const s = items[i]!.signature.slice();
-          s[(i * 7) % 64]! ^= 0x40;
-          items[i] = { ...items[i]!, signature: s };
-        }
-        const got = verifyBatch(items);
-        expect(got.map((v, i) => (v ? -1 : i)).filter((i) => i >= 0)).toEqual([...bad].sort((a, b) => a - b));
-      }),
-      { seed: 7, numRuns: 60 },
-    );
+const caseArb = fc.tuple(
+  fc.uint8Array({ minLength: 32, maxLength: 32 }),
+  fc.uint8Array({ maxLength: 80 }),
+  maul,
+);
+
+/** noble's ZIP-215 verdicts, cached so the second build does not pay for them again. */
+const oracle = new Map<string, boolean>();
+function expected(item: VerifyItem): boolean {
+  const key = Buffer.concat([item.signature, item.publicKey, item.message]).toString("base64");
+  let v = oracle.get(key);
+  if (v === undefined) {
+    v = ed25519.verify(item.signature, item.message, item.publicKey, { zip215: true });
+    oracle.set(key, v);
+  }
+  return v;
+}
+
+for (const build of builds) {
+  describe(`Ed25519 differential against @noble/curves (zip215) [${build}]`, () => {
+    useBuild(build);
+    it("agrees on 10,240 random valid, constructed and mauled signatures, in batches of 128 and singly", () => {
+      let total = 0;
+      let valid = 0;
+      const kinds = new Set<string>();
+      fc.assert(
+        fc.property(fc.array(caseArb, { minLength: 128, maxLength: 128 }), (specs) => {
+          const items = specs.map(([seed, message, m]) => makeCached(seed, message, m));
+          const want = items.map(expected);
+          expect(verifyBatch(items)).toEqual(want);
+          items.forEach((x, i) => {
+            expect(verify(x.signature, x.message, x.publicKey), `case ${i}`).toBe(want[i]);
+          });
+          total += items.length;
+          valid += want.filter(Boolean).length;
+          for (const [, , m] of specs) kinds.add(m.kind);
+        }),
+        { seed: 25519, numRuns: 80 },
+      );
+      expect(total).toBe(10_240);
+      expect(valid).toBeGreaterThan(2000);
+      expect(total - valid).toBeGreaterThan(2000);
+      expect(kinds.size).toBe(10);
+    });
   });
 
-  it("handles more items than one WASM chunk, and the empty batch", () => {
-    const items = fillerItems(2100).map((x) => ({ ...x }));
-    items[2099] = { ...items[2099]!, message: new Uint8Array([1]) };
-    items[5] = { ...items[5]!, message: new Uint8Array([2]) };
-    const got = verifyBatch(items);
-    expect(got.filter((x) => !x).length).toBe(2);
-    expect(got[5]).toBe(false);
-    expect(got[2099]).toBe(false);
-    expect(verifyBatch([])).toEqual([]);
+  describe(`Ed25519 batches [${build}]`, () => {
+    useBuild(build);
+    it("report exactly the bad items, at random positions, in both modes", () => {
+      fc.assert(
+        fc.property(
+          fc.integer({ min: 1, max: 300 }),
+          fc.array(fc.nat(), { maxLength: 12 }),
+          fc.constantFrom("zip215" as const, "strict" as const),
+          (n, picks, mode) => {
+            const items = fillerItems(n).map((x) => ({ ...x }));
+            const bad = new Set(picks.map((p) => p % n));
+            for (const i of bad) {
+              const s = items[i]!.signature.slice();
+              s[(i * 7) % 64]! ^= 0x40;
+              items[i] = { ...items[i]!, signature: s };
+            }
+            const got = verifyBatch(items, { mode });
+            expect(got.map((v, i) => (v ? -1 : i)).filter((i) => i >= 0)).toEqual(
+              [...bad].sort((a, b) => a - b),
+            );
+          },
+        ),
+        { seed: 7, numRuns: 60 },
+      );
+    });
+
+    it("handles more items than one WASM call (4096), the empty batch, and items that fail decoding", () => {
+      const items = fillerItems(4100).map((x) => ({ ...x }));
+      items[4099] = { ...items[4099]!, message: new Uint8Array([1]) };
+      items[5] = { ...items[5]!, message: new Uint8Array([2]) };
+      // y = 2 has no x on the curve: this A does not decode.
+      items[4096] = { ...items[4096]!, publicKey: le(2n) };
+      const got = verifyBatch(items);
+      expect(got.map((v, i) => (v ? -1 : i)).filter((i) => i >= 0)).toEqual([5, 4096, 4099]);
+      expect(verifyBatch([])).toEqual([]);
+    });
+
+    it("streams messages larger than the hashing buffer and splits calls by message bytes", () => {
+      // 2 large (streamed) messages, and 40 of 60 KiB (more than one call's 1 MiB region).
+      const k = keyFromSeed(new Uint8Array(32).fill(9));
+      const items: VerifyItem[] = [];
+      for (let i = 0; i < 42; i++) {
+        const len = i < 2 ? 200_000 + i * 65_537 : 60 * 1024 + i;
+        const message = new Uint8Array(len).map((_, j) => (j * 31 + i) & 0xff);
+        items.push({ publicKey: k.publicKey, message, signature: k.sign(message) });
+      }
+      const tampered = items[1]!.message.slice();
+      tampered[150_000]! ^= 1;
+      items.push({ ...items[1]!, message: tampered });
+      const want = items.map((_, i) => i !== 42);
+      expect(verifyBatch(items)).toEqual(want);
+      expect(items.map((x) => verify(x.signature, x.message, x.publicKey))).toEqual(want);
+      expect(ed25519.verify(items[0]!.signature, items[0]!.message, items[0]!.publicKey)).toBe(true);
+    });
   });
-});
+}
 
 describe("Ed25519 input validation", () => {
   const [good] = fillerItems(1) as [VerifyItem];
-  it("throws TypeError/RangeError with exact messages; invalid signatures return false", () => {
+  it("throws TypeError/RangeError with exact messages", () => {
     expect(() => verify(good.signature.subarray(1), good.message, good.publicKey)).toThrow(
       new RangeError("signature: expected Uint8Array of length 64, got length=63"),
     );
@@ -171,16 +291,48 @@ describe("Ed25519 input validation", () => {
     expect(() => verify(good.signature, "hi" as unknown as Uint8Array, good.publicKey)).toThrow(
       new TypeError("message: expected Uint8Array, got string"),
     );
+    expect(() => verify([...good.signature] as unknown as Uint8Array, good.message, good.publicKey)).toThrow(
+      new TypeError("signature: expected Uint8Array, got array"),
+    );
     expect(() => verifyBatch([good, { ...good, publicKey: new Uint8Array(33) }])).toThrow(
       new RangeError("items[1].publicKey: expected Uint8Array of length 32, got length=33"),
+    );
+    expect(() => verifyBatch([good, { ...good, signature: new Uint8Array(65) }])).toThrow(
+      new RangeError("items[1].signature: expected Uint8Array of length 64, got length=65"),
     );
     expect(() => verifyBatch([null as unknown as VerifyItem])).toThrow(
       new TypeError("items[0]: expected an object, got null"),
     );
-    expect(() => verify(good.signature, good.message, good.publicKey, { mode: "lax" as "strict" })).toThrow(
-      RangeError,
+    expect(() => verifyBatch("x" as unknown as VerifyItem[])).toThrow(
+      new TypeError("items: expected array, got string"),
     );
+    expect(() => verify(good.signature, good.message, good.publicKey, { mode: "lax" as "strict" })).toThrow(
+      new RangeError('mode: expected "zip215" or "strict", got lax'),
+    );
+    expect(() => verifyBatch([good], { mode: "rfc8032" as "strict" })).toThrow(
+      new RangeError('mode: expected "zip215" or "strict", got rfc8032'),
+    );
+  });
+
+  it("returns false for invalid signatures instead of throwing, true for valid ones", () => {
     expect(verify(new Uint8Array(64), good.message, good.publicKey)).toBe(false);
+    expect(verify(good.signature, good.message, new Uint8Array(32).fill(0xff))).toBe(false);
     expect(verify(good.signature, good.message, good.publicKey)).toBe(true);
+    expect(verify(good.signature, good.message, good.publicKey, { mode: "strict" })).toBe(true);
+    expect(verify(good.signature, good.message, good.publicKey, {})).toBe(true);
+  });
+
+  it("rejects S ≥ L in both modes, also for small-order points where the equation would hold", () => {
+    // A = R = identity, S = L: [8]([L]B − O − [k]O) = O, but S is not canonical.
+    const id = hex("0100000000000000000000000000000000000000000000000000000000000000");
+    const sig = new Uint8Array(64);
+    sig.set(id, 0);
+    sig.set(le(L), 32);
+    for (const mode of ["zip215", "strict"] as const) {
+      expect(verify(sig, good.message, id, { mode })).toBe(false);
+      sig.set(le(0n), 32);
+      expect(verify(sig, good.message, id, { mode })).toBe(mode === "zip215");
+      sig.set(le(L), 32);
+    }
   });
 });
