@@ -1,0 +1,129 @@
+// The JSON Schema of data.json (version 1), the whole-state exchange and bootstrap format,
+// validated (ajv) on every ingest of a peer's state or a bootstrap file.
+
+import { ChronosealError } from "@chronoseal/core";
+import { Ajv } from "ajv";
+import type { StateJSON } from "./state.js";
+
+const key = { type: "string", pattern: "^[A-Za-z0-9+/]{43}=$" };
+const time = { type: "string", pattern: "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z$" };
+const signatureMap = {
+  type: "object",
+  maxProperties: 64,
+  propertyNames: { maxLength: 100 },
+  additionalProperties: {
+    type: "object",
+    required: ["signed_at", "signature"],
+    properties: {
+      signed_at: { type: "string", maxLength: 64 },
+      signature: { type: "string", maxLength: 200 },
+      context: { type: "string", maxLength: 64 },
+    },
+    additionalProperties: false,
+  },
+};
+const common = { network: key, writer: key, last_updated: time, signatures: signatureMap };
+
+export const DATA_JSON_SCHEMA = {
+  $id: "https://chronoseal.invalid/schemas/mesh-data-v1.json",
+  title: "chronoseal mesh data.json (version 1)",
+  type: "object",
+  required: ["version", "network", "entries", "attestations"],
+  additionalProperties: false,
+  properties: {
+    version: { const: 1 },
+    network: key,
+    entries: {
+      type: "array",
+      maxItems: 200_000,
+      items: {
+        type: "object",
+        required: ["kind", "network", "writer", "last_updated", "signatures"],
+        oneOf: [
+          {
+            properties: {
+              ...common,
+              kind: { const: "settings" },
+              tld: { type: "string", maxLength: 63 },
+              attestors: { type: "array", items: key, maxItems: 64 },
+              banned: { type: "array", items: key, maxItems: 10_000 },
+              overrides: { type: "object", additionalProperties: key },
+              host_ttl: { type: "integer", minimum: 0 },
+              sections: {
+                type: "object",
+                additionalProperties: {
+                  type: "object",
+                  required: ["policy", "writers"],
+                  properties: {
+                    policy: { enum: ["lww", "first-attested-wins", "append-only"] },
+                    writers: { type: "array", items: key },
+                  },
+                  additionalProperties: false,
+                },
+              },
+            },
+            required: ["tld", "attestors", "banned", "overrides", "host_ttl", "sections"],
+            additionalProperties: false,
+          },
+          {
+            properties: {
+              ...common,
+              kind: { const: "host" },
+              addresses: { type: "array", items: { type: "string", maxLength: 64 }, maxItems: 16 },
+              port: { type: "integer", minimum: 1, maximum: 65535 },
+            },
+            required: ["addresses", "port"],
+            additionalProperties: false,
+          },
+          {
+            properties: {
+              ...common,
+              kind: { const: "claim" },
+              hostname: { type: "string", pattern: "^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$" },
+            },
+            required: ["hostname"],
+            additionalProperties: false,
+          },
+          {
+            properties: {
+              ...common,
+              kind: { const: "record" },
+              section: { type: "string", maxLength: 64 },
+              key: { type: "string", maxLength: 256 },
+              value: {},
+            },
+            required: ["section", "key", "value"],
+            additionalProperties: false,
+          },
+          {
+            properties: {
+              ...common,
+              kind: { const: "tombstone" },
+              target: { type: "string", maxLength: 64 },
+            },
+            required: ["target"],
+            additionalProperties: false,
+          },
+        ],
+      },
+    },
+    attestations: { type: "object", additionalProperties: signatureMap },
+  },
+} as const;
+
+export class SchemaError extends ChronosealError {
+  constructor(readonly errors: string[]) {
+    super("ERR_MESH_SCHEMA", `data.json does not match the schema: ${errors.slice(0, 5).join("; ")}`);
+    this.name = "SchemaError";
+  }
+}
+
+const ajv = new Ajv({ allErrors: false, strict: false });
+const validate = ajv.compile(DATA_JSON_SCHEMA);
+
+/** Validates a parsed data.json; throws SchemaError naming what is wrong. */
+export function checkDataJson(value: unknown): StateJSON {
+  if (!validate(value))
+    throw new SchemaError((validate.errors ?? []).map((e) => `${e.instancePath || "$"} ${e.message}`));
+  return value as unknown as StateJSON;
+}
