@@ -1,7 +1,7 @@
 // SHA-256 and SHA-512: one-shot, batch (many messages per WASM call), packed batch (messages
 // laid out in one buffer with an offsets table), and incremental hashers. All computed in the
 // hashing WebAssembly module.
-import { aarray, abytes } from "../errors.js";
+import { aarray, abytes, ChronosealError } from "../errors.js";
 import { type HashWasm, hashWasm } from "../wasm/hash.js";
 
 type Alg = 256 | 512;
@@ -44,13 +44,20 @@ export function sha512(data: Uint8Array): Uint8Array {
   return oneShot(512, data);
 }
 
+function kind(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "array";
+  return typeof value === "object" ? (value.constructor?.name ?? "object") : typeof value;
+}
+
 /**
  * Packed batch: message i is `data[offsets[i] .. offsets[i+1])` (offsets has n + 1 entries,
  * non-decreasing). Returns n digests back to back (n × 32 or n × 64 bytes), in `out` if given.
  */
 function packed(alg: Alg, data: Uint8Array, offsets: Uint32Array, out?: Uint8Array): Uint8Array {
   abytes(data, undefined, "data");
-  if (!(offsets instanceof Uint32Array)) throw new TypeError("offsets: expected Uint32Array");
+  if (!(offsets instanceof Uint32Array))
+    throw new TypeError(`offsets: expected Uint32Array, got ${kind(offsets)}`);
   if (offsets.length < 1) throw new RangeError("offsets: expected at least 1 entry, got 0");
   const n = offsets.length - 1;
   const dlen = alg === 256 ? 32 : 64;
@@ -140,6 +147,11 @@ export function sha512Batch(messages: readonly Uint8Array[]): Uint8Array[] {
   return batch(512, messages);
 }
 
+/** A hasher is single-use: after digest() it rejects further calls (code ERR_HASH_FINISHED). */
+function finished(call: "update" | "digest"): ChronosealError {
+  return new ChronosealError("ERR_HASH_FINISHED", `hasher: ${call}() called after digest()`);
+}
+
 export interface Hasher {
   update(data: Uint8Array): Hasher;
   digest(): Uint8Array;
@@ -156,7 +168,7 @@ class IncrementalHasher implements Hasher {
 
   update(data: Uint8Array): this {
     abytes(data, undefined, "data");
-    if (this.done) throw new Error("hasher: update after digest");
+    if (this.done) throw finished("update");
     const w = hashWasm();
     const e = w.exports;
     if (this.state) w.ctx.set(this.state);
@@ -172,7 +184,7 @@ class IncrementalHasher implements Hasher {
   }
 
   digest(): Uint8Array {
-    if (this.done) throw new Error("hasher: digest called twice");
+    if (this.done) throw finished("digest");
     const w = hashWasm();
     const e = w.exports;
     if (this.state) w.ctx.set(this.state);
