@@ -2,7 +2,8 @@
 // Reductions and products work on signed 21-bit limbs held in i64 (limb i weighs 2^(21·i)):
 // a limb i ≥ 12 folds down with 2^252 ≡ −c (mod L), −c written in six signed 21-bit digits,
 // then rounded carries bring every limb back to 21 bits; the final carries are exact, so the
-// result is canonical (< L). Additions and comparisons use four u64 limbs.
+// result is canonical (< L). Negation and comparison use four u64 limbs; z·S products stay
+// exact (mulWide, addWide) until a range sum is reduced.
 
 /** Limb workspace: 25 limbs of 21 bits (a 512-bit input, or a 253 × 253-bit product). */
 const S: usize = memory.data(8 * 25, 16);
@@ -28,18 +29,19 @@ const L_U64: usize = memory.data<u64>([0x5812631a5cf5d3ed, 0x14def9dea2f79cd6, 0
   store<i64>(S + (<usize>i << 3), v);
 }
 
-/** Loads `nbytes` (≤ 64) little-endian bytes at src as 21-bit limbs into base; returns the count. */
+/**
+ * Loads `nbytes` (≤ 64) little-endian bytes at src as 21-bit limbs into base; returns the count.
+ * Reads up to 7 bytes past the input (masked off), so inputs need that much readable memory.
+ */
 function loadLimbs(base: usize, src: usize, nbytes: i32): i32 {
-  const n = (nbytes * 8 + 20) / 21;
+  const bits = nbytes * 8;
+  const n = (bits + 20) / 21;
   for (let i = 0; i < n; i++) {
     const off = i * 21;
-    const first = off >> 3;
-    let v: u64 = 0;
-    for (let b = 0; b < 4; b++) {
-      const idx = first + b;
-      if (idx < nbytes) v |= (<u64>load<u8>(src + <usize>idx)) << (<u64>(b * 8));
-    }
-    store<i64>(base + (<usize>i << 3), <i64>((v >> (<u64>(off & 7))) & 0x1fffff));
+    let v = (load<u64>(src + <usize>(off >> 3)) >> (<u64>(off & 7))) & 0x1fffff;
+    const valid = bits - off;
+    if (valid < 21) v &= (<u64>1 << (<u64>valid)) - 1;
+    store<i64>(base + (<usize>i << 3), <i64>v);
   }
   return n;
 }
@@ -143,36 +145,6 @@ export function scIsCanonical(s: usize): bool {
   return false;
 }
 
-/** out = (a + b) mod L for canonical a, b (32 bytes each; out may alias). */
-export function scAdd(out: usize, a: usize, b: usize): void {
-  let carry: u64 = 0;
-  for (let i: usize = 0; i < 32; i += 8) {
-    const x = load<u64>(a + i);
-    const s = x + load<u64>(b + i);
-    const c1: u64 = s < x ? 1 : 0;
-    const t = s + carry;
-    const c2: u64 = t < s ? 1 : 0;
-    store<u64>(out + i, t);
-    carry = c1 | c2;
-  }
-  // a + b < 2L < 2^254: no carry out; subtract L once if needed.
-  if (!scIsCanonical(out)) subL(out);
-}
-
-function subL(x: usize): void {
-  let borrow: u64 = 0;
-  for (let i: usize = 0; i < 32; i += 8) {
-    const v = load<u64>(x + i);
-    const l = load<u64>(L_U64 + i);
-    const d = v - l;
-    const b1: u64 = v < l ? 1 : 0;
-    const e = d - borrow;
-    const b2: u64 = d < borrow ? 1 : 0;
-    store<u64>(x + i, e);
-    borrow = b1 | b2;
-  }
-}
-
 /** out = (L − a) mod L for canonical a. */
 export function scNeg(out: usize, a: usize): void {
   if ((load<u64>(a) | load<u64>(a, 8) | load<u64>(a, 16) | load<u64>(a, 24)) == 0) {
@@ -191,3 +163,37 @@ export function scNeg(out: usize, a: usize): void {
     borrow = b1 | b2;
   }
 }
+
+/**
+ * out (48 bytes) = a (16 bytes) · b (32 bytes), the exact 384-bit product (no reduction), in
+ * 32-bit schoolbook rows (every partial sum fits in u64).
+ */
+export function mulWide(out: usize, a: usize, b: usize): void {
+  memory.fill(out, 0, 48);
+  for (let i: usize = 0; i < 16; i += 4) {
+    const ai = <u64>load<u32>(a + i);
+    let carry: u64 = 0;
+    for (let j: usize = 0; j < 32; j += 4) {
+      const t = ai * <u64>load<u32>(b + j) + <u64>load<u32>(out + i + j) + carry;
+      store<u32>(out + i + j, <u32>t);
+      carry = t >> 32;
+    }
+    store<u32>(out + i + 32, <u32>carry);
+  }
+}
+
+/** acc (64 bytes) += x (48 bytes), as little-endian integers (the sum stays below 2^512). */
+export function addWide(acc: usize, x: usize): void {
+  let carry: u64 = 0;
+  for (let i: usize = 0; i < 64; i += 8) {
+    const a = load<u64>(acc + i);
+    const v = i < 48 ? load<u64>(x + i) : 0;
+    const s = a + v;
+    const c1: u64 = s < a ? 1 : 0;
+    const t = s + carry;
+    const c2: u64 = t < s ? 1 : 0;
+    store<u64>(acc + i, t);
+    carry = c1 | c2;
+  }
+}
+

@@ -26,7 +26,7 @@ import {
   initPoints,
   PT,
 } from "./point";
-import { scAdd, scIsCanonical, scMul, scNeg, scReduce64 } from "./scalar";
+import { addWide, mulWide, scIsCanonical, scMul, scNeg, scReduce64 } from "./scalar";
 import { hashRAM } from "./sha";
 import { strausAddBase, strausAddPoint, strausReset, strausRun } from "./straus";
 
@@ -49,12 +49,14 @@ export const OUT_OK: usize = memory.data(CHUNK, 16);
 const PTS: usize = memory.data(<i32>AFF * 2 * CHUNK, 16);
 /** Combined scalars: z_i at 2i (zero-extended), z_i·k_i mod L at 2i + 1; 8 bytes of padding. */
 const SCAL: usize = memory.data(32 * 2 * CHUNK + 8, 16);
-const ZS: usize = memory.data(32 * CHUNK, 16);
+/** z_i·S_i, exact (48 bytes each): range sums are reduced once. */
+const ZS: usize = memory.data(48 * CHUNK, 16);
 const K: usize = memory.data(32 * CHUNK, 16);
 const OK: usize = memory.data(CHUNK, 16);
 const DIGEST: usize = memory.data(64, 16);
 const ZPAD: usize = memory.data(32, 16);
 const SUM: usize = memory.data(32, 16);
+const WIDE: usize = memory.data(64, 16);
 const SP: usize = memory.data(32, 16);
 const ONE: usize = memory.data<u8>([1, 0, 0, 0, 0, 0, 0, 0]);
 
@@ -134,8 +136,9 @@ const STRAUS_ITEMS: i32 = 80;
 
 /** out = [−Σ z_i·S_i]B + Σ [z_i]R_i + Σ [z_i·k_i]A_i over the prepared items of [lo, hi). */
 function combined(out: usize, lo: i32, hi: i32): void {
-  memory.fill(SUM, 0, 32);
-  for (let i = lo; i < hi; i++) if (load<u8>(OK + <usize>i)) scAdd(SUM, SUM, ZS + <usize>i * 32);
+  memory.fill(WIDE, 0, 64);
+  for (let i = lo; i < hi; i++) if (load<u8>(OK + <usize>i)) addWide(WIDE, ZS + <usize>i * 48);
+  scReduce64(SUM, WIDE);
   scNeg(SUM, SUM);
   if (hi - lo <= STRAUS_ITEMS) {
     strausReset();
@@ -217,7 +220,7 @@ export function verifyItems(n: i32, strict: bool): void {
     store<u8>(OK + <usize>i, ok ? 1 : 0);
     if (!ok) {
       memory.fill(SCAL + <usize>(2 * i) * 32, 0, 64);
-      memory.fill(ZS + <usize>i * 32, 0, 32);
+      memory.fill(ZS + <usize>i * 48, 0, 48);
       continue;
     }
     live++;
@@ -227,7 +230,7 @@ export function verifyItems(n: i32, strict: bool): void {
     store<u8>(ZPAD, load<u8>(ZPAD) | 1);
     memory.copy(SCAL + <usize>(2 * i) * 32, ZPAD, 32);
     scMul(SCAL + <usize>(2 * i + 1) * 32, ZPAD, 16, K + <usize>i * 32);
-    scMul(ZS + <usize>i * 32, ZPAD, 16, IN_SIG + <usize>i * 64 + 32);
+    mulWide(ZS + <usize>i * 48, ZPAD, IN_SIG + <usize>i * 64 + 32);
   }
   if (live == 0) return;
   if (live == 1) {
