@@ -53,12 +53,6 @@ export function feNeg(h: usize, f: usize): void {
   for (let i: usize = 0; i < 40; i += 4) store<i32>(h + i, -load<i32>(f + i));
 }
 
-/** h = f if flag is 0, −f if flag is 1. */
-export function feCondNeg(h: usize, f: usize, flag: i32): void {
-  const m = -flag;
-  for (let i: usize = 0; i < 40; i += 4) store<i32>(h + i, (load<i32>(f + i) ^ m) - m);
-}
-
 // @ts-ignore: decorator
 @inline function bits(s: usize, off: u32, width: u32): i32 {
   const v = load<u64>(s + (off >>> 3)) >>> (<u64>(off & 7));

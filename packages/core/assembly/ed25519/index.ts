@@ -13,10 +13,11 @@ import {
   IN_Z,
   MSG_CAP,
   OUT_OK,
+  setLattice,
   verifyItems,
 } from "./verify";
 
-export { verifyItems };
+export { setLattice, verifyItems };
 
 /** Bytes of message per streamUpdate call. */
 const STREAM_CAP: u32 = 1 << 16;

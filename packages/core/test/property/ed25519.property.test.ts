@@ -6,6 +6,7 @@ import { ED25519_TORSION_SUBGROUP, ed25519 } from "@noble/curves/ed25519.js";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type VerifyItem, verify, verifyBatch } from "../../src/ed25519/verify.js";
+import { ed25519Wasm } from "../../src/wasm/ed25519.js";
 import { builds, fillerItems, hex, keyFromSeed, useBuild } from "../ed25519-helpers.js";
 
 const L = ed25519.Point.Fn.ORDER;
@@ -219,6 +220,22 @@ for (const build of builds) {
       expect(valid).toBeGreaterThan(2000);
       expect(total - valid).toBeGreaterThan(2000);
       expect(kinds.size).toBe(10);
+    });
+
+    it("single verification with the lattice-halved scalars equals the plain 253-bit computation", () => {
+      const items = fc
+        .sample(caseArb, { seed: 4242, numRuns: 1500 })
+        .map(([seed, message, m]) => makeCached(seed, message, m));
+      const single = () => items.map((x) => verify(x.signature, x.message, x.publicKey));
+      const halved = single();
+      ed25519Wasm().exports.setLattice(0);
+      try {
+        expect(single()).toEqual(halved);
+      } finally {
+        ed25519Wasm().exports.setLattice(1);
+      }
+      expect(halved).toEqual(items.map(expected));
+      expect(halved.filter(Boolean).length).toBeGreaterThan(300);
     });
   });
 
