@@ -1,2 +1,2 @@
-// @chronoseal/meshd: public API.
+// @chronoseal/meshd: the mesh node daemon (see main.ts).
 export {};
