@@ -64,7 +64,6 @@ export class MeshNode {
   private timer: NodeJS.Timeout | undefined;
   private lastDns = "";
   private readonly saved = new Map<string, number>();
-  private round = 0;
   readonly key: string;
 
   constructor(private readonly c: NodeConfig) {
@@ -177,7 +176,6 @@ export class MeshNode {
 
   /** One gossip round: up to three live peers (dead ones are retried with backoff). */
   async gossip(): Promise<void> {
-    this.round++;
     const now = Date.now();
     const candidates = [...this.peers.values()].filter((p) => p.health !== "dead" || p.retryAt <= now);
     for (let i = candidates.length - 1; i > 0; i--) {

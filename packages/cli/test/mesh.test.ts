@@ -1,0 +1,106 @@
+// `chronoseal mesh …` against a real MeshNode over HTTP on loopback.
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { decodePrivateKey, encodePrivateKey, generateKeyPair, initKeys, toBase64 } from "@chronoseal/core";
+import { type MeshEntry, MeshNode } from "@chronoseal/mesh";
+import { describe, expect, it } from "vitest";
+import { runCli } from "./run.js";
+
+describe("chronoseal mesh", () => {
+  it("init, claim, settings set, status and dns against a running node", async () => {
+    await initKeys();
+    const dir = mkdtempSync(join(tmpdir(), "cli-mesh-"));
+    const attestor = generateKeyPair();
+    const init = await runCli(
+      ["mesh", "init", "--out", "net", "--tld", "nether", "--attestor", toBase64(attestor.publicKey)],
+      "",
+      dir,
+    );
+    expect(init.code).toBe(0);
+    const network = init.stdout.trim();
+    const nodeKey = generateKeyPair();
+    (await import("node:fs")).writeFileSync(
+      join(dir, "node.pem"),
+      encodePrivateKey(nodeKey, "pem") as string,
+    );
+    const node = new MeshNode({
+      stateDir: join(dir, "state"),
+      host: "127.0.0.1",
+      port: 0 + 40000 + Math.floor(Math.random() * 20000),
+      nodeKey,
+      attestorKey: attestor,
+      networks: [
+        {
+          admin: network,
+          priority: 1,
+          settings: JSON.parse(readFileSync(join(dir, "net", "settings.json"), "utf8")) as MeshEntry,
+        },
+      ],
+      gossipMs: 60_000,
+      dnsPath: join(dir, "dns.json"),
+    });
+    await node.start();
+    try {
+      const c = await runCli(
+        ["mesh", "claim", "mors", "--key", "node.pem", "--network", network, "--node", node.url],
+        "",
+        dir,
+      );
+      expect(c.code).toBe(0);
+      const s = await runCli(["mesh", "status", "--node", node.url], "", dir);
+      expect(s.stdout).toMatch(/mors\s+/);
+      expect(s.stdout).toContain("(attestor)");
+      const d = await runCli(["mesh", "dns", "--node", node.url], "", dir);
+      expect(d.stdout.trim()).toBe('{"hostname":"mors.nether","ip":"127.0.0.1"}');
+      const set = await runCli(
+        [
+          "mesh",
+          "settings",
+          "set",
+          "--admin",
+          "net/admin.pem",
+          "--settings",
+          "net/settings.json",
+          "--node",
+          node.url,
+          "--tld",
+          "mesh",
+        ],
+        "",
+        dir,
+      );
+      expect(set.code).toBe(0);
+      expect((await runCli(["mesh", "dns", "--node", node.url], "", dir)).stdout).toContain("mors.mesh");
+      // a claim signed by a key that is not the admin's cannot change settings
+      const bad = await runCli(
+        [
+          "mesh",
+          "settings",
+          "set",
+          "--admin",
+          "node.pem",
+          "--settings",
+          "net/settings.json",
+          "--node",
+          node.url,
+        ],
+        "",
+        dir,
+      );
+      expect(bad.code).toBe(1);
+      expect(
+        (
+          await runCli(
+            ["mesh", "claim", "Bad_Name", "--key", "node.pem", "--network", network, "--node", node.url],
+            "",
+            dir,
+          )
+        ).code,
+      ).toBe(1);
+      expect(decodePrivateKey(readFileSync(join(dir, "net", "admin.pem"), "utf8")).publicKey.length).toBe(32);
+    } finally {
+      await node.stop();
+    }
+  });
+});
