@@ -12,7 +12,7 @@ import {
   toBase64,
 } from "@chronoseal/core";
 import { type MeshEntry, type Settings, signEntry } from "@chronoseal/mesh";
-import { type Command, EXIT_INVALID, EXIT_OK, InputError, type Io, UsageError } from "../command.js";
+import { type Command, EXIT_INVALID, EXIT_OK, InputError, UsageError } from "../command.js";
 import { loadPrivateKey } from "./keys.js";
 
 async function api(
