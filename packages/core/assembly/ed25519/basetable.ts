@@ -1,11 +1,11 @@
 // Fixed tables of the base point, built once on first use: the odd multiples [1]P, [3]P, …,
-// [127]P in niels form (affine, so each addition saves a multiplication) for P = B and
-// P = [2^128]B. Width-8 NAF digits index them: digit d uses entry (|d| − 1) / 2. The affine
+// [511]P in niels form (affine, so each addition saves a multiplication) for P = B and
+// P = [2^128]B. Width-10 NAF digits index them: digit d uses entry (|d| − 1) / 2. The affine
 // conversion shares one inversion across the table (Montgomery's trick).
 import { FE, feCopy, feInvert, feMul, feMul2 } from "./field";
-import { affineFinish2, AFF, AX, AY, BASE, geAddCached, geDouble, geFromAffine, geToCached, NIELS, PT } from "./point";
+import { affineFinish2, AFF, AX, AY, BASE, geAddCached, geDouble, geDoubleNoT, geFromAffine, geToCached, NIELS, PT } from "./point";
 
-export const BASE_W: i32 = 8;
+export const BASE_W: i32 = 10;
 const ENTRIES: i32 = 1 << (BASE_W - 2);
 
 /** Tables in niels form (ENTRIES × 120 bytes each). */
@@ -53,6 +53,7 @@ export function initBaseTables(): void {
   built = true;
   geFromAffine(P, BASE);
   buildTable(TABLE_B, P);
-  for (let i = 0; i < 128; i++) geDouble(P, P);
+  for (let i = 1; i < 128; i++) geDoubleNoT(P, P);
+  geDouble(P, P);
   buildTable(TABLE_B128, P);
 }

@@ -14,6 +14,7 @@ import {
   geAddNiels2,
   geCopy,
   geDouble,
+  geDoubleNoT,
   geFromAffine,
   geIdentity,
   geToCached,
@@ -170,7 +171,8 @@ export function pippenger(out: usize, pts: usize, scalars: usize, m: i32, sb: us
   // Horner: out = Σ_w 2^(c·w) · WINDOW[w].
   geCopy(out, WINDOW + <usize>(nw - 1) * PT);
   for (let w = nw - 2; w >= 0; w--) {
-    for (let k = 0; k < c; k++) geDouble(out, out);
+    for (let k = 1; k < c; k++) geDoubleNoT(out, out);
+    geDouble(out, out);
     geToCached(CACHED, WINDOW + <usize>w * PT);
     geAddCached(out, out, CACHED, 0);
   }

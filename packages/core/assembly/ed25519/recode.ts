@@ -3,12 +3,11 @@
 // windows (digits in [−2^(c−1), 2^(c−1)]) for Pippenger's buckets.
 
 /**
- * Writes the width-w NAF of the `nbytes`-byte little-endian scalar at s (value < 2^(8·nbytes − 1)
- * … any value below 2^256 − 2^255 works) as 257 i8 digits at r; returns the highest nonzero digit
- * index, or −1 for zero.
+ * Writes the width-w NAF (w ≤ 16) of the `nbytes`-byte little-endian scalar at s (nbytes ≤ 32)
+ * as 257 i16 digits at r; returns the highest nonzero digit index, or −1 for zero.
  */
 export function wnaf(r: usize, s: usize, nbytes: i32, w: i32): i32 {
-  memory.fill(r, 0, 257);
+  memory.fill(r, 0, 2 * 257);
   // Work on a 5-limb copy so the carry out of bit 255 has room.
   let k0: u64 = 0, k1: u64 = 0, k2: u64 = 0, k3: u64 = 0, k4: u64 = 0;
   for (let i = nbytes - 1; i >= 0; i--) {
@@ -41,7 +40,7 @@ export function wnaf(r: usize, s: usize, nbytes: i32, w: i32): i32 {
     }
     let d = <i64>(k0 & mask);
     if (d >= half) d -= <i64>width;
-    store<i8>(r + <usize>pos, <i8>d);
+    store<i16>(r + (<usize>pos << 1), <i16>d);
     top = pos;
     // k -= d (d odd, |d| < 2^(w−1)): subtracting a negative d adds.
     if (d > 0) {

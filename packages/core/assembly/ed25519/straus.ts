@@ -7,6 +7,7 @@ import {
   geAddCached,
   geAddNiels,
   geDouble,
+  geDoubleNoT,
   geFromAffine,
   geIdentity,
   geToCached,
@@ -18,7 +19,9 @@ import { wnaf } from "./recode";
 export const STRAUS_MAX_TERMS: i32 = 2 * 80 + 16;
 const MAX_RUNTIME_ENTRIES: i32 = STRAUS_MAX_TERMS * 8;
 
-const DIGITS: usize = memory.data(257 * STRAUS_MAX_TERMS, 16);
+/** 257 i16 NAF digits per term. */
+const DSTRIDE: usize = 2 * 257;
+const DIGITS: usize = memory.data(<i32>DSTRIDE * STRAUS_MAX_TERMS, 16);
 const TABLE: usize = memory.data(4 * STRAUS_MAX_TERMS, 16);
 const KIND: usize = memory.data(STRAUS_MAX_TERMS, 16); //  0 cached, 1 niels
 const NEG: usize = memory.data(STRAUS_MAX_TERMS, 16);
@@ -42,7 +45,7 @@ export function strausReset(): void {
  */
 export function strausAddPoint(a: usize, s: usize, nbytes: i32, w: i32, neg: bool): void {
   const t = nTerms;
-  const top = wnaf(DIGITS + <usize>t * 257, s, nbytes, w);
+  const top = wnaf(DIGITS + <usize>t * DSTRIDE, s, nbytes, w);
   if (top < 0) return;
   const entries = 1 << (w - 2);
   const table = RUNTIME + <usize>nRuntime * PT;
@@ -67,7 +70,7 @@ export function strausAddPoint(a: usize, s: usize, nbytes: i32, w: i32, neg: boo
 /** Adds [±s]B (high = false) or [±s][2^128]B (high = true) using the fixed tables. */
 export function strausAddBase(s: usize, nbytes: i32, high: bool, neg: bool): void {
   const t = nTerms;
-  const top = wnaf(DIGITS + <usize>t * 257, s, nbytes, BASE_W);
+  const top = wnaf(DIGITS + <usize>t * DSTRIDE, s, nbytes, BASE_W);
   if (top < 0) return;
   store<u32>(TABLE + (<usize>t << 2), <u32>(high ? TABLE_B128 : TABLE_B));
   store<u8>(KIND + <usize>t, 1);
@@ -83,9 +86,20 @@ export function strausRun(out: usize): void {
   geIdentity(out);
   let started = false;
   for (let i = top; i >= 0; i--) {
-    if (started) geDouble(out, out);
+    if (started) {
+      // T is only needed when an addition follows at this position.
+      let adds = false;
+      for (let t = 0; t < nTerms; t++) {
+        if (load<i16>(DIGITS + <usize>t * DSTRIDE + (<usize>i << 1)) != 0) {
+          adds = true;
+          break;
+        }
+      }
+      if (adds || i == 0) geDouble(out, out);
+      else geDoubleNoT(out, out);
+    }
     for (let t = 0; t < nTerms; t++) {
-      const d = <i32>load<i8>(DIGITS + <usize>t * 257 + <usize>i);
+      const d = <i32>load<i16>(DIGITS + <usize>t * DSTRIDE + (<usize>i << 1));
       if (d == 0) continue;
       const neg = (d < 0 ? 1 : 0) ^ <i32>load<u8>(NEG + <usize>t);
       const idx = <usize>((d < 0 ? -d : d) >> 1);

@@ -18,7 +18,7 @@ import {
   AFF,
   geAddCached,
   geDecode2,
-  geDouble,
+  geDoubleNoT,
   geFromAffine,
   geIsIdentity,
   geIsSmallOrder,
@@ -103,9 +103,9 @@ const M8: usize = memory.data(<i32>PT, 16);
 
 /** [8]q is the identity. */
 function cofactorIdentity(q: usize): bool {
-  geDouble(M8, q);
-  geDouble(M8, M8);
-  geDouble(M8, M8);
+  geDoubleNoT(M8, q);
+  geDoubleNoT(M8, M8);
+  geDoubleNoT(M8, M8);
   return geIsIdentity(M8);
 }
 
