@@ -22,8 +22,9 @@ export function canonicalHash(value: unknown): Uint8Array {
 }
 
 /**
- * canonicalHash of each value, with one WASM call per filled input region. Each document is
- * canonicalized and encoded into WASM memory at once, so no canonical text outlives its turn.
+ * canonicalHash of each value, with one WASM call per filled input region. The documents of a
+ * region are canonicalized first (canonicalize may run user getters, which could themselves hash)
+ * and only then encoded into WASM memory and hashed, so nothing can interleave with a region.
  */
 export function canonicalHashBatch(values: readonly unknown[]): Uint8Array[] {
   aarray(values, "values");
@@ -31,18 +32,23 @@ export function canonicalHashBatch(values: readonly unknown[]): Uint8Array[] {
   const cap = w.input.length;
   const n = values.length;
   const digests = new Uint8Array(n * 32);
-  let first = 0; // index of the first document in the current region
-  let used = 0;
-  let count = 0;
+  const pending: string[] = [];
+  let first = 0; // index of the first pending document
+  let bound = 0; // upper bound of the pending documents' UTF-8 bytes (3 per UTF-16 code unit)
   const flush = () => {
-    if (count === 0) return;
-    w.exports.sha256Batch(count);
-    digests.set(w.output.subarray(0, count * 32), first * 32);
-    first += count;
-    used = 0;
-    count = 0;
+    if (pending.length === 0) return;
+    let used = 0;
+    w.offsets[0] = 0;
+    for (let k = 0; k < pending.length; k++) {
+      used += encoder.encodeInto(pending[k]!, used === 0 ? w.input : w.input.subarray(used)).written;
+      w.offsets[k + 1] = used;
+    }
+    w.exports.sha256Batch(pending.length);
+    digests.set(w.output.subarray(0, pending.length * 32), first * 32);
+    first += pending.length;
+    pending.length = 0;
+    bound = 0;
   };
-  w.offsets[0] = 0;
   for (let i = 0; i < n; i++) {
     let text: string;
     try {
@@ -57,10 +63,9 @@ export function canonicalHashBatch(values: readonly unknown[]): Uint8Array[] {
       first = i + 1;
       continue;
     }
-    if (used + text.length * 3 > cap || count === w.maxBatch) flush();
-    used += encoder.encodeInto(text, used === 0 ? w.input : w.input.subarray(used)).written;
-    count++;
-    w.offsets[count] = used;
+    if (bound + text.length * 3 > cap || pending.length === w.maxBatch) flush();
+    pending.push(text);
+    bound += text.length * 3;
   }
   flush();
   const out: Uint8Array[] = new Array(n);

@@ -46,6 +46,7 @@ export function sha512(data: Uint8Array): Uint8Array {
 
 function kind(value: unknown): string {
   if (value === null) return "null";
+  if (value instanceof Uint32Array && !ArrayBuffer.isView(value)) return "a Proxy or other non-view object";
   if (Array.isArray(value)) return "array";
   return typeof value === "object" ? (value.constructor?.name ?? "object") : typeof value;
 }
@@ -56,7 +57,8 @@ function kind(value: unknown): string {
  */
 function packed(alg: Alg, data: Uint8Array, offsets: Uint32Array, out?: Uint8Array): Uint8Array {
   abytes(data, undefined, "data");
-  if (!(offsets instanceof Uint32Array))
+  // isView rules out a Proxy around a Uint32Array (its index reads would run user code).
+  if (!(offsets instanceof Uint32Array) || !ArrayBuffer.isView(offsets))
     throw new TypeError(`offsets: expected Uint32Array, got ${kind(offsets)}`);
   if (offsets.length < 1) throw new RangeError("offsets: expected at least 1 entry, got 0");
   const n = offsets.length - 1;
@@ -105,9 +107,12 @@ export function sha512Packed(data: Uint8Array, offsets: Uint32Array, out?: Uint8
   return packed(512, data, offsets, out);
 }
 
-function batch(alg: Alg, messages: readonly Uint8Array[]): Uint8Array[] {
-  aarray(messages, "messages");
-  for (let i = 0; i < messages.length; i++) abytes(messages[i], undefined, `messages[${i}]`);
+function batch(alg: Alg, input: readonly Uint8Array[]): Uint8Array[] {
+  aarray(input, "messages");
+  // Each entry is read exactly once, before anything is written into WASM memory: an index getter
+  // can neither swap a validated message nor re-enter the module halfway through a region.
+  const messages: Uint8Array[] = new Array(input.length);
+  for (let i = 0; i < messages.length; i++) messages[i] = abytes(input[i], undefined, `messages[${i}]`);
   const dlen = alg === 256 ? 32 : 64;
   const w = hashWasm();
   const cap = w.input.length;

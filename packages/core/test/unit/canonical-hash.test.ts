@@ -72,6 +72,22 @@ for (const build of ["scalar", "simd"] as const) {
   });
 }
 
+describe("canonicalHash re-entrancy", () => {
+  it("a getter that hashes while the batch is canonicalized does not corrupt it", () => {
+    const tricky = {
+      get a() {
+        canonicalHashBatch([{ x: "y".repeat(5000) }, 2, 3, 4, 5]);
+        return [1, 2];
+      },
+    };
+    const values = [{ p: 1 }, { q: "r" }, tricky, { s: [true] }, 7];
+    const got = canonicalHashBatch(values);
+    values.forEach((v, i) => {
+      expect(hex(got[i]!), `doc ${i}`).toBe(want(v));
+    });
+  });
+});
+
 describe("canonicalHash errors", () => {
   it("passes on canonicalization errors, naming the batch entry", () => {
     expect(() => canonicalHash({ a: Number.NaN })).toThrow(CanonicalizationError);

@@ -265,6 +265,33 @@ for (const build of ["scalar", "simd"] as const) {
   });
 }
 
+describe("SHA-2 re-entrancy", () => {
+  it("an index getter that hashes cannot corrupt a batch", () => {
+    const msgs = [pool.subarray(0, 100), pool.subarray(100, 200), pool.subarray(200, 300)];
+    const tricky: Uint8Array[] = [msgs[0]!, msgs[1]!, msgs[2]!];
+    let calls = 0;
+    Object.defineProperty(tricky, 1, {
+      get() {
+        calls++;
+        sha256(pool.subarray(5000, 9000)); // writes the input region and offsets table
+        return msgs[1];
+      },
+    });
+    const got = sha256Batch(tricky);
+    expect(calls).toBe(1);
+    got.forEach((d, i) => {
+      expect(hex(d)).toBe(hex(node("sha256", msgs[i]!)));
+    });
+  });
+
+  it("a Proxy is not accepted as the offsets table", () => {
+    const offsets = new Proxy(new Uint32Array([0, 4]), {});
+    expect(() => sha256Packed(new Uint8Array(4), offsets)).toThrow(
+      new TypeError("offsets: expected Uint32Array, got a Proxy or other non-view object"),
+    );
+  });
+});
+
 describe("SHA-2 input validation", () => {
   it("rejects wrong types with TypeError and exact messages", () => {
     expect(() => sha256("abc" as unknown as Uint8Array)).toThrow(
