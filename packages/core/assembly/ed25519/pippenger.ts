@@ -4,10 +4,10 @@
 // once, one per SIMD lane: each step adds one point into a bucket of window w and another into
 // a bucket of window w − 1 (geAddNiels2), so every multiplication is paired and no two lanes
 // ever touch the same bucket. Points are affine (mixed additions save a multiplication).
+import { BASE } from "./curve";
 import {
   AFF,
   ANIELS,
-  BASE,
   geAdd2,
   geAddCached,
   geAddNiels,

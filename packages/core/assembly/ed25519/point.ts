@@ -8,24 +8,7 @@
 // cached point swaps Y+X / Y−X and flips the sign of the 2d·T product. Every multiplication is
 // issued in pairs (feMul2 / feSq2), so the SIMD build computes two at once. Outputs may alias
 // inputs. Nothing is allocated: temporaries are static.
-import {
-  FE,
-  feAdd,
-  feCarry,
-  feCopy,
-  feEqual,
-  feFromBytes,
-  feIsNegative,
-  feIsZero,
-  feMul,
-  feMul2,
-  feNeg,
-  feOne,
-  fePow22523x2,
-  feSq2,
-  feSub,
-  feZero,
-} from "./field";
+import { FE, feAdd, feCopy, feEqual, feIsZero, feMul, feMul2, feNeg, feOne, feSq2, feSub, feZero } from "./field";
 
 export const PT: usize = 4 * FE;
 export const NIELS: usize = 3 * FE;
@@ -36,43 +19,7 @@ export const AY: usize = FE;
 export const ANIELS: usize = 2 * FE;
 export const AT: usize = 5 * FE;
 
-const CONSTS: usize = memory.data<u8>([
-  // d
-  0xa3, 0x78, 0x59, 0x13, 0xca, 0x4d, 0xeb, 0x75, 0xab, 0xd8, 0x41, 0x41, 0x4d, 0x0a, 0x70, 0x00,
-  0x98, 0xe8, 0x79, 0x77, 0x79, 0x40, 0xc7, 0x8c, 0x73, 0xfe, 0x6f, 0x2b, 0xee, 0x6c, 0x03, 0x52,
-  0, 0, 0, 0, 0, 0, 0, 0,
-  // 2d
-  0x59, 0xf1, 0xb2, 0x26, 0x94, 0x9b, 0xd6, 0xeb, 0x56, 0xb1, 0x83, 0x82, 0x9a, 0x14, 0xe0, 0x00,
-  0x30, 0xd1, 0xf3, 0xee, 0xf2, 0x80, 0x8e, 0x19, 0xe7, 0xfc, 0xdf, 0x56, 0xdc, 0xd9, 0x06, 0x24,
-  0, 0, 0, 0, 0, 0, 0, 0,
-  // sqrt(−1)
-  0xb0, 0xa0, 0x0e, 0x4a, 0x27, 0x1b, 0xee, 0xc4, 0x78, 0xe4, 0x2f, 0xad, 0x06, 0x18, 0x43, 0x2f,
-  0xa7, 0xd7, 0xfb, 0x3d, 0x99, 0x00, 0x4d, 0x2b, 0x0b, 0xdf, 0xc1, 0x4f, 0x80, 0x24, 0x83, 0x2b,
-  0, 0, 0, 0, 0, 0, 0, 0,
-  // base point B (encoding: y with the sign of x in the top bit)
-  0x58, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66,
-  0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66,
-  0, 0, 0, 0, 0, 0, 0, 0,
-]);
-
-export const D: usize = memory.data(<i32>FE, 16);
-export const D2: usize = memory.data(<i32>FE, 16);
-export const SQRTM1: usize = memory.data(<i32>FE, 16);
-/** The base point B, affine. */
-export const BASE: usize = memory.data(<i32>AFF, 16);
-
-let ready = false;
-
-/** Loads the curve constants into field form (once). */
-export function initPoints(): void {
-  if (ready) return;
-  feFromBytes(D, CONSTS);
-  feFromBytes(D2, CONSTS + 40);
-  feFromBytes(SQRTM1, CONSTS + 80);
-  ready = true;
-  geDecode2(BASE, CONSTS + 120, BASE, CONSTS + 120, true);
-  affineFinish2(BASE, BASE);
-}
+import { D2 } from "./curve";
 
 // ---- temporaries ----------------------------------------------------------------------------
 
@@ -283,91 +230,6 @@ export function geAdd2(r1: usize, p1: usize, q1: usize, r2: usize, p2: usize, q2
   feMul2(r1 + FE, T7, T1, r2 + FE, S7, S1); //      Y = G·H
   feMul2(r1 + 2 * FE, T6, T7, r2 + 2 * FE, S6, S7); // Z = F·G
   feMul2(r1 + 3 * FE, T0, T1, r2 + 3 * FE, S0, S1); // T = E·H
-}
-
-// ---- decoding -------------------------------------------------------------------------------
-
-/** True when the 255-bit little-endian value at s (top bit ignored) is ≥ p (non-canonical y). */
-export function isNonCanonicalY(s: usize): bool {
-  if ((load<u8>(s + 31) & 0x7f) != 0x7f) return false;
-  for (let i: usize = 1; i < 31; i++) if (load<u8>(s + i) != 0xff) return false;
-  return load<u8>(s) >= 0xed;
-}
-
-const Y1: usize = memory.data(<i32>FE * 12, 16);
-const Y2: usize = Y1 + FE;
-const U1: usize = Y1 + 2 * FE;
-const U2: usize = Y1 + 3 * FE;
-const V1: usize = Y1 + 4 * FE;
-const V2: usize = Y1 + 5 * FE;
-const W1: usize = Y1 + 6 * FE;
-const W2: usize = Y1 + 7 * FE;
-const X1: usize = Y1 + 8 * FE;
-const X2: usize = Y1 + 9 * FE;
-const C1: usize = Y1 + 10 * FE;
-const C2: usize = Y1 + 11 * FE;
-
-/**
- * Decodes two 32-byte point encodings (at s1 and s2) into the x and y fields of the affine
- * points a1 and a2, computing both square roots together. ZIP-215 rules (strict = false): y may
- * be non-canonical (y ≥ p is reduced), x = 0 with the sign bit set decodes to x = 0; decoding
- * fails only when x² = (y² − 1)/(d·y² + 1) has no root. Strict rules also reject non-canonical
- * y and x = 0 with the sign bit set. Small order is not checked here. Returns ok1 | ok2 << 1.
- */
-export function geDecode2(a1: usize, s1: usize, a2: usize, s2: usize, strict: bool): i32 {
-  feFromBytes(Y1, s1);
-  feFromBytes(Y2, s2);
-  feCarry(Y1);
-  feCarry(Y2);
-  feSq2(U1, Y1, U2, Y2); //                          y²
-  feMul2(V1, U1, D, V2, U2, D); //                   d·y²
-  store<i32>(U1, load<i32>(U1) - 1); //              u = y² − 1
-  store<i32>(U2, load<i32>(U2) - 1);
-  store<i32>(V1, load<i32>(V1) + 1); //              v = d·y² + 1
-  store<i32>(V2, load<i32>(V2) + 1);
-  // x = u·v³·(u·v⁷)^((p − 5)/8)
-  feSq2(W1, V1, W2, V2);
-  feMul2(W1, W1, V1, W2, W2, V2); //                 v³
-  feSq2(X1, W1, X2, W2);
-  feMul2(X1, X1, V1, X2, X2, V2); //                 v⁷
-  feMul2(X1, X1, U1, X2, X2, U2); //                 u·v⁷
-  fePow22523x2(X1, X1, X2, X2);
-  feMul2(X1, X1, W1, X2, X2, W2);
-  feMul2(X1, X1, U1, X2, X2, U2); //                 candidate x
-  feSq2(C1, X1, C2, X2);
-  feMul2(C1, C1, V1, C2, C2, V2); //                 v·x²
-  let ok = finishRoot(a1, X1, Y1, U1, C1, s1, strict) ? 1 : 0;
-  if (finishRoot(a2, X2, Y2, U2, C2, s2, strict)) ok |= 2;
-  return ok;
-}
-
-function finishRoot(a: usize, x: usize, y: usize, u: usize, vxx: usize, s: usize, strict: bool): bool {
-  if (strict && isNonCanonicalY(s)) return false;
-  if (!feEqual(vxx, u)) {
-    feNeg(u, u);
-    if (!feEqual(vxx, u)) return false; //            no square root
-    feMul(x, x, SQRTM1);
-  }
-  const sign: i32 = (load<u8>(s + 31) >> 7) & 1;
-  if (feIsZero(x)) {
-    if (strict && sign == 1) return false;
-  } else if (<i32>feIsNegative(x) != sign) {
-    feNeg(x, x);
-  }
-  feCopy(a + AX, x);
-  feCopy(a + AY, y);
-  return true;
-}
-
-/** Completes x·y and the niels part (y + x, y − x, 2d·x·y) of two decoded affine points. */
-export function affineFinish2(a1: usize, a2: usize): void {
-  const n1 = a1 + ANIELS, n2 = a2 + ANIELS;
-  feMul2(a1 + AT, a1 + AX, a1 + AY, a2 + AT, a2 + AX, a2 + AY);
-  feMul2(n1 + 2 * FE, a1 + AT, D2, n2 + 2 * FE, a2 + AT, D2);
-  feAdd(n1, a1 + AY, a1 + AX);
-  feSub(n1 + FE, a1 + AY, a1 + AX);
-  feAdd(n2, a2 + AY, a2 + AX);
-  feSub(n2 + FE, a2 + AY, a2 + AX);
 }
 
 export { FE };

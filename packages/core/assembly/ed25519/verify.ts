@@ -11,19 +11,18 @@
 // two items are verified singly. A prepared item's verdict is therefore exactly its single
 // verdict (an item's own combined check is [8][z_i](its equation), and z_i is invertible).
 import { initBaseTables } from "./basetable";
+import { initCurve } from "./curve";
+import { affineFinish2, geDecode2 } from "./decode";
 import { latticeReduce, LAT_A, LAT_B, latANeg } from "./lattice";
 import { pippenger } from "./pippenger";
 import {
-  affineFinish2,
   AFF,
   geAddCached,
-  geDecode2,
   geDoubleNoT,
   geFromAffine,
   geIsIdentity,
   geIsSmallOrder,
   geToCached,
-  initPoints,
   PT,
 } from "./point";
 import { addWide, mulWide, scIsCanonical, scMul, scNeg, scReduce64 } from "./scalar";
@@ -216,7 +215,7 @@ const QALL: usize = memory.data(<i32>PT, 16);
  * digests in IN_DIGEST, random coefficients in IN_Z); writes 1 (valid) or 0 per item to OUT_OK.
  */
 export function verifyItems(n: i32, strict: bool): void {
-  initPoints();
+  initCurve();
   initBaseTables();
   memory.fill(OUT_OK, 0, <usize>n);
   rng = load<u64>(IN_Z) | 1;
