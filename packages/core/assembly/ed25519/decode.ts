@@ -7,9 +7,7 @@ import {
   feAdd,
   feCarry,
   feCopy,
-  feEqual,
   feFromBytes,
-  feIsNegative,
   feIsZero,
   feMul,
   feMul2,
@@ -17,6 +15,7 @@ import {
   fePow22523x2,
   feSq2,
   feSub,
+  feToBytes,
 } from "./field";
 import { D, D2, SQRTM1 } from "./curve";
 import { ANIELS, AT, AX, AY } from "./point";
@@ -75,17 +74,24 @@ export function geDecode2(a1: usize, s1: usize, a2: usize, s2: usize, strict: bo
   return ok;
 }
 
+const DIFF: usize = memory.data(<i32>FE, 16);
+const XB: usize = memory.data(32 + 8, 16);
+
 function finishRoot(a: usize, x: usize, y: usize, u: usize, vxx: usize, s: usize, strict: bool): bool {
   if (strict && isNonCanonicalY(s)) return false;
-  if (!feEqual(vxx, u)) {
-    feNeg(u, u);
-    if (!feEqual(vxx, u)) return false; //            no square root
+  feSub(DIFF, vxx, u);
+  if (!feIsZero(DIFF)) {
+    feAdd(DIFF, vxx, u);
+    if (!feIsZero(DIFF)) return false; //          v·x² ≠ ±u: no square root
     feMul(x, x, SQRTM1);
   }
   const sign: i32 = (load<u8>(s + 31) >> 7) & 1;
-  if (feIsZero(x)) {
+  // One canonical encoding of x answers both "is x zero" and "is x negative".
+  feToBytes(XB, x);
+  const zero = (load<u64>(XB) | load<u64>(XB, 8) | load<u64>(XB, 16) | load<u64>(XB, 24)) == 0;
+  if (zero) {
     if (strict && sign == 1) return false;
-  } else if (<i32>feIsNegative(x) != sign) {
+  } else if (<i32>(load<u8>(XB) & 1) != sign) {
     feNeg(x, x);
   }
   feCopy(a + AX, x);
