@@ -1,120 +1,28 @@
-// Ed25519 key formats in and out: raw bytes, base64, OpenSSH public keys (`ssh-ed25519 AAAA…`),
-// OpenSSH private key files (openssh-key-v1, unencrypted), PKCS#8 private and SPKI public keys
-// in PEM (the fixed DER layouts of RFC 8410, interoperable with OpenSSL and node:crypto).
-import { abytes, ChronosealError } from "../errors.js";
+// Ed25519 key formats in and out, with auto-detection on the way in: raw bytes, base64,
+// OpenSSH (`ssh-ed25519 AAAA…` lines and unencrypted private key files), PKCS#8 and SPKI
+// (PEM or DER, interoperable with OpenSSL and node:crypto).
+import { abytes } from "../errors.js";
+import { parsePkcs8, parseSpki, pkcs8Der, spkiDer } from "./der.js";
+import { KeyFormatError } from "./key-error.js";
+import { keyBase64, parsePem, pemLabel, toPem } from "./pem.js";
 import { type KeyPair, keyPairFromSeed } from "./sodium.js";
-
-export class KeyFormatError extends ChronosealError {
-  constructor(message: string) {
-    super("ERR_KEY_FORMAT", message);
-    this.name = "KeyFormatError";
-  }
-}
+import {
+  opensshPrivateKey,
+  parseOpensshPrivateKey,
+  parseSshPublicBlob,
+  parseSshPublicLine,
+  sshPublicLine,
+} from "./ssh.js";
 
 export type PublicKeyFormat = "raw" | "base64" | "ssh" | "pem";
 export type PrivateKeyFormat = "raw" | "base64" | "pem" | "openssh";
 
-const SPKI_PREFIX = Uint8Array.from([0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00]);
-const PKCS8_PREFIX = Uint8Array.from([
-  0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20,
-]);
-const SSH_TYPE = "ssh-ed25519";
-const B64 = /^[A-Za-z0-9+/]*={0,2}$/;
+const SSH_BLOB_START = "\0\0\0\x0bssh-ed25519";
 
-function b64decode(text: string, what: string): Uint8Array {
-  const clean = text.replace(/\s+/g, "");
-  if (!B64.test(clean) || clean.length % 4 !== 0) throw new KeyFormatError(`${what}: invalid base64`);
-  return new Uint8Array(Buffer.from(clean, "base64"));
-}
-
-function b64(bytes: Uint8Array): string {
-  return Buffer.from(bytes).toString("base64");
-}
-
-function pem(label: string, der: Uint8Array): string {
-  const body = b64(der)
-    .replace(/(.{64})/g, "$1\n")
-    .replace(/\n$/, "");
-  return `-----BEGIN ${label}-----\n${body}\n-----END ${label}-----\n`;
-}
-
-function unpem(text: string, label: string): Uint8Array {
-  const m = new RegExp(`-----BEGIN ${label}-----([\\s\\S]*?)-----END ${label}-----`).exec(text);
-  if (!m) throw new KeyFormatError(`expected a PEM block "${label}"`);
-  return b64decode(m[1]!, `PEM ${label}`);
-}
-
-function startsWith(a: Uint8Array, prefix: Uint8Array): boolean {
-  return a.length >= prefix.length && prefix.every((b, i) => a[i] === b);
-}
-
-// ---- SSH wire format ---------------------------------------------------------------------------
-
-class Reader {
-  private pos = 0;
-  constructor(
-    private readonly buf: Uint8Array,
-    private readonly what: string,
-  ) {}
-  u32(): number {
-    if (this.pos + 4 > this.buf.length) throw new KeyFormatError(`${this.what}: truncated`);
-    const v = new DataView(this.buf.buffer, this.buf.byteOffset + this.pos, 4).getUint32(0);
-    this.pos += 4;
-    return v;
-  }
-  bytes(): Uint8Array {
-    const n = this.u32();
-    if (this.pos + n > this.buf.length) throw new KeyFormatError(`${this.what}: truncated`);
-    const out = this.buf.subarray(this.pos, this.pos + n);
-    this.pos += n;
-    return out;
-  }
-  string(): string {
-    return Buffer.from(this.bytes()).toString("latin1");
-  }
-  raw(n: number): Uint8Array {
-    if (this.pos + n > this.buf.length) throw new KeyFormatError(`${this.what}: truncated`);
-    const out = this.buf.subarray(this.pos, this.pos + n);
-    this.pos += n;
-    return out;
-  }
-  get remaining(): number {
-    return this.buf.length - this.pos;
-  }
-  rest(): Uint8Array {
-    return this.buf.subarray(this.pos);
-  }
-}
-
-function writeU32(out: number[], v: number): void {
-  out.push((v >>> 24) & 255, (v >>> 16) & 255, (v >>> 8) & 255, v & 255);
-}
-function writeBytes(out: number[], b: Uint8Array | string): void {
-  const bytes = typeof b === "string" ? Buffer.from(b, "latin1") : b;
-  writeU32(out, bytes.length);
-  for (const x of bytes) out.push(x);
-}
-
-function sshPublicBlob(pk: Uint8Array): Uint8Array {
-  const out: number[] = [];
-  writeBytes(out, SSH_TYPE);
-  writeBytes(out, pk);
-  return Uint8Array.from(out);
-}
-
-function parseSshPublicBlob(blob: Uint8Array, what: string): Uint8Array {
-  const r = new Reader(blob, what);
-  const type = r.string();
-  if (type !== SSH_TYPE)
-    throw new KeyFormatError(`${what}: key type ${JSON.stringify(type)} is not ssh-ed25519`);
-  const pk = r.bytes();
-  if (pk.length !== 32) throw new KeyFormatError(`${what}: expected a 32-byte key, got ${pk.length}`);
-  if (r.remaining !== 0) throw new KeyFormatError(`${what}: trailing data`);
-  return pk.slice();
-}
-
-// ---- public keys -------------------------------------------------------------------------------
-
+/**
+ * Encodes a public key: `raw` (32 bytes), `base64`, `ssh` (`ssh-ed25519 AAAA… [comment]`, no
+ * newline) or `pem` (SPKI, newline-terminated).
+ */
 export function encodePublicKey(
   publicKey: Uint8Array,
   format: PublicKeyFormat,
@@ -125,102 +33,20 @@ export function encodePublicKey(
     case "raw":
       return publicKey.slice();
     case "base64":
-      return b64(publicKey);
+      return keyToBase64(publicKey);
     case "ssh":
-      return `${SSH_TYPE} ${b64(sshPublicBlob(publicKey))}${comment ? ` ${comment}` : ""}`;
+      return sshPublicLine(publicKey, comment);
     case "pem":
-      return pem("PUBLIC KEY", Uint8Array.from([...SPKI_PREFIX, ...publicKey]));
+      return toPem("PUBLIC KEY", spkiDer(publicKey));
     default:
       throw new RangeError(`format: expected raw, base64, ssh or pem, got ${String(format)}`);
   }
 }
 
-/** Decodes a public key given as raw bytes, base64, an OpenSSH line, or SPKI PEM (auto-detected). */
-export function decodePublicKey(input: string | Uint8Array): Uint8Array {
-  if (input instanceof Uint8Array) {
-    if (input.length === 32) return input.slice();
-    return decodePublicKey(Buffer.from(input).toString("utf8"));
-  }
-  if (typeof input !== "string")
-    throw new TypeError(`publicKey: expected string or Uint8Array, got ${typeof input}`);
-  const text = input.trim();
-  if (text.startsWith("-----BEGIN PUBLIC KEY-----")) {
-    const der = unpem(text, "PUBLIC KEY");
-    if (der.length !== 44 || !startsWith(der, SPKI_PREFIX))
-      throw new KeyFormatError("SPKI: not an Ed25519 public key");
-    return der.slice(12);
-  }
-  if (text.startsWith("-----BEGIN")) throw new KeyFormatError("PEM: expected a PUBLIC KEY block");
-  if (text.startsWith("ssh-")) {
-    const [type, blob] = text.split(/\s+/);
-    if (type !== SSH_TYPE)
-      throw new KeyFormatError(`ssh: key type ${JSON.stringify(type)} is not ssh-ed25519`);
-    if (!blob) throw new KeyFormatError("ssh: missing key data");
-    return parseSshPublicBlob(b64decode(blob, "ssh"), "ssh");
-  }
-  const bytes = b64decode(text, "base64 public key");
-  if (bytes.length !== 32)
-    throw new KeyFormatError(`base64 public key: expected 32 bytes, got ${bytes.length}`);
-  return bytes;
-}
-
-// ---- private keys ------------------------------------------------------------------------------
-
-const OPENSSH_MAGIC = Buffer.from("openssh-key-v1\0", "latin1");
-
-function opensshPrivate(kp: KeyPair, comment: string): string {
-  const priv: number[] = [];
-  const check = (Buffer.from(kp.publicKey).readUInt32BE(0) ^ 0x5eed) >>> 0;
-  writeU32(priv, check);
-  writeU32(priv, check);
-  writeBytes(priv, SSH_TYPE);
-  writeBytes(priv, kp.publicKey);
-  writeBytes(priv, kp.secretKey);
-  writeBytes(priv, comment);
-  for (let i = 1; priv.length % 8 !== 0; i++) priv.push(i);
-  const out: number[] = [...OPENSSH_MAGIC];
-  writeBytes(out, "none");
-  writeBytes(out, "none");
-  writeBytes(out, "");
-  writeU32(out, 1);
-  writeBytes(out, sshPublicBlob(kp.publicKey));
-  writeBytes(out, Uint8Array.from(priv));
-  const body = b64(Uint8Array.from(out))
-    .replace(/(.{70})/g, "$1\n")
-    .replace(/\n$/, "");
-  return `-----BEGIN OPENSSH PRIVATE KEY-----\n${body}\n-----END OPENSSH PRIVATE KEY-----\n`;
-}
-
-function parseOpensshPrivate(text: string): KeyPair {
-  const data = unpem(text, "OPENSSH PRIVATE KEY");
-  if (!startsWith(data, OPENSSH_MAGIC)) throw new KeyFormatError("openssh: bad magic");
-  const r = new Reader(data.subarray(OPENSSH_MAGIC.length), "openssh");
-  const cipher = r.string();
-  const kdf = r.string();
-  r.bytes(); // kdf options
-  if (cipher !== "none" || kdf !== "none") {
-    throw new KeyFormatError(
-      `openssh: the key is encrypted (cipher ${cipher}); decrypt it first with ssh-keygen -p`,
-    );
-  }
-  if (r.u32() !== 1) throw new KeyFormatError("openssh: expected exactly one key");
-  const pub = parseSshPublicBlob(r.bytes(), "openssh public key");
-  const priv = new Reader(r.bytes(), "openssh private section");
-  const check1 = priv.u32();
-  const check2 = priv.u32();
-  if (check1 !== check2)
-    throw new KeyFormatError("openssh: check integers differ (wrong passphrase or corrupt key)");
-  if (priv.string() !== SSH_TYPE) throw new KeyFormatError("openssh: private key is not ssh-ed25519");
-  const pk = priv.bytes();
-  const sk = priv.bytes();
-  if (pk.length !== 32 || sk.length !== 64) throw new KeyFormatError("openssh: bad key lengths");
-  const kp = keyPairFromSeed(sk.slice(0, 32));
-  if (!kp.publicKey.every((b, i) => b === pub[i] && b === pk[i] && b === sk[32 + i])) {
-    throw new KeyFormatError("openssh: the public key does not match the private key");
-  }
-  return kp;
-}
-
+/**
+ * Encodes a private key: `raw` (the 32-byte seed), `base64` (of the seed), `pem` (PKCS#8 v1,
+ * as OpenSSL writes it) or `openssh` (an unencrypted OpenSSH private key file with `comment`).
+ */
 export function encodePrivateKey(
   keyPair: KeyPair,
   format: PrivateKeyFormat,
@@ -233,47 +59,156 @@ export function encodePrivateKey(
     case "raw":
       return seed.slice();
     case "base64":
-      return b64(seed);
+      return keyToBase64(seed);
     case "pem":
-      return pem("PRIVATE KEY", Uint8Array.from([...PKCS8_PREFIX, ...seed]));
+      return toPem("PRIVATE KEY", pkcs8Der(seed));
     case "openssh":
-      return opensshPrivate(keyPair, comment);
+      return opensshPrivateKey(keyPair, comment);
     default:
       throw new RangeError(`format: expected raw, base64, pem or openssh, got ${String(format)}`);
   }
 }
 
+function keyToBase64(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
+}
+
 /**
- * Decodes a private key (auto-detected): a raw 32-byte seed or 64-byte secret key, their base64,
- * PKCS#8 PEM, or an unencrypted OpenSSH private key file. Needs `await initKeys()` first.
+ * DER always holds control bytes (tags, lengths); key text never does (tab, CR, LF aside).
+ * Binary input must then be DER (a SEQUENCE), else it is no key form we know.
+ */
+function isDer(bytes: Uint8Array, what: string, expected: string): boolean {
+  if (!bytes.some((b) => b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d)) return false;
+  if (bytes[0] === 0x30) return true;
+  throw new KeyFormatError(
+    "unknown-format",
+    `${what}: ${bytes.length} bytes of binary data are neither ${expected} nor DER`,
+  );
+}
+
+/** Bytes that are not a raw or DER key are read as UTF-8 key text. */
+function bytesAsText(input: Uint8Array, what: string): string {
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(input);
+  } catch {
+    throw new KeyFormatError(
+      "unknown-format",
+      `${what}: the bytes are neither a raw key, DER nor UTF-8 text`,
+    );
+  }
+}
+
+/** `<type> <base64> …` where type looks like an SSH key type (ssh-rsa, ecdsa-sha2-nistp256, …). */
+function isSshLine(text: string): boolean {
+  return /^[a-z0-9][a-z0-9.@]*-[a-z0-9.@-]+[ \t]+[A-Za-z0-9+/]/.test(text);
+}
+
+/**
+ * Decodes a public key, auto-detecting its form: 32 raw bytes, SPKI DER, base64 (of the key, of
+ * SPKI DER or of an SSH key blob), an `ssh-ed25519 AAAA… [comment]` line, or SPKI PEM.
+ * Failures are KeyFormatError (code ERR_KEY_FORMAT) with a `reason`.
+ */
+export function decodePublicKey(input: string | Uint8Array): Uint8Array {
+  if (input instanceof Uint8Array) {
+    if (input.length === 32) return input.slice();
+    if (isDer(input, "public key", "a raw 32-byte key")) return parseSpki(input);
+    return decodePublicKey(bytesAsText(input, "public key"));
+  }
+  if (typeof input !== "string") {
+    throw new TypeError(
+      `publicKey: expected string or Uint8Array, got ${input === null ? "null" : typeof input}`,
+    );
+  }
+  const text = input.trim();
+  if (text === "") throw new KeyFormatError("unknown-format", "public key: empty input");
+  const label = pemLabel(text);
+  if (label !== undefined) {
+    if (label !== "PUBLIC KEY") {
+      const hint = label.includes("PRIVATE") ? " (this is a private key; give its public key)" : "";
+      throw new KeyFormatError("wrong-type", `PEM: expected a PUBLIC KEY block, got ${label}${hint}`);
+    }
+    return parseSpki(parsePem(text).body);
+  }
+  if (text.startsWith("-----BEGIN") || text.startsWith("---- BEGIN")) {
+    throw new KeyFormatError("malformed", "PEM: unrecognized BEGIN line");
+  }
+  if (isSshLine(text)) return parseSshPublicLine(text).publicKey;
+  const bytes = keyBase64(text, "base64 public key");
+  if (bytes.length === 32) return bytes;
+  if (bytes[0] === 0x30) return parseSpki(bytes);
+  if (String.fromCharCode(...bytes.subarray(0, SSH_BLOB_START.length)) === SSH_BLOB_START) {
+    return parseSshPublicBlob(bytes, "ssh key data");
+  }
+  throw new KeyFormatError("bad-length", `base64 public key: expected 32 bytes, got ${bytes.length}`);
+}
+
+function fromSecretKey(secret: Uint8Array, what: string): KeyPair {
+  const kp = keyPairFromSeed(secret.subarray(0, 32));
+  if (!kp.publicKey.every((b, i) => b === secret[32 + i])) {
+    throw new KeyFormatError("mismatch", `${what}: the public half does not match the seed`);
+  }
+  return kp;
+}
+
+function fromPkcs8(der: Uint8Array): KeyPair {
+  const { seed, publicKey } = parsePkcs8(der);
+  const kp = keyPairFromSeed(seed);
+  if (publicKey && !publicKey.every((b, i) => b === kp.publicKey[i])) {
+    throw new KeyFormatError("mismatch", "PKCS#8: the stored public key does not match the private key");
+  }
+  return kp;
+}
+
+/**
+ * Decodes a private key, auto-detecting its form: a raw 32-byte seed or 64-byte secret key
+ * (seed ‖ public key, checked), PKCS#8 DER, base64 of any of those, PKCS#8 PEM, or an
+ * unencrypted OpenSSH private key file. Needs `await initKeys()` first.
  */
 export function decodePrivateKey(input: string | Uint8Array): KeyPair {
   if (input instanceof Uint8Array) {
     if (input.length === 32) return keyPairFromSeed(input);
-    if (input.length === 64) {
-      const kp = keyPairFromSeed(input.subarray(0, 32));
-      if (!kp.publicKey.every((b, i) => b === input[32 + i]))
-        throw new KeyFormatError("secret key: public half does not match");
-      return kp;
-    }
-    return decodePrivateKey(Buffer.from(input).toString("utf8"));
+    if (input.length === 64) return fromSecretKey(input, "secret key");
+    if (isDer(input, "private key", "a raw 32-byte seed or 64-byte secret key")) return fromPkcs8(input);
+    return decodePrivateKey(bytesAsText(input, "private key"));
   }
-  if (typeof input !== "string")
-    throw new TypeError(`privateKey: expected string or Uint8Array, got ${typeof input}`);
+  if (typeof input !== "string") {
+    throw new TypeError(
+      `privateKey: expected string or Uint8Array, got ${input === null ? "null" : typeof input}`,
+    );
+  }
   const text = input.trim();
-  if (text.startsWith("-----BEGIN OPENSSH PRIVATE KEY-----")) return parseOpensshPrivate(text);
-  if (text.startsWith("-----BEGIN PRIVATE KEY-----")) {
-    const der = unpem(text, "PRIVATE KEY");
-    if (der.length !== 48 || !startsWith(der, PKCS8_PREFIX))
-      throw new KeyFormatError("PKCS#8: not an Ed25519 private key");
-    return keyPairFromSeed(der.slice(16));
+  if (text === "") throw new KeyFormatError("unknown-format", "private key: empty input");
+  const label = pemLabel(text);
+  switch (label) {
+    case undefined:
+      break;
+    case "OPENSSH PRIVATE KEY":
+      return parseOpensshPrivateKey(text).keyPair;
+    case "PRIVATE KEY":
+      return fromPkcs8(parsePem(text).body);
+    case "ENCRYPTED PRIVATE KEY":
+      throw new KeyFormatError(
+        "encrypted",
+        "PKCS#8: the key is encrypted; decrypt it first (openssl pkey -in FILE -out PLAIN)",
+      );
+    case "PUBLIC KEY":
+      throw new KeyFormatError("wrong-type", "PEM: this is a public key; a private key is needed");
+    default:
+      throw new KeyFormatError(
+        "wrong-type",
+        `PEM: expected PRIVATE KEY or OPENSSH PRIVATE KEY, got ${label}`,
+      );
   }
-  if (text.startsWith("-----BEGIN ENCRYPTED PRIVATE KEY-----"))
-    throw new KeyFormatError("PKCS#8: the key is encrypted");
-  if (text.startsWith("-----BEGIN"))
-    throw new KeyFormatError("PEM: expected a PRIVATE KEY or OPENSSH PRIVATE KEY block");
-  const bytes = b64decode(text, "base64 private key");
-  if (bytes.length !== 32 && bytes.length !== 64)
-    throw new KeyFormatError(`base64 private key: expected 32 or 64 bytes, got ${bytes.length}`);
-  return decodePrivateKey(bytes);
+  if (text.startsWith("-----BEGIN")) throw new KeyFormatError("malformed", "PEM: unrecognized BEGIN line");
+  if (isSshLine(text)) {
+    throw new KeyFormatError(
+      "wrong-type",
+      "this looks like an OpenSSH public key line; the private key is the file without .pub",
+    );
+  }
+  const bytes = keyBase64(text, "base64 private key");
+  if (bytes.length === 32) return keyPairFromSeed(bytes);
+  if (bytes.length === 64) return fromSecretKey(bytes, "base64 secret key");
+  if (bytes[0] === 0x30) return fromPkcs8(bytes);
+  throw new KeyFormatError("bad-length", `base64 private key: expected 32 or 64 bytes, got ${bytes.length}`);
 }

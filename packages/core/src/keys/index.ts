@@ -4,10 +4,10 @@ export {
   decodePublicKey,
   encodePrivateKey,
   encodePublicKey,
-  KeyFormatError,
   type PrivateKeyFormat,
   type PublicKeyFormat,
 } from "./formats.js";
+export { KeyFormatError, type KeyFormatReason } from "./key-error.js";
 export {
   generateKeyPair,
   initKeys,
