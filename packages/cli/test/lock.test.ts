@@ -72,10 +72,16 @@ describe("chronoseal lock", () => {
       dir,
     );
     expect(JSON.parse(file.stdout)[0].verified).toBe(true);
-    // a tampered export: one entry dropped, one altered
+    // a tampered export: one entry dropped, one altered, one backdated
     const tampered = sent
       .filter((e) => e.seq !== 7)
-      .map((e) => (e.seq === 12 ? { ...e, time: "2025-01-01T00:00:00.000Z" } : e));
+      .map((e) =>
+        e.seq === 12
+          ? { ...e, user: "someone-else" }
+          : e.seq === 15
+            ? { ...e, time: "2025-01-01T00:00:00.000Z" }
+            : e,
+      );
     writeFileSync(join(dir, "tampered.ndjson"), tampered.map((e) => JSON.stringify(e)).join("\n"));
     const bad = await runCli(
       ["lock", "verify-file", "--anchors", "anchors.ndjson", "--devices", "devices.json", "tampered.ndjson"],
@@ -84,7 +90,8 @@ describe("chronoseal lock", () => {
     );
     expect(bad.code).toBe(1);
     expect(bad.stdout).toMatch(/dropped\s+7/);
-    expect(bad.stdout).toMatch(/altered\s+12/);
+    expect(bad.stdout).toMatch(/altered\s+12 /);
+    expect(bad.stdout).toMatch(/backdated\s+15 /);
     expect((await runCli(["lock", "audit", "--collector", url], "", dir)).code).toBe(2);
     await new Promise((r) => server.close(r));
     await store.close();
