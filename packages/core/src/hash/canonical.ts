@@ -22,9 +22,10 @@ export function canonicalHash(value: unknown): Uint8Array {
 }
 
 /**
- * canonicalHash of each value, with one WASM call per filled input region. The documents of a
- * region are canonicalized first (canonicalize may run user getters, which could themselves hash)
- * and only then encoded into WASM memory and hashed, so nothing can interleave with a region.
+ * canonicalHash of each value, with one WASM call per filled input region. Each document is
+ * encoded into WASM memory right after canonicalize (while its text is hot). canonicalize may run
+ * user getters that hash too; when the instance's epoch shows that happened, the region's
+ * documents are encoded again before hashing.
  */
 export function canonicalHashBatch(values: readonly unknown[]): Uint8Array[] {
   aarray(values, "values");
@@ -32,23 +33,29 @@ export function canonicalHashBatch(values: readonly unknown[]): Uint8Array[] {
   const cap = w.input.length;
   const n = values.length;
   const digests = new Uint8Array(n * 32);
-  const pending: string[] = [];
+  const pending: string[] = []; // the region's documents, already encoded
   let first = 0; // index of the first pending document
-  let bound = 0; // upper bound of the pending documents' UTF-8 bytes (3 per UTF-16 code unit)
-  const flush = () => {
-    if (pending.length === 0) return;
-    let used = 0;
-    w.offsets[0] = 0;
-    for (let k = 0; k < pending.length; k++) {
-      used += encoder.encodeInto(pending[k]!, used === 0 ? w.input : w.input.subarray(used)).written;
-      w.offsets[k + 1] = used;
-    }
-    w.exports.sha256Batch(pending.length);
-    digests.set(w.output.subarray(0, pending.length * 32), first * 32);
-    first += pending.length;
-    pending.length = 0;
-    bound = 0;
+  let used = 0;
+  let bound = 0; // upper bound of the region's UTF-8 bytes (3 per UTF-16 code unit)
+  let epoch = w.epoch;
+  const append = (text: string) => {
+    used += encoder.encodeInto(text, used === 0 ? w.input : w.input.subarray(used)).written;
+    pending.push(text);
+    w.offsets[pending.length] = used;
+    bound += text.length * 3;
   };
+  const flush = () => {
+    if (pending.length > 0) {
+      w.exports.sha256Batch(pending.length);
+      digests.set(w.output.subarray(0, pending.length * 32), first * 32);
+      first += pending.length;
+    }
+    pending.length = 0;
+    used = 0;
+    bound = 0;
+    w.offsets[0] = 0;
+  };
+  flush();
   for (let i = 0; i < n; i++) {
     let text: string;
     try {
@@ -57,15 +64,24 @@ export function canonicalHashBatch(values: readonly unknown[]): Uint8Array[] {
       if (e instanceof Error && "path" in e) e.message = `values[${i}]: ${e.message}`;
       throw e;
     }
+    if (w.epoch !== epoch) {
+      // Something hashed while canonicalize ran: write this region again.
+      const again = pending.splice(0);
+      used = 0;
+      bound = 0;
+      w.offsets[0] = 0;
+      for (const t of again) append(t);
+      epoch = w.epoch;
+    }
     if (text.length * 3 > cap) {
       flush();
       digests.set(sha256(encoder.encode(text)), i * 32);
       first = i + 1;
+      epoch = w.epoch;
       continue;
     }
     if (bound + text.length * 3 > cap || pending.length === w.maxBatch) flush();
-    pending.push(text);
-    bound += text.length * 3;
+    append(text);
   }
   flush();
   const out: Uint8Array[] = new Array(n);

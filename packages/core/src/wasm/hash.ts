@@ -38,6 +38,12 @@ export interface HashWasm {
   ctx: Uint8Array;
   maxBatch: number;
   simd: boolean;
+  /**
+   * Counts hashWasm() calls. Every user of the regions gets the instance through hashWasm(), so a
+   * caller that runs foreign code between writes (canonicalHashBatch runs canonicalize, which may
+   * run getters that hash) can tell whether the regions may have been overwritten meanwhile.
+   */
+  epoch: number;
 }
 
 let current: HashWasm | undefined;
@@ -55,6 +61,7 @@ function wrap(instance: WebAssembly.Instance): HashWasm {
     ctx: new Uint8Array(buf, exports.ctxPtr(), exports.ctxSize()),
     maxBatch,
     simd: exports.simd() === 1,
+    epoch: 0,
   };
 }
 
@@ -62,9 +69,10 @@ function wantSimd(): boolean {
   return forced === undefined ? hasSimd() : forced === "simd";
 }
 
-/** The instance, created synchronously on first use. */
+/** The instance, created synchronously on first use. Each call bumps its epoch. */
 export function hashWasm(): HashWasm {
   if (!current) current = wrap(instantiateSync(decodeBase64Module(wantSimd() ? simdBase64 : scalarBase64)));
+  current.epoch++;
   return current;
 }
 
