@@ -1,9 +1,9 @@
-// `chronoseal keygen`, `sign` and `verify`: Ed25519 keys in several formats, detached
-// signatures, and single or batch (NDJSON) verification.
-import { createReadStream } from "node:fs";
-import { chmod, readFile, writeFile } from "node:fs/promises";
-import { resolve } from "node:path";
-import { createInterface } from "node:readline";
+// `chronoseal keygen`, `sign` and `verify`: Ed25519 key pairs in several formats, detached
+// signatures over a file's bytes, and single or batch (NDJSON) verification. Also the key
+// loaders other commands use (`loadPrivateKey`, `loadPublicKey`).
+import { randomBytes } from "node:crypto";
+import { access, open, readFile, rename, rm } from "node:fs/promises";
+import { basename, dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import {
   decodePrivateKey,
@@ -15,66 +15,112 @@ import {
   initKeys,
   type KeyPair,
   sign,
-  type VerifyItem,
+  toBase64,
   verify,
-  verifyBatch,
 } from "@chronoseal/core";
-import { SingleBar } from "cli-progress";
 import { type Command, EXIT_INVALID, EXIT_OK, InputError, type Io, UsageError } from "../command.js";
 import { readInput } from "../io.js";
+import { DEFAULT_CHUNK, verifyNdjson } from "./keys-batch.js";
 
-/** Reads a key argument: a file path if it exists, else the text itself. */
-async function keyText(arg: string, io: Io): Promise<string | Uint8Array> {
+/** Reads `arg` as a file when one exists at that path; undefined when there is none. */
+async function readIfFile(arg: string, io: Io, what: string): Promise<Uint8Array | undefined> {
   try {
     return new Uint8Array(await readFile(resolve(io.cwd, arg)));
   } catch (e) {
-    if (
-      (e as NodeJS.ErrnoException).code === "ENOENT" ||
-      (e as NodeJS.ErrnoException).code === "ENAMETOOLONG"
-    )
-      return arg;
-    throw new InputError(`cannot read ${arg}: ${(e as NodeJS.ErrnoException).code}`);
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENAMETOOLONG" || code === "ENOTDIR") return undefined;
+    throw new InputError(`cannot read ${what} ${arg}: ${code ?? String(e)}`);
   }
 }
 
-/** Loads a private key file in any supported format. */
+/** Loads a private key file in any supported format (raw, base64, PKCS#8 PEM/DER, OpenSSH). */
 export async function loadPrivateKey(file: string, io: Io): Promise<KeyPair> {
   await initKeys();
   let data: Buffer;
   try {
     data = await readFile(resolve(io.cwd, file));
   } catch (e) {
-    throw new InputError(`cannot read key ${file}: ${(e as NodeJS.ErrnoException).code}`);
+    throw new InputError(`cannot read key ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
   try {
-    return decodePrivateKey(
-      data.length === 32 || data.length === 64 ? new Uint8Array(data) : data.toString("utf8"),
-    );
+    return decodePrivateKey(new Uint8Array(data));
   } catch (e) {
     throw new InputError(`key ${file}: ${(e as Error).message}`);
   }
 }
 
-/** Loads a public key given inline or as a file. */
+/** Loads a public key given as a file, or inline (base64, `ssh-ed25519 AAAA…`, PEM). */
 export async function loadPublicKey(arg: string, io: Io): Promise<Uint8Array> {
+  const file = await readIfFile(arg, io, "public key");
   try {
-    return decodePublicKey(await keyText(arg, io));
+    return decodePublicKey(file ?? arg);
   } catch (e) {
-    if (e instanceof InputError) throw e;
-    throw new InputError(`public key ${arg}: ${(e as Error).message}`);
+    const where = file
+      ? `public key file ${arg}`
+      : `public key ${JSON.stringify(arg)} (no such file; inline key)`;
+    throw new InputError(`${where}: ${(e as Error).message}`);
   }
 }
+
+/** A signature given inline as base64, or as a file holding base64 text or 64 raw bytes. */
+async function loadSignature(arg: string, io: Io): Promise<Uint8Array> {
+  const file = await readIfFile(arg, io, "signature");
+  if (file?.length === 64) return file;
+  const text = file ? new TextDecoder().decode(file).trim() : arg.trim();
+  try {
+    return fromBase64(text, "signature", 64);
+  } catch (e) {
+    const where = file ? `signature file ${arg}` : "signature (no such file; inline base64)";
+    throw new InputError(`${where}: ${(e as Error).message}`);
+  }
+}
+
+async function refuseExisting(paths: string[]): Promise<void> {
+  for (const path of paths) {
+    const exists = await access(path).then(
+      () => true,
+      () => false,
+    );
+    if (exists) throw new InputError(`${path} exists; use --force to overwrite it`);
+  }
+}
+
+/** Writes `data` to `path` atomically (temp file, fsync, rename) with `mode`. */
+async function writeKeyFile(path: string, data: string | Uint8Array, mode: number): Promise<void> {
+  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`);
+  try {
+    const fh = await open(tmp, "wx", mode);
+    try {
+      await fh.writeFile(data);
+      await fh.chmod(mode);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, path);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    if (e instanceof InputError) throw e;
+    throw new InputError(`cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+}
+
+const FORMATS = ["raw", "base64", "ssh", "pem"] as const;
+type KeygenFormat = (typeof FORMATS)[number];
 
 const keygen: Command = {
   name: ["keygen"],
   summary: "generate an Ed25519 key pair",
   usage: [
-    "usage: chronoseal keygen [--format raw|base64|ssh|pem] [--out FILE] [--comment TEXT]",
+    "usage: chronoseal keygen [--format raw|base64|ssh|pem] [--out FILE [--force]] [--comment TEXT]",
     "",
-    "Without --out, prints the private key and then the public key. With --out, writes the",
-    "private key to FILE (mode 0600) and the public key to FILE.pub.",
-    "Formats: raw (32-byte seed / 32-byte key, binary files only), base64, ssh (OpenSSH",
-    "private key file and ssh-ed25519 public line), pem (PKCS#8 / SPKI). Default: base64.",
+    "With --out, writes the private key to FILE (mode 0600) and the public key to FILE.pub",
+    "(mode 0644); existing files are kept unless --force. Without --out, prints both, labelled.",
+    "Formats (default base64):",
+    "  base64  the 32-byte seed / the 32-byte public key, base64, one line each",
+    "  ssh     an OpenSSH private key file (unencrypted) / an `ssh-ed25519 AAAA… [comment]` line",
+    "  pem     PKCS#8 `PRIVATE KEY` / SPKI `PUBLIC KEY` (OpenSSL, node:crypto)",
+    "  raw     the 32-byte seed / the 32-byte public key as binary files (needs --out)",
   ].join("\n"),
   async run(argv, io) {
     const { values, positionals } = parseArgs({
@@ -84,34 +130,43 @@ const keygen: Command = {
       options: {
         format: { type: "string", default: "base64" },
         out: { type: "string" },
-        comment: { type: "string", default: "" },
+        force: { type: "boolean", default: false },
+        comment: { type: "string" },
       },
     });
     if (positionals.length) throw new UsageError("keygen takes no positional arguments");
-    const format = values.format;
-    if (!["raw", "base64", "ssh", "pem"].includes(format))
+    const format = values.format as KeygenFormat;
+    if (!FORMATS.includes(format))
       throw new UsageError(`--format must be raw, base64, ssh or pem, got ${format}`);
-    if (format === "raw" && !values.out) throw new UsageError("--format raw needs --out (binary output)");
+    if (format === "raw" && !values.out)
+      throw new UsageError("--format raw writes binary files: it needs --out");
+    if (values.comment !== undefined && format !== "ssh")
+      throw new UsageError("--comment needs --format ssh");
+    if (values.comment !== undefined && /[\r\n]/.test(values.comment))
+      throw new UsageError("--comment must be one line");
+    if (values.force && !values.out) throw new UsageError("--force needs --out");
+
     await initKeys();
     const kp = generateKeyPair();
-    const priv = encodePrivateKey(
-      kp,
-      format === "ssh" ? "openssh" : (format as "raw" | "base64" | "pem"),
-      values.comment,
-    );
-    const pub = encodePublicKey(kp.publicKey, format as "raw" | "base64" | "ssh" | "pem", values.comment);
-    const asText = (v: Uint8Array | string) =>
-      typeof v === "string" ? (v.endsWith("\n") ? v : `${v}\n`) : v;
+    const comment = values.comment ?? "";
+    const priv = encodePrivateKey(kp, format === "ssh" ? "openssh" : format, comment);
+    const pub = encodePublicKey(kp.publicKey, format, comment);
+    const line = (v: Uint8Array | string) => (typeof v === "string" && !v.endsWith("\n") ? `${v}\n` : v);
     if (values.out) {
       const out = resolve(io.cwd, values.out);
-      await writeFile(out, asText(priv), { mode: 0o600 });
-      await chmod(out, 0o600);
-      await writeFile(`${out}.pub`, asText(pub));
+      if (!values.force) await refuseExisting([out, `${out}.pub`]);
+      // Public first: if it cannot be written, no private key is left behind without it.
+      await writeKeyFile(`${out}.pub`, line(pub), 0o644);
+      await writeKeyFile(out, line(priv), 0o600);
       io.stdout.write(
-        `private key: ${values.out}\npublic key:  ${values.out}.pub (${encodePublicKey(kp.publicKey, "base64")})\n`,
+        `private key: ${values.out} (${format}, mode 0600)\n` +
+          `public key:  ${values.out}.pub (${format})\n` +
+          `public key (base64): ${toBase64(kp.publicKey)}\n`,
       );
     } else {
-      io.stdout.write(`# private key (${format})\n${asText(priv)}# public key (${format})\n${asText(pub)}`);
+      io.stdout.write(
+        `# private key (${format}) — keep secret\n${line(priv) as string}# public key (${format})\n${line(pub) as string}`,
+      );
     }
     return EXIT_OK;
   },
@@ -120,8 +175,13 @@ const keygen: Command = {
 const signCommand: Command = {
   name: ["sign"],
   summary: "sign a file's bytes with an Ed25519 private key",
-  usage:
-    "usage: chronoseal sign --key FILE [FILE|-]\n\nPrints the base64 signature (64 bytes) and a newline.",
+  usage: [
+    "usage: chronoseal sign --key FILE [FILE|-]",
+    "",
+    "Prints the base64 Ed25519 signature (64 bytes) of FILE's bytes (standard input for - or no",
+    "FILE) and a newline. The key file may be in any format keygen writes, PKCS#8 DER, or an",
+    "unencrypted OpenSSH private key from ssh-keygen (format auto-detected).",
+  ].join("\n"),
   async run(argv, io) {
     const { values, positionals } = parseArgs({
       args: argv,
@@ -133,99 +193,25 @@ const signCommand: Command = {
     if (positionals.length > 1) throw new UsageError("expected at most one FILE");
     const kp = await loadPrivateKey(values.key, io);
     const data = await readInput(positionals[0], io);
-    io.stdout.write(`${Buffer.from(sign(new Uint8Array(data), kp.secretKey)).toString("base64")}\n`);
+    io.stdout.write(`${toBase64(sign(new Uint8Array(data), kp.secretKey))}\n`);
     return EXIT_OK;
   },
 };
 
-function parseLine(line: string): VerifyItem {
-  let v: unknown;
-  try {
-    v = JSON.parse(line);
-  } catch {
-    throw new Error("not JSON");
-  }
-  if (!v || typeof v !== "object") throw new Error("not an object");
-  const o = v as Record<string, unknown>;
-  for (const k of ["publicKey", "message", "signature"])
-    if (typeof o[k] !== "string") throw new Error(`${k} must be a base64 string`);
-  return {
-    publicKey: fromBase64(o.publicKey as string, "publicKey", 32),
-    message: fromBase64(o.message as string, "message"),
-    signature: fromBase64(o.signature as string, "signature", 64),
-  };
-}
-
-async function verifyNdjson(file: string, mode: "zip215" | "strict", io: Io): Promise<number> {
-  const path = resolve(io.cwd, file);
-  let size = 0;
-  try {
-    size = (await import("node:fs")).statSync(path).size;
-  } catch (e) {
-    throw new InputError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code}`);
-  }
-  const stream = createReadStream(path);
-  const bar =
-    io.isTTY && size > 1 << 20
-      ? new SingleBar({
-          format: "verifying [{bar}] {percentage}% | {value}/{total} bytes",
-          stream: io.stderr as NodeJS.WriteStream,
-        })
-      : undefined;
-  bar?.start(size, 0);
-  let lineNo = 0;
-  let read = 0;
-  const counts = { valid: 0, invalid: 0, malformed: 0 };
-  let pending: { line: number; item: VerifyItem }[] = [];
-  const flush = () => {
-    if (pending.length === 0) return;
-    const verdicts = verifyBatch(
-      pending.map((p) => p.item),
-      { mode },
-    );
-    pending.forEach((p, i) => {
-      const ok = verdicts[i];
-      counts[ok ? "valid" : "invalid"]++;
-      io.stdout.write(`line ${p.line}: ${ok ? "valid" : "invalid"}\n`);
-    });
-    pending = [];
-  };
-  for await (const line of createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY })) {
-    lineNo++;
-    read += Buffer.byteLength(line) + 1;
-    if (line.trim() === "") continue;
-    try {
-      pending.push({ line: lineNo, item: parseLine(line) });
-    } catch (e) {
-      flush();
-      counts.malformed++;
-      io.stdout.write(`line ${lineNo}: malformed: ${(e as Error).message}\n`);
-    }
-    if (pending.length >= 4096) {
-      flush();
-      bar?.update(read);
-    }
-  }
-  flush();
-  bar?.update(size);
-  bar?.stop();
-  const total = counts.valid + counts.invalid + counts.malformed;
-  io.stdout.write(
-    `summary: ${total} lines, ${counts.valid} valid, ${counts.invalid} invalid, ${counts.malformed} malformed\n`,
-  );
-  return counts.invalid + counts.malformed === 0 ? EXIT_OK : EXIT_INVALID;
-}
-
 const verifyCommand: Command = {
   name: ["verify"],
-  summary: "verify an Ed25519 signature, or a batch file of them",
+  summary: "verify an Ed25519 signature, or an NDJSON batch of them",
   usage: [
     "usage: chronoseal verify --pub KEY --sig SIG [--mode zip215|strict] [FILE|-]",
-    "       chronoseal verify --batch FILE.ndjson [--mode zip215|strict]",
+    "       chronoseal verify --batch FILE.ndjson|- [--mode zip215|strict] [--chunk N]",
     "",
-    "KEY: a public key file or inline key (base64, ssh-ed25519 line, PEM). SIG: base64 or a file.",
-    "Single: prints valid or invalid (exit 0 or 1). Batch: one line per input line",
-    '({"publicKey","message","signature"}, base64), then a summary; exit 0 only if all are valid.',
+    "KEY: a public key file, or the key inline (base64, `ssh-ed25519 AAAA…`, PEM).",
+    "SIG: base64 inline, or a file holding base64 or the 64 raw bytes.",
+    "Prints valid (exit 0) or invalid (exit 1).",
+    "",
+    'Batch: one {"publicKey","message","signature"} object per line, base64 values. Prints',
+    "`line N: valid|invalid|malformed: reason` per line and a summary; exit 0 only when every",
+    `line is valid. Lines are verified ${DEFAULT_CHUNK} at a time (--chunk) in one batch call each.`,
   ].join("\n"),
   async run(argv, io) {
     const { values, positionals } = parseArgs({
@@ -236,6 +222,7 @@ const verifyCommand: Command = {
         pub: { type: "string" },
         sig: { type: "string" },
         batch: { type: "string" },
+        chunk: { type: "string" },
         mode: { type: "string", default: "zip215" },
       },
     });
@@ -243,26 +230,21 @@ const verifyCommand: Command = {
     if (mode !== "zip215" && mode !== "strict")
       throw new UsageError(`--mode must be zip215 or strict, got ${mode}`);
     if (values.batch !== undefined) {
-      if (values.pub || values.sig || positionals.length)
+      if (values.pub !== undefined || values.sig !== undefined || positionals.length)
         throw new UsageError("--batch takes no --pub, --sig or FILE");
-      return verifyNdjson(values.batch, mode, io);
+      const chunk = values.chunk === undefined ? DEFAULT_CHUNK : Number(values.chunk);
+      if (!Number.isSafeInteger(chunk) || chunk < 1 || chunk > 1 << 20)
+        throw new UsageError(`--chunk must be an integer from 1 to ${1 << 20}, got ${values.chunk}`);
+      return verifyNdjson(values.batch, { mode, chunkSize: chunk }, io);
     }
-    if (!values.pub || !values.sig) throw new UsageError("--pub and --sig are required (or --batch)");
+    if (values.chunk !== undefined) throw new UsageError("--chunk needs --batch");
+    if (values.pub === undefined || values.sig === undefined)
+      throw new UsageError("--pub and --sig are required (or --batch)");
     if (positionals.length > 1) throw new UsageError("expected at most one FILE");
-    const pk = await loadPublicKey(values.pub, io);
-    const sigText = await keyText(values.sig, io);
-    let sig: Uint8Array;
-    try {
-      const text = typeof sigText === "string" ? sigText : Buffer.from(sigText).toString("utf8");
-      sig =
-        sigText instanceof Uint8Array && sigText.length === 64
-          ? sigText
-          : fromBase64(text.trim(), "signature", 64);
-    } catch (e) {
-      throw new InputError((e as Error).message);
-    }
+    const publicKey = await loadPublicKey(values.pub, io);
+    const signature = await loadSignature(values.sig, io);
     const data = await readInput(positionals[0], io);
-    const ok = verify(sig, new Uint8Array(data), pk, { mode });
+    const ok = verify(signature, new Uint8Array(data), publicKey, { mode });
     io.stdout.write(ok ? "valid\n" : "invalid\n");
     return ok ? EXIT_OK : EXIT_INVALID;
   },
