@@ -35,13 +35,13 @@ function run(script: string, config: string): ChildProcess {
 }
 
 async function until<T>(what: string, f: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
+  // Poll every 100 ms, at most ms / 100 times (a bound on attempts, not a timing assertion).
+  for (let attempt = 0; attempt < ms / 100; attempt++) {
     const v = await f().catch(() => undefined);
     if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+  throw new Error(`gave up waiting for ${what}`);
 }
 
 const exited = (c: ChildProcess) => new Promise<number | null>((r) => c.once("exit", (code) => r(code)));

@@ -29,13 +29,13 @@ async function until<T>(
   f: () => T | undefined | Promise<T | undefined>,
   ms = 40_000,
 ): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
+  // Poll every 100 ms, at most ms / 100 times (a bound on attempts, not a timing assertion).
+  for (let attempt = 0; attempt < ms / 100; attempt++) {
     const v = await Promise.resolve(f()).catch(() => undefined);
     if (v !== undefined && v !== false) return v as T;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+  throw new Error(`gave up waiting for ${what}`);
 }
 
 const dnsOf = (dir: string) =>
