@@ -1,184 +1,248 @@
-// C2SP signed notes with Ed25519 signatures: the text (UTF-8, ending in a newline), a blank
-// line, then one line per signature: "— <name> <base64(key id ‖ signature)>". The key id is the
-// first 4 bytes of SHA-256(name ‖ 0x0A ‖ 0x01 ‖ public key); verifier keys are written
-// "<name>+<hex key id>+<base64(0x01 ‖ public key)>". Opening a note verifies the signatures of
-// the verifiers it knows and ignores signatures by names it does not know.
-
+// C2SP signed notes (c2sp.org/signed-note) with Ed25519 signatures. A note is UTF-8 text ending
+// in a newline, a blank line, then one line per signature:
+//   "— <key name> <base64(4-byte key id ‖ 64-byte signature)>\n"   (— is U+2014 EM DASH)
+// The signature covers the text's UTF-8 bytes, final newline included. Parsing is strict: any
+// malformed line rejects the whole note with a typed NoteError, as Go's sumdb/note does; the text
+// ends at the *last* blank line (signature lines are never empty), so the text itself may hold
+// blank lines. Opening a note verifies the signatures of the keys the caller knows (matched by
+// name and key id, all in one batch) and lists, without failing, signatures by unknown keys and
+// signatures by known keys that do not verify.
 import { verifyBatch } from "../ed25519/verify.js";
-import { fromBase64, toBase64 } from "../encoding.js";
-import { abytes, ChronosealError } from "../errors.js";
-import { sha256 } from "../hash/sha.js";
+import { fromBase64, toBase64, toHex } from "../encoding.js";
+import { aarray, abytes, astring } from "../errors.js";
 import { sign } from "../keys/sodium.js";
+import { NoteError } from "./errors.js";
+import {
+  checkKeyName,
+  findControl,
+  isWellFormed,
+  keyNameProblem,
+  type NoteSigner,
+  type NoteVerifier,
+  noteKeyId,
+} from "./note-keys.js";
 
-export class NoteError extends ChronosealError {
-  constructor(message: string) {
-    super("ERR_NOTE", message);
-    this.name = "NoteError";
-  }
-}
+/** Most signature lines a note may carry (as Go's sumdb/note). */
+export const MAX_NOTE_SIGNATURES = 100;
+const PREFIX = "— ";
 
-export interface NoteVerifier {
+export interface NoteSignature {
   name: string;
+  /** 4 bytes. */
   keyId: Uint8Array;
-  publicKey: Uint8Array;
-}
-
-export interface NoteSigner {
-  name: string;
-  /** libsodium secret key (64 bytes). */
-  secretKey: Uint8Array;
-}
-
-const ED25519 = 0x01;
-const MAX_SIGNATURES = 100;
-const utf8 = new TextEncoder();
-
-function checkName(name: string): string {
-  if (typeof name !== "string" || name.length === 0 || /[\s+]/.test(name) || !isPrintable(name)) {
-    throw new NoteError(`key name ${JSON.stringify(name)}: must be non-empty, without spaces or '+'`);
-  }
-  return name;
-}
-
-function isPrintable(s: string): boolean {
-  for (const ch of s) {
-    const c = ch.codePointAt(0)!;
-    if (c < 0x20 || c === 0x7f || (c >= 0xd800 && c <= 0xdfff)) return false;
-  }
-  return true;
-}
-
-export function noteKeyId(name: string, publicKey: Uint8Array): Uint8Array {
-  abytes(publicKey, 32, "publicKey");
-  const n = utf8.encode(checkName(name));
-  const m = new Uint8Array(n.length + 2 + 32);
-  m.set(n);
-  m[n.length] = 0x0a;
-  m[n.length + 1] = ED25519;
-  m.set(publicKey, n.length + 2);
-  return sha256(m).slice(0, 4);
-}
-
-export function formatVerifierKey(name: string, publicKey: Uint8Array): string {
-  const id = Buffer.from(noteKeyId(name, publicKey)).toString("hex");
-  return `${name}+${id}+${toBase64(Uint8Array.from([ED25519, ...publicKey]))}`;
-}
-
-export function parseVerifierKey(vkey: string): NoteVerifier {
-  if (typeof vkey !== "string") throw new TypeError("verifier key: expected string");
-  // The base64 key may itself contain '+', so split only at the first two.
-  const m = /^([^+]+)\+([^+]*)\+(.*)$/.exec(vkey.trim());
-  if (!m) throw new NoteError("verifier key: expected <name>+<hex key id>+<base64 key>");
-  const [, name, hex, b64] = m as unknown as [string, string, string, string];
-  checkName(name);
-  if (!/^[0-9a-f]{8}$/.test(hex)) throw new NoteError("verifier key: key id must be 8 lowercase hex digits");
-  let key: Uint8Array;
-  try {
-    key = fromBase64(b64, "verifier key", 33);
-  } catch (e) {
-    throw new NoteError((e as Error).message);
-  }
-  if (key[0] !== ED25519) throw new NoteError(`verifier key: algorithm ${key[0]} is not Ed25519 (1)`);
-  const publicKey = key.slice(1);
-  const keyId = noteKeyId(name, publicKey);
-  if (Buffer.from(keyId).toString("hex") !== hex)
-    throw new NoteError("verifier key: key id does not match name and key");
-  return { name, keyId, publicKey };
-}
-
-function checkText(text: string): void {
-  if (typeof text !== "string") throw new TypeError("note text: expected string");
-  if (!text.endsWith("\n")) throw new NoteError("note text must end with a newline");
-  if (text.includes("\n\n") && text.indexOf("\n\n") !== text.length - 1)
-    throw new NoteError("note text must not contain a blank line");
-  for (const line of text.slice(0, -1).split("\n")) {
-    if (!isPrintable(line)) throw new NoteError("note text contains control characters or invalid UTF-16");
-  }
-}
-
-function signatureLine(text: string, signer: NoteSigner): string {
-  const pk = signer.secretKey.subarray(32);
-  const sig = sign(utf8.encode(text), signer.secretKey);
-  return `— ${signer.name} ${toBase64(Uint8Array.from([...noteKeyId(signer.name, pk), ...sig]))}\n`;
-}
-
-/** Signs `text` (which must end in a newline) by every signer. */
-export function signNote(text: string, signers: readonly NoteSigner[]): string {
-  checkText(text);
-  if (signers.length === 0) throw new NoteError("signNote: at least one signer is needed");
-  return `${text}\n${signers.map((s) => signatureLine(text, s)).join("")}`;
-}
-
-interface ParsedLine {
-  name: string;
-  keyId: Uint8Array;
+  /** The signature bytes after the key id (64 for Ed25519). */
   signature: Uint8Array;
 }
 
-/** Splits a note into its text and signature lines (strict: any malformed line is an error). */
-export function parseNote(note: string): { text: string; signatures: ParsedLine[] } {
-  if (typeof note !== "string") throw new TypeError("note: expected string");
-  const split = note.lastIndexOf("\n\n");
-  if (split < 0) throw new NoteError("note: no blank line before the signatures");
-  const text = note.slice(0, split + 1);
-  checkText(text);
-  const sigBlock = note.slice(split + 2);
-  if (!sigBlock.endsWith("\n")) throw new NoteError("note: signature block must end with a newline");
-  const lines = sigBlock.slice(0, -1).split("\n");
-  if (lines.length === 0 || lines[0] === "") throw new NoteError("note: no signatures");
-  if (lines.length > MAX_SIGNATURES) throw new NoteError(`note: more than ${MAX_SIGNATURES} signatures`);
-  const seen = new Set<string>();
-  const signatures = lines.map((line, i) => {
-    const m = /^— (\S+) ([A-Za-z0-9+/]+=*)$/.exec(line);
-    if (!m) throw new NoteError(`note: signature line ${i + 1} is malformed`);
-    if (seen.has(line)) throw new NoteError(`note: signature line ${i + 1} is a duplicate`);
-    seen.add(line);
-    let raw: Uint8Array;
-    try {
-      raw = fromBase64(m[2]!, `signature line ${i + 1}`);
-    } catch (e) {
-      throw new NoteError((e as Error).message);
-    }
-    if (raw.length < 5) throw new NoteError(`note: signature line ${i + 1} is too short`);
-    return { name: checkName(m[1]!), keyId: raw.slice(0, 4), signature: raw.slice(4) };
-  });
-  return { text, signatures };
+export interface ParsedNote {
+  /** The signed text, ending in a newline. */
+  text: string;
+  signatures: NoteSignature[];
+}
+
+export interface SignerRef {
+  name: string;
+  /** Key id, 8 lowercase hex digits. */
+  keyId: string;
 }
 
 export interface OpenedNote {
   text: string;
-  /** Names of known verifiers whose signatures verify. */
+  /** Names of the known keys whose signatures verify, in note order. */
   verified: string[];
-  /** Signature lines whose name and key id match no given verifier (ignored). */
-  unknown: { name: string; keyId: string }[];
+  /** Signatures by known keys (name and key id match) that do not verify. */
+  invalid: SignerRef[];
+  /** Signatures by keys the caller did not give (ignored). */
+  unknown: SignerRef[];
 }
 
-/** Verifies the note's signatures by the given verifiers; throws NoteError if none verifies. */
-export function openNote(note: string, verifiers: readonly NoteVerifier[]): OpenedNote {
-  const { text, signatures } = parseNote(note);
-  const message = utf8.encode(text);
-  const unknown: OpenedNote["unknown"] = [];
-  const items: { publicKey: Uint8Array; message: Uint8Array; signature: Uint8Array }[] = [];
-  const names: string[] = [];
-  for (const s of signatures) {
-    const v = verifiers.find((x) => x.name === s.name && x.keyId.every((b, i) => b === s.keyId[i]));
-    if (!v) {
-      unknown.push({ name: s.name, keyId: Buffer.from(s.keyId).toString("hex") });
-      continue;
-    }
-    if (s.signature.length !== 64)
-      throw new NoteError(`note: signature by ${s.name} has ${s.signature.length} bytes, not 64`);
-    items.push({ publicKey: v.publicKey, message, signature: s.signature });
-    names.push(s.name);
+const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+const encoder = new TextEncoder();
+
+function decode(note: string | Uint8Array, what: string): string {
+  if (typeof note === "string") {
+    if (!isWellFormed(note))
+      throw new NoteError("ERR_NOTE_TEXT", `${what}: not valid UTF-8 (lone surrogate)`);
+    return note;
   }
-  const ok = items.length ? verifyBatch(items) : [];
-  const verified = names.filter((_, i) => ok[i]);
-  if (verified.length === 0) throw new NoteError("note: no signature by a known key verifies");
-  return { text, verified: [...new Set(verified)], unknown };
+  abytes(note, undefined, what);
+  try {
+    return decoder.decode(note);
+  } catch {
+    throw new NoteError("ERR_NOTE_TEXT", `${what}: not valid UTF-8`);
+  }
 }
 
-/** Adds signatures (cosignatures) to an existing note. */
-export function cosignNote(note: string, signers: readonly NoteSigner[]): string {
-  const { text } = parseNote(note);
-  return note + signers.map((s) => signatureLine(text, s)).join("");
+function checkText(text: string, what: string): void {
+  if (text.length === 0 || !text.endsWith("\n"))
+    throw new NoteError("ERR_NOTE_TEXT", `${what}: must be non-empty and end with a newline`);
+  const at = findControl(text, true);
+  if (at >= 0)
+    throw new NoteError(
+      "ERR_NOTE_TEXT",
+      `${what}: control character U+${text.charCodeAt(at).toString(16).padStart(4, "0")} at offset ${at}`,
+    );
+}
+
+function parseLine(line: string, n: number): NoteSignature {
+  if (!line.startsWith(PREFIX))
+    throw new NoteError("ERR_NOTE_MALFORMED", `signature line ${n}: must start with "— " (U+2014, space)`);
+  const rest = line.slice(PREFIX.length);
+  const space = rest.indexOf(" ");
+  if (space < 0)
+    throw new NoteError("ERR_NOTE_MALFORMED", `signature line ${n}: expected "— <name> <base64>"`);
+  const name = rest.slice(0, space);
+  const problem = keyNameProblem(name);
+  if (problem)
+    throw new NoteError("ERR_NOTE_NAME", `signature line ${n}: key name ${JSON.stringify(name)} ${problem}`);
+  let raw: Uint8Array;
+  try {
+    raw = fromBase64(rest.slice(space + 1), `signature line ${n}`);
+  } catch (e) {
+    throw new NoteError("ERR_NOTE_MALFORMED", (e as Error).message);
+  }
+  if (raw.length < 5)
+    throw new NoteError(
+      "ERR_NOTE_MALFORMED",
+      `signature line ${n}: ${raw.length} bytes, need a key id and a signature`,
+    );
+  return { name, keyId: raw.slice(0, 4), signature: raw.slice(4) };
+}
+
+/** Splits a note into its text and signatures, rejecting anything malformed (no verification). */
+export function parseNote(note: string | Uint8Array): ParsedNote {
+  const msg = decode(note, "note");
+  const split = msg.lastIndexOf("\n\n");
+  if (split < 0) throw new NoteError("ERR_NOTE_MALFORMED", "note: no blank line before the signatures");
+  const text = msg.slice(0, split + 1);
+  checkText(text, "note text");
+  const block = msg.slice(split + 2);
+  if (block.length === 0) throw new NoteError("ERR_NOTE_MALFORMED", "note: no signature lines");
+  if (!block.endsWith("\n"))
+    throw new NoteError("ERR_NOTE_MALFORMED", "note: the last signature line must end with a newline");
+  const lines = block.slice(0, -1).split("\n");
+  if (lines.length > MAX_NOTE_SIGNATURES)
+    throw new NoteError(
+      "ERR_NOTE_TOO_MANY_SIGNATURES",
+      `note: ${lines.length} signature lines, at most ${MAX_NOTE_SIGNATURES} allowed`,
+    );
+  if (findControl(block, true) >= 0)
+    throw new NoteError("ERR_NOTE_MALFORMED", "note: control character in the signature lines");
+  const seen = new Set<string>();
+  const signatures = lines.map((line, i) => {
+    const s = parseLine(line, i + 1);
+    const id = `${s.name}+${toHex(s.keyId)}`;
+    if (seen.has(id))
+      throw new NoteError("ERR_NOTE_DUPLICATE_SIGNATURE", `note: two signatures by ${id} (line ${i + 1})`);
+    seen.add(id);
+    return s;
+  });
+  return { text, signatures };
+}
+
+function checkSigners(signers: readonly NoteSigner[]): void {
+  aarray(signers, "signers");
+  signers.forEach((s, i) => {
+    checkKeyName(s?.name, `signers[${i}].name`);
+    abytes(s.secretKey, 64, `signers[${i}].secretKey`);
+  });
+}
+
+function signatureLine(message: Uint8Array, signer: NoteSigner): string {
+  const keyId = noteKeyId(signer.name, signer.secretKey.subarray(32));
+  const sig = sign(message, signer.secretKey);
+  const raw = new Uint8Array(4 + sig.length);
+  raw.set(keyId);
+  raw.set(sig, 4);
+  return `${PREFIX}${signer.name} ${toBase64(raw)}\n`;
+}
+
+/** Signs `text` (UTF-8, ending in a newline, no control characters) with every signer. */
+export function signNote(text: string, signers: readonly NoteSigner[]): string {
+  astring(text, "text");
+  checkText(decode(text, "text"), "text");
+  checkSigners(signers);
+  if (signers.length === 0) throw new RangeError("signers: expected at least 1 signer, got 0");
+  if (signers.length > MAX_NOTE_SIGNATURES)
+    throw new NoteError("ERR_NOTE_TOO_MANY_SIGNATURES", `at most ${MAX_NOTE_SIGNATURES} signatures per note`);
+  const ids = signers.map((s) => `${s.name}+${toHex(noteKeyId(s.name, s.secretKey.subarray(32)))}`);
+  if (new Set(ids).size !== ids.length)
+    throw new NoteError("ERR_NOTE_DUPLICATE_SIGNATURE", "signers: the same name and key twice");
+  const message = encoder.encode(text);
+  const lines = signers.map((s) => signatureLine(message, s));
+  return `${text}\n${lines.join("")}`;
+}
+
+/**
+ * Adds signatures (a witness's cosignature) to a note, after parsing it strictly. It does not
+ * verify the existing signatures: a witness should `openNote` with the log's key first.
+ */
+export function cosignNote(note: string | Uint8Array, signers: readonly NoteSigner[]): string {
+  const parsed = parseNote(note);
+  checkSigners(signers);
+  const have = new Set(parsed.signatures.map((s) => `${s.name}+${toHex(s.keyId)}`));
+  if (parsed.signatures.length + signers.length > MAX_NOTE_SIGNATURES)
+    throw new NoteError("ERR_NOTE_TOO_MANY_SIGNATURES", `at most ${MAX_NOTE_SIGNATURES} signatures per note`);
+  const message = encoder.encode(parsed.text);
+  let out = typeof note === "string" ? note : decode(note, "note");
+  for (const s of signers) {
+    const id = `${s.name}+${toHex(noteKeyId(s.name, s.secretKey.subarray(32)))}`;
+    if (have.has(id)) throw new NoteError("ERR_NOTE_DUPLICATE_SIGNATURE", `note: already signed by ${id}`);
+    have.add(id);
+    out += signatureLine(message, s);
+  }
+  return out;
+}
+
+function checkVerifiers(verifiers: readonly NoteVerifier[]): void {
+  aarray(verifiers, "verifiers");
+  verifiers.forEach((v, i) => {
+    astring(v?.name, `verifiers[${i}].name`);
+    abytes(v.keyId, 4, `verifiers[${i}].keyId`);
+    abytes(v.publicKey, 32, `verifiers[${i}].publicKey`);
+  });
+}
+
+/**
+ * Parses a note and verifies the signatures of the given keys (ZIP-215 Ed25519, one batch).
+ * Throws NoteError: ERR_NOTE_UNVERIFIED when no known key's signature verifies, or the parse
+ * codes for a malformed note. Signatures by unknown keys are listed and otherwise ignored.
+ */
+export function openNote(note: string | Uint8Array, verifiers: readonly NoteVerifier[]): OpenedNote {
+  checkVerifiers(verifiers);
+  const { text, signatures } = parseNote(note);
+  const byId = new Map<string, NoteVerifier>();
+  for (const v of verifiers) byId.set(`${v.name}+${toHex(v.keyId)}`, v);
+  const message = encoder.encode(text);
+  // Verdict per signature line, in note order: "unknown", "invalid", or an index into `known`.
+  const verdicts: ("unknown" | "invalid" | number)[] = [];
+  const known: { publicKey: Uint8Array; message: Uint8Array; signature: Uint8Array }[] = [];
+  for (const s of signatures) {
+    const v = byId.get(`${s.name}+${toHex(s.keyId)}`);
+    if (!v) verdicts.push("unknown");
+    else if (s.signature.length !== 64) verdicts.push("invalid");
+    else verdicts.push(known.push({ publicKey: v.publicKey, message, signature: s.signature }) - 1);
+  }
+  const ok = known.length ? verifyBatch(known) : [];
+  const verified: string[] = [];
+  const invalid: SignerRef[] = [];
+  const unknown: SignerRef[] = [];
+  signatures.forEach((s, i) => {
+    const verdict = verdicts[i]!;
+    const ref = { name: s.name, keyId: toHex(s.keyId) };
+    if (verdict === "unknown") unknown.push(ref);
+    else if (verdict === "invalid" || !ok[verdict]) invalid.push(ref);
+    else verified.push(s.name);
+  });
+  if (verified.length === 0) {
+    const why = [
+      invalid.length ? `${invalid.length} by known keys that do not verify` : "",
+      unknown.length ? `${unknown.length} by unknown keys` : "",
+    ].filter(Boolean);
+    throw new NoteError(
+      "ERR_NOTE_UNVERIFIED",
+      `note: no signature by a known key verifies (${why.join(", ") || "no signatures by known keys"})`,
+    );
+  }
+  return { text, verified, invalid, unknown };
 }
