@@ -1,5 +1,7 @@
 // Public API of the merkle area: RFC 9162 trees, proofs and the compact frontier; C2SP signed
 // notes and tlog checkpoints.
+
+export { checkInclusionBatch, type InclusionItem, verifyInclusionBatch } from "./batch.js";
 export {
   type Checkpoint,
   formatCheckpoint,

@@ -86,14 +86,21 @@ function chainBorder(seed: Uint8Array, nodes: readonly Uint8Array[], from: numbe
   return seed;
 }
 
-/** RFC 9162 §2.1.3.2: does `proof` show `leafHash` at `index` in the tree of `treeSize` with `root`? */
-export function checkInclusion(
+/** A well-formed inclusion proof, ready to hash: `inner` nodes by the bits of index, then the border. */
+export interface InclusionPlan {
+  nodes: readonly Uint8Array[];
+  inner: number;
+  index: U64;
+}
+
+/** Checks everything but the hashes: a plan, or the verdict of a malformed proof. */
+export function planInclusion(
   leafHash: Uint8Array,
   index: number | bigint,
   treeSize: number | bigint,
   proof: readonly Uint8Array[] | null | undefined,
   root: Uint8Array,
-): ProofVerdict {
+): InclusionPlan | ProofVerdict {
   abytes(leafHash, undefined, "leafHash");
   abytes(root, undefined, "root");
   const idx = toU64(index, "index");
@@ -114,8 +121,26 @@ export function checkInclusion(
   const { inner, border } = decompose(idx, size);
   if (nodes.length !== inner + border)
     return fail("wrong-proof-length", `proof: expected ${inner + border} nodes, got ${nodes.length}`);
-  const got = chainBorder(chainInner(leafHash, nodes, 0, inner, idx), nodes, inner);
+  return { nodes, inner, index: idx };
+}
+
+/** The final comparison of a computed root with the expected one. */
+export function rootVerdict(got: Uint8Array, root: Uint8Array): ProofVerdict {
   return equal(got, root) ? OK : fail("root-mismatch", "the proof leads to a different root");
+}
+
+/** RFC 9162 §2.1.3.2: does `proof` show `leafHash` at `index` in the tree of `treeSize` with `root`? */
+export function checkInclusion(
+  leafHash: Uint8Array,
+  index: number | bigint,
+  treeSize: number | bigint,
+  proof: readonly Uint8Array[] | null | undefined,
+  root: Uint8Array,
+): ProofVerdict {
+  const plan = planInclusion(leafHash, index, treeSize, proof, root);
+  if ("ok" in plan) return plan;
+  const { nodes, inner, index: idx } = plan;
+  return rootVerdict(chainBorder(chainInner(leafHash, nodes, 0, inner, idx), nodes, inner), root);
 }
 
 export function verifyInclusion(

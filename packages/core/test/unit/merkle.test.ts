@@ -7,6 +7,7 @@ import {
   assertInclusion,
   checkConsistency,
   checkInclusion,
+  checkInclusionBatch,
   consistencyProof,
   emptyRoot,
   inclusionProof,
@@ -19,6 +20,7 @@ import {
   nodeHash,
   verifyConsistency,
   verifyInclusion,
+  verifyInclusionBatch,
 } from "../../src/merkle/index.js";
 import {
   flip,
@@ -306,5 +308,39 @@ describe("proof verification failures are typed verdicts", () => {
         expect(verifyInclusion(h[i]!, BigInt(i) ^ (1n << b), 13, p, r)).toBe(false);
     }
     expect(checked).toBeGreaterThan(10_000);
+  });
+});
+
+describe("batch inclusion verification", () => {
+  it("gives the same verdict as checkInclusion, item by item, for a mix of trees and faults", () => {
+    const items = [];
+    for (const n of [1, 2, 3, 7, 8, 9, 100, 1000]) {
+      const tree = MerkleTree.fromLeaves(leavesOf(n, `t${n}`));
+      const root = tree.root();
+      for (const i of [0, Math.floor(n / 2), n - 1]) {
+        const proof = tree.inclusionProof(i);
+        const leaf = tree.leafHash(i);
+        items.push({ leafHash: leaf, index: i, treeSize: n, proof, root });
+        items.push({ leafHash: flip(leaf, i), index: i, treeSize: n, proof, root });
+        items.push({ leafHash: leaf, index: i, treeSize: n, proof: proof.slice(1), root });
+        items.push({ leafHash: leaf, index: n, treeSize: n, proof, root });
+        if (proof.length)
+          items.push({
+            leafHash: leaf,
+            index: i,
+            treeSize: n,
+            proof: [flip(proof[0]!, 3), ...proof.slice(1)],
+            root,
+          });
+      }
+    }
+    items.push({ leafHash: new Uint8Array(31), index: 0, treeSize: 1, proof: [], root: emptyRoot() });
+    const batch = checkInclusionBatch(items);
+    expect(batch).toEqual(items.map((x) => checkInclusion(x.leafHash, x.index, x.treeSize, x.proof, x.root)));
+    // 24 genuine proofs, and 3 for n = 1 where dropping the first node of an empty proof changes nothing.
+    expect(batch.filter((v) => v.ok)).toHaveLength(27);
+    expect(verifyInclusionBatch(items)).toEqual(batch.map((v) => v.ok));
+    expect(checkInclusionBatch([])).toEqual([]);
+    expect(() => checkInclusionBatch("x" as unknown as [])).toThrow(TypeError);
   });
 });
