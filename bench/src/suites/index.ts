@@ -4,6 +4,7 @@ import { attestSuite } from "./attest.js";
 import { ed25519Suite } from "./ed25519.js";
 import { hashSuite } from "./hash.js";
 import { lockSuite } from "./lock.js";
+import { merkleSuite } from "./merkle.js";
 import { validitySuite } from "./validity.js";
 
 export const suites: Record<string, () => Promise<SuiteResult>> = {
@@ -12,4 +13,5 @@ export const suites: Record<string, () => Promise<SuiteResult>> = {
   attest: attestSuite,
   validity: validitySuite,
   lock: lockSuite,
+  merkle: merkleSuite,
 };
