@@ -1,32 +1,91 @@
-// `chronoseal checkpoint sign | verify | cosign`: C2SP checkpoints in signed-note format.
+// `chronoseal checkpoint sign | verify | cosign | vkey`: C2SP tlog checkpoints in signed-note
+// form. Keys: any private key format `loadPrivateKey` reads, or a note signer key
+// ("PRIVATE+KEY+<name>+<id>+<key>", which also names the key); verifier keys
+// "<name>+<hex id>+<base64>" inline or in files (one per line, `#` comments).
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import {
+  type Checkpoint,
   cosignNote,
   formatVerifierKey,
   fromBase64,
+  initKeys,
+  isSignerKey,
+  type NoteSigner,
   type NoteVerifier,
+  openNote,
+  parseCheckpoint,
+  parseNote,
+  parseSignerKey,
   parseVerifierKey,
   signCheckpoint,
+  toBase64,
   verifyCheckpoint,
 } from "@chronoseal/core";
 import { type Command, EXIT_OK, InputError, type Io, UsageError } from "../command.js";
 import { readInput } from "../io.js";
-import { loadPrivateKey } from "./keys.js";
+import { loadPrivateKey, loadPublicKey } from "./keys.js";
 
-async function verifiers(arg: string, io: Io): Promise<NoteVerifier[]> {
+/** Runs `fn`, turning the typed errors of @chronoseal/core (bad notes, keys...) into input errors. */
+function input<T>(what: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof InputError) throw e;
+    throw new InputError(`${what}: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * A signer from --key (any private key format, or a note signer key, which carries its name) and
+ * --name (or `fallback` when neither gives a name).
+ */
+async function loadSigner(
+  file: string,
+  name: string | undefined,
+  io: Io,
+  fallback?: string,
+): Promise<NoteSigner & { publicKey: Uint8Array }> {
+  let text: string | undefined;
+  try {
+    text = (await readFile(resolve(io.cwd, file), "utf8")).trim();
+  } catch {
+    // loadPrivateKey reports unreadable files.
+  }
+  if (text !== undefined && isSignerKey(text)) {
+    await initKeys();
+    const s = input(`--key ${file}`, () => parseSignerKey(text));
+    if (name !== undefined && name !== s.name)
+      throw new UsageError(`--name ${name} differs from the signer key's name ${s.name}`);
+    return s;
+  }
+  const keyName = name ?? fallback;
+  if (keyName === undefined) throw new UsageError("--name is required unless --key is a note signer key");
+  const kp = await loadPrivateKey(file, io);
+  return { name: keyName, secretKey: kp.secretKey, publicKey: kp.publicKey };
+}
+
+/** Verifier keys from --vkey values: comma-separated keys or files of keys (one per line). */
+async function loadVerifiers(args: readonly string[], io: Io): Promise<NoteVerifier[]> {
   const out: NoteVerifier[] = [];
-  for (const part of arg.split(",")) {
-    let text = part;
-    try {
-      text = (await readFile(resolve(io.cwd, part), "utf8")).trim();
-    } catch {}
-    try {
-      out.push(parseVerifierKey(text));
-    } catch (e) {
-      throw new InputError(`--vkey ${part}: ${(e as Error).message}`);
+  for (const part of args.flatMap((a) => a.split(","))) {
+    if (part === "") throw new UsageError("--vkey: empty key");
+    let lines = [part];
+    if (!/^[^+]+\+[0-9a-fA-F]{8}\+/.test(part)) {
+      try {
+        lines = (await readFile(resolve(io.cwd, part), "utf8"))
+          .split("\n")
+          .map((l) => l.trim())
+          .filter((l) => l !== "" && !l.startsWith("#"));
+      } catch (e) {
+        throw new InputError(
+          `--vkey ${part}: not a verifier key, and ${(e as NodeJS.ErrnoException).code ?? e}`,
+        );
+      }
+      if (lines.length === 0) throw new InputError(`--vkey ${part}: no verifier keys in the file`);
     }
+    for (const line of lines) out.push(input(`--vkey ${part}`, () => parseVerifierKey(line)));
   }
   return out;
 }
@@ -37,7 +96,13 @@ const sign: Command = {
   usage: [
     "usage: chronoseal checkpoint sign --key FILE --origin NAME --size N --root B64 [--name KEYNAME] [--ext LINE]...",
     "",
-    "Prints the signed checkpoint note, then (on stderr) the verifier key line.",
+    "Prints the signed checkpoint note; the verifier key line goes to stderr.",
+    "  --key FILE     private key (raw, base64, PEM, OpenSSH) or note signer key (PRIVATE+KEY+...)",
+    "  --origin NAME  the log's origin line",
+    "  --size N       tree size (decimal, at most 2^53 - 1)",
+    "  --root B64     RFC 9162 root hash, 32 bytes in padded base64",
+    "  --name NAME    key name (default: the signer key's name, else the origin)",
+    "  --ext LINE     an extension line after the root (repeatable)",
   ].join("\n"),
   async run(argv, io) {
     const { values, positionals } = parseArgs({
@@ -54,27 +119,21 @@ const sign: Command = {
       },
     });
     if (positionals.length) throw new UsageError("checkpoint sign takes no FILE");
-    if (!values.key || !values.origin || values.size === undefined || !values.root)
+    if (!values.key || values.origin === undefined || values.size === undefined || values.root === undefined)
       throw new UsageError("--key, --origin, --size and --root are required");
-    if (!/^(0|[1-9]\d*)$/.test(values.size)) throw new UsageError("--size: expected a non-negative integer");
-    const kp = await loadPrivateKey(values.key, io);
-    const name = values.name ?? values.origin;
+    if (!/^(0|[1-9]\d*)$/.test(values.size) || !Number.isSafeInteger(Number(values.size)))
+      throw new UsageError("--size: expected a decimal integer in [0, 2^53 - 1]");
+    let root: Uint8Array;
     try {
-      const root = fromBase64(values.root, "--root", 32);
-      const note = signCheckpoint(
-        {
-          origin: values.origin,
-          size: Number(values.size),
-          root,
-          ...(values.ext ? { extensions: values.ext } : {}),
-        },
-        [{ name, secretKey: kp.secretKey }],
-      );
-      io.stdout.write(note);
-      io.stderr.write(`verifier key: ${formatVerifierKey(name, kp.publicKey)}\n`);
+      root = fromBase64(values.root, "--root", 32);
     } catch (e) {
-      throw new InputError((e as Error).message);
+      throw new UsageError((e as Error).message);
     }
+    const signer = await loadSigner(values.key, values.name, io, values.origin);
+    const cp: Checkpoint = { origin: values.origin, size: Number(values.size), root };
+    if (values.ext) cp.extensions = values.ext;
+    io.stdout.write(input("checkpoint", () => signCheckpoint(cp, [signer])));
+    io.stderr.write(`verifier key: ${formatVerifierKey(signer.name, signer.publicKey)}\n`);
     return EXIT_OK;
   },
 };
@@ -83,34 +142,52 @@ const verify: Command = {
   name: ["checkpoint", "verify"],
   summary: "verify a signed checkpoint against verifier keys",
   usage: [
-    "usage: chronoseal checkpoint verify --vkey VKEY[,VKEY...] [FILE|-]",
+    "usage: chronoseal checkpoint verify --vkey VKEY[,VKEY...] [--origin NAME] [--json] [FILE|-]",
     "",
-    "VKEY: a verifier key (<name>+<hex id>+<base64>) or a file holding one. Prints origin, size,",
-    "root and the verified signers; exit 1 if no known signer's signature verifies.",
+    "VKEY: a verifier key (<name>+<hex id>+<base64>) or a file of them (one per line; --vkey may",
+    "repeat). Prints origin, size, root, extension lines, the verified signers and any signatures",
+    "by unknown keys or that do not verify. Exit 1 when no known key's signature verifies, the",
+    "note or checkpoint is malformed, or the origin is not --origin.",
   ].join("\n"),
   async run(argv, io) {
     const { values, positionals } = parseArgs({
       args: argv,
       allowPositionals: true,
       strict: true,
-      options: { vkey: { type: "string" } },
+      options: {
+        vkey: { type: "string", multiple: true },
+        origin: { type: "string" },
+        json: { type: "boolean" },
+      },
     });
     if (!values.vkey) throw new UsageError("--vkey is required");
     if (positionals.length > 1) throw new UsageError("expected at most one FILE");
-    const vs = await verifiers(values.vkey, io);
-    const note = (await readInput(positionals[0], io)).toString("utf8");
-    let result: ReturnType<typeof verifyCheckpoint>;
-    try {
-      result = verifyCheckpoint(note, vs);
-    } catch (e) {
-      throw new InputError((e as Error).message);
-    }
-    const cp = result.checkpoint;
-    io.stdout.write(
-      `origin: ${cp.origin}\nsize: ${cp.size}\nroot: ${Buffer.from(cp.root).toString("base64")}\n`,
+    const verifiers = await loadVerifiers(values.vkey, io);
+    const note = new Uint8Array(await readInput(positionals[0], io));
+    const origin = values.origin;
+    const r = input("checkpoint", () =>
+      verifyCheckpoint(note, verifiers, origin === undefined ? {} : { origin }),
     );
-    for (const e of cp.extensions ?? []) io.stdout.write(`extension: ${e}\n`);
-    io.stdout.write(`verified by: ${result.signers.join(", ")}\n`);
+    const cp = r.checkpoint;
+    if (values.json) {
+      const json = {
+        origin: cp.origin,
+        size: cp.size,
+        root: toBase64(cp.root),
+        extensions: cp.extensions ?? [],
+        verified: r.signers,
+        invalid: r.invalid,
+        unknown: r.unknown,
+      };
+      io.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+      return EXIT_OK;
+    }
+    const lines = [`origin: ${cp.origin}`, `size: ${cp.size}`, `root: ${toBase64(cp.root)}`];
+    for (const e of cp.extensions ?? []) lines.push(`extension: ${e}`);
+    lines.push(`verified by: ${r.signers.join(", ")}`);
+    for (const s of r.invalid) lines.push(`invalid signature: ${s.name}+${s.keyId}`);
+    for (const s of r.unknown) lines.push(`unknown signer: ${s.name}+${s.keyId}`);
+    io.stdout.write(`${lines.join("\n")}\n`);
     return EXIT_OK;
   },
 };
@@ -118,26 +195,71 @@ const verify: Command = {
 const cosign: Command = {
   name: ["checkpoint", "cosign"],
   summary: "add a (witness) signature to a signed checkpoint",
-  usage:
-    "usage: chronoseal checkpoint cosign --key FILE --name KEYNAME [FILE|-]\n\nPrints the note with the new signature line.",
+  usage: [
+    "usage: chronoseal checkpoint cosign --key FILE [--name KEYNAME] [--vkey VKEY[,VKEY...]] [FILE|-]",
+    "",
+    "Prints the note with one more signature line (the verifier key line goes to stderr). With",
+    "--vkey (the log's key), the note must verify first: a witness should always pass it.",
+  ].join("\n"),
   async run(argv, io) {
     const { values, positionals } = parseArgs({
       args: argv,
       allowPositionals: true,
       strict: true,
-      options: { key: { type: "string" }, name: { type: "string" } },
+      options: {
+        key: { type: "string" },
+        name: { type: "string" },
+        vkey: { type: "string", multiple: true },
+      },
     });
-    if (!values.key || !values.name) throw new UsageError("--key and --name are required");
-    const kp = await loadPrivateKey(values.key, io);
-    const note = (await readInput(positionals[0], io)).toString("utf8");
-    try {
-      io.stdout.write(cosignNote(note, [{ name: values.name, secretKey: kp.secretKey }]));
-      io.stderr.write(`verifier key: ${formatVerifierKey(values.name, kp.publicKey)}\n`);
-    } catch (e) {
-      throw new InputError((e as Error).message);
-    }
+    if (!values.key) throw new UsageError("--key is required");
+    if (positionals.length > 1) throw new UsageError("expected at most one FILE");
+    const signer = await loadSigner(values.key, values.name, io);
+    const verifiers = values.vkey ? await loadVerifiers(values.vkey, io) : undefined;
+    const note = new Uint8Array(await readInput(positionals[0], io));
+    input("checkpoint", () => {
+      parseCheckpoint(parseNote(note).text);
+      if (verifiers) openNote(note, verifiers);
+    });
+    io.stdout.write(input("checkpoint", () => cosignNote(note, [signer])));
+    io.stderr.write(`verifier key: ${formatVerifierKey(signer.name, signer.publicKey)}\n`);
     return EXIT_OK;
   },
 };
 
-export const checkpointCommands: Command[] = [sign, verify, cosign];
+const vkey: Command = {
+  name: ["checkpoint", "vkey"],
+  summary: "print the note verifier key of a key",
+  usage: [
+    "usage: chronoseal checkpoint vkey --name KEYNAME (--key FILE | --pub KEY)",
+    "",
+    "Prints <name>+<hex key id>+<base64(0x01 || public key)> for a private key file, a note signer",
+    "key (whose name is used), or a public key (any format `chronoseal verify` reads, or a file).",
+  ].join("\n"),
+  async run(argv, io) {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: false,
+      strict: true,
+      options: { name: { type: "string" }, key: { type: "string" }, pub: { type: "string" } },
+    });
+    if (positionals.length) throw new UsageError("checkpoint vkey takes no FILE");
+    if ((values.key === undefined) === (values.pub === undefined))
+      throw new UsageError("give exactly one of --key and --pub");
+    let name = values.name;
+    let publicKey: Uint8Array;
+    if (values.key !== undefined) {
+      const s = await loadSigner(values.key, name, io);
+      name = s.name;
+      publicKey = s.publicKey;
+    } else {
+      if (name === undefined) throw new UsageError("--name is required");
+      publicKey = await loadPublicKey(values.pub!, io);
+    }
+    const keyName = name;
+    io.stdout.write(`${input("--name", () => formatVerifierKey(keyName, publicKey))}\n`);
+    return EXIT_OK;
+  },
+};
+
+export const checkpointCommands: Command[] = [sign, verify, cosign, vkey];
