@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import {
   checkConsistency,
   checkInclusion,
+  checkInclusionBatch,
   Frontier,
   leafHash,
   MerkleError,
@@ -119,6 +120,36 @@ describe("Merkle tree properties", () => {
         expect(verifyInclusion(leaf, index, n, proof, root)).toBe(false);
       }),
       { seed: 42, numRuns: 3000 },
+    );
+  });
+
+  it("batch verification gives the single verdict for every item", () => {
+    const tree = MerkleTree.fromLeaves(leavesOf(300));
+    const item = fc.record({
+      size: fc.integer({ min: 1, max: 300 }),
+      at: fc.nat(),
+      fault: fc.constantFrom("none", "leaf", "node", "drop", "index", "root"),
+      bit: fc.nat(),
+    });
+    fc.assert(
+      fc.property(fc.array(item, { maxLength: 40 }), (specs) => {
+        const items = specs.map(({ size, at, fault, bit }) => {
+          const index = at % size;
+          const proof = tree.inclusionProof(index, size);
+          const x = { leafHash: tree.leafHash(index), index, treeSize: size, proof, root: tree.rootAt(size) };
+          if (fault === "leaf") x.leafHash = flip(x.leafHash, bit);
+          if (fault === "node" && proof.length)
+            x.proof = proof.map((p, k) => (k === bit % proof.length ? flip(p, bit) : p));
+          if (fault === "drop") x.proof = proof.slice(1);
+          if (fault === "index") x.index = (index + 1 + (bit % 5)) % (size + 2);
+          if (fault === "root") x.root = flip(x.root, bit);
+          return x;
+        });
+        expect(checkInclusionBatch(items)).toEqual(
+          items.map((x) => checkInclusion(x.leafHash, x.index, x.treeSize, x.proof, x.root)),
+        );
+      }),
+      { seed: 77, numRuns: 200 },
     );
   });
 
