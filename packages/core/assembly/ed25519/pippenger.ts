@@ -49,13 +49,21 @@ export function windowBits(m: i32): i32 {
   return 10;
 }
 
-let gPts: usize = 0;
+// The points of one call: j < gM1 from the first segment, then the second segment, then B.
+let gPts1: usize = 0;
+let gPts2: usize = 0;
+let gM1: i32 = 0;
 let gM: i32 = 0;
 
-/** The niels form of point j (j = m is the base point). */
+/** Affine point j (j = m is the base point). */
+// @ts-ignore: decorator
+@inline function point(j: i32): usize {
+  return j == gM ? BASE : j < gM1 ? gPts1 + <usize>j * AFF : gPts2 + <usize>(j - gM1) * AFF;
+}
+
 // @ts-ignore: decorator
 @inline function niels(j: i32): usize {
-  return j == gM ? BASE + ANIELS : gPts + <usize>j * AFF + ANIELS;
+  return point(j) + ANIELS;
 }
 
 // @ts-ignore: decorator
@@ -84,7 +92,7 @@ const FILLED1: usize = memory.data(1 << (MAX_C - 1), 16);
 @inline function firstInto(filled: usize, idx: i32, b: usize, j: i32, neg: i32): bool {
   if (load<u8>(filled + <usize>idx)) return false;
   store<u8>(filled + <usize>idx, 1);
-  geFromAffine(b, j == gM ? BASE : gPts + <usize>j * AFF, neg);
+  geFromAffine(b, point(j), neg);
   return true;
 }
 
@@ -151,17 +159,32 @@ function sumBuckets(w0: i32, w1: i32, half: i32): void {
 }
 
 /**
- * out = Σ_{j<m} [s_j] P_j + [sb] B, where P_j are the affine points at pts (stride AFF) and s_j
- * the 32-byte scalars at scalars (stride 32, values below 2^253, 8 readable bytes past the last),
- * sb 32 bytes.
+ * out = Σ_j [s_j] P_j + [sb] B over two segments of points: m1 affine points at pts1 (stride AFF)
+ * with their 32-byte scalars at sc1 (stride 32, values below 2^253, 8 readable bytes past the
+ * last), then m2 at pts2 / sc2 (m2 may be 0); sb is 32 bytes.
  */
-export function pippenger(out: usize, pts: usize, scalars: usize, m: i32, sb: usize): void {
-  gPts = pts;
+export function pippenger(
+  out: usize,
+  pts1: usize,
+  sc1: usize,
+  m1: i32,
+  pts2: usize,
+  sc2: usize,
+  m2: i32,
+  sb: usize,
+): void {
+  gPts1 = pts1;
+  gPts2 = pts2;
+  gM1 = m1;
+  const m = m1 + m2;
   gM = m;
   const c = windowBits(m + 1);
   const half = 1 << (c - 1);
   const nw = 253 / c + 1;
-  for (let j = 0; j < m; j++) signedWindows(DIGITS + (<usize>j << 1), STRIDE, scalars + <usize>j * 32, c, nw);
+  for (let j = 0; j < m; j++) {
+    const sc = j < m1 ? sc1 + <usize>j * 32 : sc2 + <usize>(j - m1) * 32;
+    signedWindows(DIGITS + (<usize>j << 1), STRIDE, sc, c, nw);
+  }
   memory.copy(BSCALAR, sb, 32);
   signedWindows(DIGITS + (<usize>m << 1), STRIDE, BSCALAR, c, nw);
   for (let w = nw - 1; w >= 0; w -= 2) {
