@@ -4,6 +4,7 @@ export default defineConfig({
   test: {
     name: "lock",
     include: ["test/**/*.test.ts"],
+    setupFiles: ["test/privacy.setup.ts"],
     testTimeout: 120_000,
   },
 });

@@ -49,7 +49,7 @@ const timer = setInterval(async () => {
   if (busy) return; // the previous tick is still running
   busy = true;
   try {
-    await driver.step(agent);
+    await driver.step();
     await agent.tick();
     const r = await uplink.flush();
     if (r.error) log.warn({ error: r.error, pending: uplink.pending }, "uplink");

@@ -1,206 +1,495 @@
-// The lock agent: turns badge reads and door-sensor changes into signed, hash-chained entries,
-// written durably (fsync) before they count, and anchors the chain with signed checkpoints.
-// Event rules: an accepted badge → `opened`; the door still open 60 s later → `held-open` (once
-// per opening); the door closing → `closed`; a boot after an unclean stop → `recovered` (with
-// the gap: bytes cut from a torn tail, last durable sequence number); commissioning →
-// `chain-opened` + genesis anchor; decommissioning → `chain-closed` + final anchor.
-// Time comes from the driver's clock, so a simulator can run it in virtual time.
-import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+// The lock agent: turns badge reads and door-sensor changes into signed, hash-chained entries
+// that are durable (fsynced) before they count, anchors its chains, rotates them per retention
+// period and deletes what has expired. Event rules:
+//   accepted badge                       → `opened` with the badge's pseudonym (the strike opens)
+//   door opens within unlockMs of it      → nothing more (that opening is the badge's)
+//   door opens otherwise                  → `opened` with detail.cause "no-badge" (exit button, key, force)
+//   door still open 60 s after it opened  → one `held-open`, at the 60 s mark
+//   door closes                           → `closed` with detail.openMs
+//   first start of a chain               → `chain-opened` (detail.previousChainAnchor links the
+//                                           previous chain's final anchor) + genesis anchor
+//   boot after an unclean stop or a torn tail → `recovered` with the gap (truncatedBytes,
+//                                           lastSeq, lastTime)
+//   period ends / decommission()          → `chain-closed` + final anchor (then the next chain)
+//   every anchorEvery entries             → intermediate anchor; anchorInterval without one →
+//                                           intermediate, or a heartbeat when nothing happened
+// Time comes only from driver.now(); timers run in tick(), due at nextWakeup().
+import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { Frontier, fromBase64, type KeyPair, leafHash } from "@chronoseal/core";
+import { formatTimestamp, type KeyPair, toBase64 } from "@chronoseal/core";
+import { type AnchorRecord, DeviceAnchors } from "./anchor-log.js";
 import { type Anchor, type AnchorKind, type AnchorSink, anchorHash, signAnchor } from "./anchors.js";
-import { entryHash, type LockEntry, type LockEvent, pseudonym, signEntry } from "./entry.js";
-import { AppendLog } from "./storage.js";
-
-/** What a lock's hardware (or the simulator) provides. */
-export interface LockDriver {
-  /** Device clock (epoch ms); may drift or jump. */
-  now(): number;
-}
-
-export interface AgentOptions {
-  dir: string;
-  door: string;
-  /** Retention period label; the chain id is `<door>/<period>`. */
-  period: string;
-  keyPair: KeyPair;
-  /** HMAC key of the retention period, for user pseudonyms. */
-  periodKey: Uint8Array;
-  driver: LockDriver;
-  anchors: AnchorSink;
-  /** Anchor after this many entries (default 100). */
-  anchorEvery?: number;
-  /** Anchor (a heartbeat if nothing happened) after this much time (default 1 h). */
-  anchorInterval?: number;
-  /** Hash of the previous chain's final anchor (links retention periods). */
-  previousChainAnchor?: string;
-  /** Called with each durable entry (the uplink queue). */
-  onEntry?: (entry: LockEntry) => void;
-}
+import { ChainLog, chainLogPath } from "./chain.js";
+import type { LockDriver, LockInputs } from "./driver.js";
+import { chainId, type Detail, EntryError, type LockEntry, type LockEvent } from "./entry.js";
+import { atomicWrite, type StorageObserver } from "./files.js";
+import { type Manifest, readManifest, writeManifest } from "./manifest.js";
+import { monthly, type RetentionPeriods } from "./periods.js";
+import { PeriodKeys, pseudonym } from "./pseudonym.js";
 
 export const HELD_OPEN_MS = 60_000;
 
-export class LockAgent {
-  readonly chain: string;
-  private log: AppendLog<LockEntry>;
-  private last: LockEntry | undefined;
-  private lastHash = "";
-  private readonly frontier = new Frontier();
+export interface AgentListener {
+  /** A durable entry (in chain order). */
+  entry?(entry: LockEntry): void;
+  /** An anchor written locally (publication follows). */
+  anchor?(note: string, anchor: Anchor): void;
+  /** A chain past retention was deleted; `note` is the signed `expired` anchor. */
+  expired?(chain: string, note: string): void;
+}
+
+export interface AgentOptions {
+  /** Device storage directory. */
+  dir: string;
+  /** Door serial ([A-Za-z0-9._:-], ≤ 64). */
+  door: string;
+  keyPair: KeyPair;
+  driver: LockDriver;
+  anchors: AnchorSink;
+  /** Pins the chain's period label (no automatic rotation; call rotate()). */
+  period?: string;
+  /** Automatic rotation when `period` is not given (default: UTC months). */
+  periods?: RetentionPeriods;
+  /** Chains kept on the device, the open one included (default 3); older ones are deleted. */
+  retainPeriods?: number;
+  /** One fixed pseudonym key for every period (tests, demos); default: per-period keys in <dir>/keys. */
+  periodKey?: Uint8Array;
+  /** Anchor after this many entries (default 100). */
+  anchorEvery?: number;
+  /** Anchor after this long without one (ms, default 1 h): a heartbeat when idle. */
+  anchorInterval?: number;
+  /** A door opening this soon after an accepted badge belongs to it (ms, default 10 s). */
+  unlockMs?: number;
+  /** Access decision (default: every badge is accepted). Refused badges leave no entry. */
+  authorize?: (badgeId: string) => boolean;
+  /** The anchor hash the first chain links to (a lock replacing another one). */
+  previousChainAnchor?: string;
+  onEntry?: (entry: LockEntry) => void;
+  onAnchor?: (note: string, anchor: Anchor) => void;
+  onExpired?: (chain: string, note: string) => void;
+  /** Sees every storage write step (power-cut tests, the hardware simulator). */
+  storageObserver?: StorageObserver;
+}
+
+export class LockAgent implements LockInputs {
+  private current!: ChainLog;
+  private readonly anchorsLog: DeviceAnchors;
+  private readonly keys: PeriodKeys;
+  private readonly listeners = new Set<AgentListener>();
+  private manifest: Manifest;
   private sinceAnchor = 0;
   private lastAnchorAt = 0;
-  private lastAnchorHash: string;
   private doorOpenSince: number | undefined;
   private heldReported = false;
-  private closed = false;
+  private unlockedUntil: number | undefined;
+  private barrier: Promise<void> | undefined;
+  private inflight = new Set<Promise<unknown>>();
+  private stopped = false;
 
-  private constructor(
-    private readonly o: AgentOptions,
-    log: AppendLog<LockEntry>,
-  ) {
-    this.chain = `${o.door}/${o.period}`;
-    this.log = log;
-    this.lastAnchorHash = o.previousChainAnchor ?? "";
-  }
-
-  /** Opens the device storage, recovers it, and commissions the chain on first start. */
-  static async start(o: AgentOptions): Promise<LockAgent> {
+  private constructor(private readonly o: AgentOptions) {
+    chainId(o.door, "x"); // validates the door serial
     mkdirSync(o.dir, { recursive: true });
-    const file = join(o.dir, `${o.period}.log`);
-    const marker = join(o.dir, `${o.period}.running`);
-    const unclean = existsSync(marker);
-    const { log, records, truncatedBytes } = AppendLog.open<LockEntry>(file);
-    const agent = new LockAgent(o, log);
-    for (const e of records) agent.replay(e);
-    writeFileSync(marker, "");
-    if (records.length === 0) {
-      await agent.append(
-        "chain-opened",
-        undefined,
-        o.previousChainAnchor ? { previousChainAnchor: o.previousChainAnchor } : undefined,
-      );
-      await agent.anchor("genesis");
-    } else if (unclean || truncatedBytes > 0) {
-      await agent.append("recovered", undefined, {
-        truncatedBytes,
-        lastDurableSeq: agent.last!.seq,
-        lastDurableTime: agent.last!.time,
-      });
-    }
-    if (agent.last?.event === "chain-closed") agent.closed = true;
-    return agent;
-  }
-
-  private replay(e: LockEntry): void {
-    this.last = e;
-    this.lastHash = entryHash(e);
-    this.frontier.append(leafHash(fromBase64(this.lastHash, "entry hash", 32)));
-    this.sinceAnchor++;
-  }
-
-  get entries(): number {
-    return this.frontier.size;
-  }
-
-  get lastEntry(): LockEntry | undefined {
-    return this.last;
-  }
-
-  private async append(
-    event: LockEvent,
-    user?: string,
-    detail?: Record<string, string | number>,
-  ): Promise<LockEntry> {
-    if (this.closed) throw new Error(`chain ${this.chain} is closed`);
-    const now = this.o.driver.now();
-    const body: LockEntry = {
+    this.keys = new PeriodKeys(o.dir);
+    this.anchorsLog = new DeviceAnchors(o.dir, o.anchors, o.storageObserver);
+    const m = readManifest(o.dir);
+    if (m && m.door !== o.door) throw new EntryError(`${o.dir} belongs to door ${m.door}, not ${o.door}`);
+    this.manifest = m ?? {
       v: 1,
-      chain: this.chain,
-      seq: this.last ? this.last.seq + 1 : 0,
-      prev: this.lastHash,
-      door: this.o.door,
-      time: new Date(now).toISOString(),
-      event,
-      ...(user !== undefined ? { user } : {}),
-      ...(detail !== undefined ? { detail } : {}),
+      door: o.door,
+      decommissioned: false,
+      chains: [],
+      ...(o.previousChainAnchor ? { previousChainAnchor: o.previousChainAnchor } : {}),
     };
-    const entry = signEntry(body, this.o.keyPair.secretKey, now);
-    this.log.append(entry); // fsync: the entry counts from here on
-    this.replay(entry);
-    this.o.onEntry?.(entry);
-    if (this.sinceAnchor >= (this.o.anchorEvery ?? 100)) await this.anchor("intermediate");
+    if (o.onEntry || o.onAnchor || o.onExpired)
+      this.listeners.add({ entry: o.onEntry, anchor: o.onAnchor, expired: o.onExpired });
+  }
+
+  /** Opens the device storage, recovers it, commissions or rotates chains, attaches the driver. */
+  static async start(o: AgentOptions): Promise<LockAgent> {
+    const a = new LockAgent(o);
+    await a.boot();
+    o.driver.attach?.(a);
+    return a;
+  }
+
+  private get now(): number {
+    return this.o.driver.now();
+  }
+
+  private get running(): string {
+    return join(this.o.dir, "running");
+  }
+
+  private async boot(): Promise<void> {
+    const unclean = existsSync(this.running);
+    atomicWrite(this.running, "", { observer: this.o.storageObserver });
+    await this.anchorsLog.publish();
+    const open = this.manifest.chains.findLast((c) => c.status !== "expired");
+    if (open && open.status === "open") {
+      const { chain, truncatedBytes } = ChainLog.open(
+        this.o.dir,
+        this.o.door,
+        open.period,
+        this.o.storageObserver,
+      );
+      this.current = chain;
+      this.restoreAnchorState();
+      if (chain.size === 0) await this.commission(chain);
+      else if (chain.closed) await this.finishClosing();
+      else if (unclean || truncatedBytes > 0) {
+        const last = chain.last!;
+        await this.record("recovered", {
+          detail: { truncatedBytes, lastSeq: last.seq, lastTime: last.time },
+        });
+      }
+    } else if (!this.manifest.decommissioned) {
+      await this.openChain(this.o.period ?? this.periods.of(this.now));
+    } else {
+      throw new EntryError(`door ${this.o.door} is decommissioned`);
+    }
+    if (!this.manifest.decommissioned) {
+      const want = this.o.period ?? this.periods.of(this.now);
+      if (want !== this.current.period && this.o.period !== undefined) await this.rotate(want);
+      else if (this.o.period === undefined && want > this.current.period) await this.rotate(want);
+    }
+    await this.expire();
+  }
+
+  private get periods(): RetentionPeriods {
+    return this.o.periods ?? monthly;
+  }
+
+  private restoreAnchorState(): void {
+    const latest = this.anchorsLog.latest.get(this.current.chain);
+    this.sinceAnchor = this.current.size - (latest?.anchor.size ?? 0);
+    this.lastAnchorAt = latest ? Date.parse(latest.anchor.time) : this.now;
+  }
+
+  // ---- chains ----------------------------------------------------------------------------
+
+  private async openChain(period: string): Promise<void> {
+    if (this.manifest.chains.some((c) => c.period === period))
+      throw new EntryError(`period ${period} was already used on this device; configure the next period`);
+    this.manifest.chains.push({ period, status: "open" });
+    writeManifest(this.o.dir, this.manifest, this.o.storageObserver);
+    const { chain } = ChainLog.open(this.o.dir, this.o.door, period, this.o.storageObserver);
+    this.current = chain;
+    this.sinceAnchor = 0;
+    await this.commission(chain);
+  }
+
+  private previousFinal(): string | undefined {
+    const closed = this.manifest.chains.filter((c) => c.final);
+    return closed.at(-1)?.final ?? this.manifest.previousChainAnchor;
+  }
+
+  private async commission(chain: ChainLog): Promise<void> {
+    const prev = this.previousFinal();
+    await this.o.anchors.register?.(this.o.door, toBase64(this.o.keyPair.publicKey));
+    const { entry, durable } = chain.append("chain-opened", this.now, this.o.keyPair.secretKey, {
+      ...(prev ? { detail: { previousChainAnchor: prev } } : {}),
+    });
+    const anchored = this.anchor("genesis", prev ?? "");
+    await durable;
+    this.emit(entry);
+    await anchored;
+  }
+
+  /** The open chain ends with chain-closed: make sure it has its final anchor, then record it. */
+  private async finishClosing(): Promise<void> {
+    const latest = this.anchorsLog.latest.get(this.current.chain);
+    const final =
+      latest?.anchor.kind === "final" && latest.anchor.size === this.current.size
+        ? latest.hash
+        : await this.anchorAndWait("final");
+    const rec = this.manifest.chains.findLast((c) => c.period === this.current.period)!;
+    rec.status = "closed";
+    rec.final = final;
+    writeManifest(this.o.dir, this.manifest, this.o.storageObserver);
+    if (!this.manifest.decommissioned) await this.openChain(this.nextPeriodAfter(this.current));
+  }
+
+  /** The period to open after a closed chain: the one rotate() named, else the configured one. */
+  private nextPeriodAfter(closed: ChainLog): string {
+    const named = closed.last?.detail?.nextPeriod;
+    return typeof named === "string" ? named : (this.o.period ?? this.periods.of(this.now));
+  }
+
+  private async closeCurrent(detail?: Detail): Promise<string> {
+    await this.record("chain-closed", detail ? { detail } : {});
+    const final = await this.anchorAndWait("final");
+    const rec = this.manifest.chains.findLast((c) => c.period === this.current.period)!;
+    rec.status = "closed";
+    rec.final = final;
+    writeManifest(this.o.dir, this.manifest, this.o.storageObserver);
+    await this.current.log.close();
+    return final;
+  }
+
+  /** Closes the open chain and opens the next one, linked to its final anchor. */
+  rotate(period: string): Promise<void> {
+    return this.exclusive(async () => {
+      if (period === this.current.period) return;
+      chainId(this.o.door, period);
+      if (this.manifest.chains.some((c) => c.period === period))
+        throw new EntryError(`period ${period} was already used on this device`);
+      await this.closeCurrent({ nextPeriod: period });
+      await this.openChain(period);
+      await this.expire();
+    });
+  }
+
+  /** Closes the chain for good (chain-closed + final anchor); returns the final anchor's hash. */
+  decommission(): Promise<string> {
+    return this.exclusive(async () => {
+      this.manifest.decommissioned = true;
+      writeManifest(this.o.dir, this.manifest, this.o.storageObserver);
+      return this.closeCurrent({ decommissioned: 1 });
+    });
+  }
+
+  /** Deletes chains past retention: signed `expired` anchor, entries, pseudonym key. */
+  private async expire(): Promise<void> {
+    const keep = this.o.retainPeriods ?? 3;
+    if (!Number.isSafeInteger(keep) || keep < 1)
+      throw new RangeError(`retainPeriods: expected ≥ 1, got ${keep}`);
+    const live = this.manifest.chains.filter((c) => c.status !== "expired");
+    for (const rec of live.slice(0, Math.max(0, live.length - keep))) {
+      if (rec.status !== "closed") continue;
+      const chain = `${this.o.door}/${rec.period}`;
+      const final = this.anchorsLog.latest.get(chain);
+      if (!final) continue;
+      const a: Anchor = {
+        ...final.anchor,
+        kind: "expired",
+        prevAnchor: final.hash,
+        time: formatTimestamp(this.now),
+      };
+      const note = signAnchor(a, this.o.door, this.o.keyPair.secretKey);
+      await this.anchorsLog.add({ chain, anchor: a, hash: anchorHash(note), note }, Promise.resolve());
+      const log = chainLogPath(this.o.dir, rec.period);
+      for (const f of readdirSync(this.o.dir))
+        if (join(this.o.dir, f).startsWith(log)) rmSync(join(this.o.dir, f), { force: true });
+      this.o.storageObserver?.removed(log);
+      if (!this.o.periodKey) this.keys.destroy(rec.period);
+      rec.status = "expired";
+      writeManifest(this.o.dir, this.manifest, this.o.storageObserver);
+      for (const l of this.listeners) l.anchor?.(note, a);
+      for (const l of this.listeners) l.expired?.(chain, note);
+    }
+  }
+
+  // ---- entries and anchors ----------------------------------------------------------------
+
+  /** Runs `f` alone: entries wait until it finishes (rotation, decommissioning). */
+  private async exclusive<T>(f: () => Promise<T>): Promise<T> {
+    while (this.barrier) await this.barrier;
+    let done!: () => void;
+    this.barrier = new Promise<void>((r) => {
+      done = r;
+    });
+    try {
+      return await f();
+    } finally {
+      this.barrier = undefined;
+      done();
+    }
+  }
+
+  private emit(entry: LockEntry): void {
+    for (const l of this.listeners) l.entry?.(entry);
+  }
+
+  private async record(
+    event: LockEvent,
+    fields: { user?: string; detail?: Detail } = {},
+  ): Promise<LockEntry> {
+    if (this.stopped) throw new EntryError(`lock ${this.o.door} is stopped`);
+    const { entry, durable } = this.current.append(event, this.now, this.o.keyPair.secretKey, fields);
+    this.sinceAnchor++;
+    const tasks: Promise<unknown>[] = [durable];
+    if (this.sinceAnchor >= (this.o.anchorEvery ?? 100)) tasks.push(this.anchor("intermediate"));
+    const all = Promise.all(tasks);
+    this.inflight.add(all);
+    try {
+      await durable;
+      this.emit(entry);
+      await all;
+    } finally {
+      this.inflight.delete(all);
+    }
     return entry;
   }
 
-  private async anchor(kind: AnchorKind): Promise<void> {
-    const now = this.o.driver.now();
+  /** Snapshots the open chain into a signed anchor now; resolves once it is written and offered. */
+  private anchor(kind: AnchorKind, prevOverride?: string): Promise<void> {
+    const chain = this.current;
+    const latest = this.anchorsLog.latest.get(chain.chain);
     const a: Anchor = {
-      chain: this.chain,
+      chain: chain.chain,
       kind,
-      size: this.frontier.size,
-      root: Buffer.from(this.frontier.root()).toString("base64"),
-      lastSeq: this.last?.seq ?? -1,
-      prevAnchor: this.lastAnchorHash,
-      time: new Date(now).toISOString(),
+      size: chain.size,
+      root: chain.root(),
+      lastSeq: chain.size - 1,
+      prevAnchor: prevOverride ?? latest?.hash ?? "",
+      time: formatTimestamp(this.now),
     };
     const note = signAnchor(a, this.o.door, this.o.keyPair.secretKey);
-    await this.o.anchors.publish(note);
-    this.lastAnchorHash = anchorHash(note);
+    const rec: AnchorRecord = { chain: chain.chain, anchor: a, hash: anchorHash(note), note };
     this.sinceAnchor = 0;
-    this.lastAnchorAt = now;
+    this.lastAnchorAt = this.now;
+    const done = this.anchorsLog.add(rec, chain.log.durable()).then(() => {
+      for (const l of this.listeners) l.anchor?.(note, a);
+    });
+    this.inflight.add(done);
+    void done.finally(() => this.inflight.delete(done)).catch(() => {});
+    return done;
   }
 
-  /** An accepted badge read: the door unlocks and an `opened` entry records the pseudonym. */
-  async badge(badgeId: string): Promise<LockEntry> {
-    const entry = await this.append("opened", pseudonym(this.o.periodKey, badgeId));
-    this.doorOpenSince = this.o.driver.now();
-    this.heldReported = false;
-    return entry;
+  private async anchorAndWait(kind: AnchorKind): Promise<string> {
+    const p = this.anchor(kind);
+    const hash = this.anchorsLog.latest.get(this.current.chain)!.hash;
+    await p;
+    return hash;
+  }
+
+  private async gate(): Promise<void> {
+    while (this.barrier) await this.barrier;
+    if (this.manifest.decommissioned) throw new EntryError(`door ${this.o.door} is decommissioned`);
+  }
+
+  // ---- driver inputs ------------------------------------------------------------------------
+
+  /** A badge was read: if accepted, an `opened` entry with its pseudonym. */
+  async badge(badgeId: string): Promise<{ accepted: boolean; entry?: LockEntry }> {
+    if (typeof badgeId !== "string" || badgeId.length === 0 || badgeId.length > 256)
+      throw new TypeError("badgeId: expected a non-empty string of at most 256 characters");
+    await this.gate();
+    if (this.o.authorize && !this.o.authorize(badgeId)) return { accepted: false };
+    const key = this.o.periodKey ?? this.keys.get(this.current.period);
+    const unlockMs = this.o.unlockMs ?? 10_000;
+    this.unlockedUntil = this.now + unlockMs;
+    const entry = await this.record("opened", { user: pseudonym(key, badgeId) });
+    this.o.driver.unlock?.(unlockMs); // only once the opening is on record
+    return { accepted: true, entry };
   }
 
   /** The door sensor changed. */
   async door(open: boolean): Promise<void> {
+    if (typeof open !== "boolean") throw new TypeError("open: expected boolean");
+    await this.gate();
+    const now = this.now;
     if (open) {
-      if (this.doorOpenSince === undefined) {
-        this.doorOpenSince = this.o.driver.now();
-        this.heldReported = false;
-      }
+      if (this.doorOpenSince !== undefined) return;
+      this.doorOpenSince = now;
+      this.heldReported = false;
+      const byBadge = this.unlockedUntil !== undefined && now <= this.unlockedUntil;
+      this.unlockedUntil = undefined;
+      if (!byBadge) await this.record("opened", { detail: { cause: "no-badge" } });
       return;
     }
-    if (this.doorOpenSince !== undefined) {
-      this.doorOpenSince = undefined;
-      await this.append("closed");
-    }
+    if (this.doorOpenSince === undefined) return;
+    const openMs = now - this.doorOpenSince;
+    this.doorOpenSince = undefined;
+    await this.record("closed", { detail: { openMs } });
   }
 
-  /** Called periodically by the driver: the 60-second rule and time-based anchors. */
+  /** Timers: the 60-second rule, time-based anchors, rotation, retention, anchor publication. */
   async tick(): Promise<void> {
-    const now = this.o.driver.now();
+    if (this.stopped || this.manifest.decommissioned) return;
+    await this.gate();
+    const now = this.now;
+    if (this.unlockedUntil !== undefined && now > this.unlockedUntil) this.unlockedUntil = undefined;
     if (this.doorOpenSince !== undefined && !this.heldReported && now - this.doorOpenSince >= HELD_OPEN_MS) {
       this.heldReported = true;
-      await this.append("held-open", undefined, { openSinceMs: now - this.doorOpenSince });
+      await this.record("held-open", { detail: { openMs: now - this.doorOpenSince } });
     }
-    if (now - this.lastAnchorAt >= (this.o.anchorInterval ?? 3_600_000)) {
+    if (this.o.period === undefined && this.periods.of(now) > this.current.period) {
+      await this.rotate(this.periods.of(now));
+    } else if (now - this.lastAnchorAt >= (this.o.anchorInterval ?? 3_600_000)) {
       await this.anchor(this.sinceAnchor > 0 ? "intermediate" : "heartbeat");
     }
+    if (this.anchorsLog.pending > 0) await this.anchorsLog.publish();
   }
 
-  /** Closes the chain: a `chain-closed` entry and the final anchor. Returns its hash. */
-  async decommission(): Promise<string> {
-    await this.append("chain-closed");
-    await this.anchor("final");
-    this.closed = true;
-    return this.lastAnchorHash;
+  /** When tick() next has something to do (epoch ms of the device clock). */
+  nextWakeup(): number {
+    const times = [this.lastAnchorAt + (this.o.anchorInterval ?? 3_600_000)];
+    if (this.doorOpenSince !== undefined && !this.heldReported) times.push(this.doorOpenSince + HELD_OPEN_MS);
+    if (this.o.period === undefined && this.current) times.push(this.periods.next(this.now));
+    return Math.min(...times);
   }
 
-  /** Clean stop (the next start records no `recovered` entry). */
-  stop(): void {
-    this.log.close();
-    rmSync(join(this.o.dir, `${this.o.period}.running`), { force: true });
+  // ---- state and lifecycle ----------------------------------------------------------------
+
+  subscribe(listener: AgentListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
-  /** Deletes an expired period's log (its pseudonym key should be destroyed by the caller). */
-  static deletePeriod(dir: string, period: string): void {
-    rmSync(join(dir, `${period}.log`), { force: true });
-    rmSync(join(dir, `${period}.running`), { force: true });
+  get chain(): string {
+    return this.current.chain;
+  }
+
+  get period(): string {
+    return this.current.period;
+  }
+
+  /** Entries in the open chain. */
+  get entries(): number {
+    return this.current.size;
+  }
+
+  get lastEntry(): LockEntry | undefined {
+    return this.current.last;
+  }
+
+  get decommissioned(): boolean {
+    return this.manifest.decommissioned;
+  }
+
+  /** Anchors not yet accepted by the sink, and the last publication error. */
+  get anchorBacklog(): { pending: number; error?: string } {
+    const error = this.anchorsLog.publishError?.message;
+    return { pending: this.anchorsLog.pending, ...(error ? { error } : {}) };
+  }
+
+  /** The manifest's view of the device's chains. */
+  chains(): readonly { period: string; status: string; final?: string }[] {
+    return this.manifest.chains.map((c) => ({ ...c }));
+  }
+
+  /** Resolves when every entry and anchor made so far is durable. */
+  async idle(): Promise<void> {
+    while (this.barrier) await this.barrier;
+    await Promise.allSettled([...this.inflight]);
+    await this.current.log.durable();
+    await this.anchorsLog.written();
+  }
+
+  /**
+   * Clean stop: waits for pending writes, closes the files, and removes the `running` marker so
+   * the next start records no `recovered` entry. (Synchronous when nothing is pending.)
+   */
+  stop(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    this.stopped = true;
+    this.o.driver.detach?.();
+    const finish = () => {
+      rmSync(this.running, { force: true });
+      this.o.storageObserver?.removed(this.running);
+    };
+    if (this.inflight.size === 0 && !this.barrier && !this.current.log.busy && !this.anchorsLog.busy) {
+      void this.current.log.close();
+      void this.anchorsLog.close();
+      finish();
+      return Promise.resolve();
+    }
+    return (async () => {
+      await this.idle().catch(() => {});
+      await this.current.log.close();
+      await this.anchorsLog.close();
+      finish();
+    })();
   }
 }

@@ -1,10 +1,15 @@
-// Anchors: signed C2SP checkpoints over the RFC 9162 tree of a chain's entry hashes (size,
-// root, last sequence number, previous anchor hash, kind, device time) — hashes only, never
-// personal data. An AnchorSink publishes them (a file here; the mesh's append-only section once
-// it exists) and an AnchorSource reads them back for auditors.
+// Anchors: signed C2SP checkpoints (signed notes by the device key, key name = door) over the
+// RFC 9162 tree whose leaves are the chain's entry hashes. Body:
+//   chronoseal-lock/<chain>\n<size>\n<base64 root>\n
+//   kind <genesis|intermediate|heartbeat|final|expired>\nlast-seq <n>\nprev-anchor <hash|->\ntime <t>\n
+// Hashes and counts only — never a badge id or a pseudonym. `prev-anchor` links each anchor to
+// the previous one of the chain (a genesis anchor to the previous chain's final anchor), so the
+// anchors of a door form one hash chain across retention periods. An `expired` anchor (same size
+// and root as the final one) is the device's statement that the chain's entries were deleted
+// when its retention period ended.
 import { appendFileSync, closeSync, existsSync, fsyncSync, openSync, readFileSync } from "node:fs";
 import {
-  type Checkpoint,
+  ChronosealError,
   fromBase64,
   type NoteVerifier,
   sha256,
@@ -13,87 +18,187 @@ import {
   verifyCheckpoint,
 } from "@chronoseal/core";
 
-export type AnchorKind = "genesis" | "intermediate" | "heartbeat" | "final";
+export type AnchorKind = "genesis" | "intermediate" | "heartbeat" | "final" | "expired";
+export const ANCHOR_KINDS: readonly AnchorKind[] = [
+  "genesis",
+  "intermediate",
+  "heartbeat",
+  "final",
+  "expired",
+];
 
 export interface Anchor {
   chain: string;
   kind: AnchorKind;
+  /** Tree size: entries covered (seq 0 … size − 1). */
   size: number;
+  /** base64 RFC 9162 root over the entry hashes. */
   root: string;
+  /** Sequence number of the newest covered entry (size − 1; −1 for an empty tree). */
   lastSeq: number;
+  /** Hash of the previous anchor note ("" for the first anchor of a door's first chain). */
   prevAnchor: string;
+  /** Device time, RFC 3339 UTC with milliseconds. */
   time: string;
 }
 
+export interface OpenedAnchor extends Anchor {
+  /** Hash of the note (what the next anchor links to). */
+  hash: string;
+  note: string;
+}
+
+export class AnchorError extends ChronosealError {
+  constructor(message: string) {
+    super("ERR_LOCK_ANCHOR", message);
+    this.name = "AnchorError";
+  }
+}
+
+export const ANCHOR_ORIGIN_PREFIX = "chronoseal-lock/";
+
 export function anchorOrigin(chain: string): string {
-  return `chronoseal-lock/${chain}`;
+  return `${ANCHOR_ORIGIN_PREFIX}${chain}`;
 }
 
-/** Signs an anchor as a checkpoint note by the device key. */
-export function signAnchor(a: Anchor, name: string, secretKey: Uint8Array): string {
-  const cp: Checkpoint = {
-    origin: anchorOrigin(a.chain),
-    size: a.size,
-    root: fromBase64(a.root, "root", 32),
-    extensions: [
-      `kind ${a.kind}`,
-      `last-seq ${a.lastSeq}`,
-      `prev-anchor ${a.prevAnchor || "-"}`,
-      `time ${a.time}`,
-    ],
-  };
-  return signCheckpoint(cp, [{ name, secretKey }]);
+/** Signs an anchor as a checkpoint note by the device key (key name: the door). */
+export function signAnchor(a: Anchor, door: string, secretKey: Uint8Array): string {
+  return signCheckpoint(
+    {
+      origin: anchorOrigin(a.chain),
+      size: a.size,
+      root: fromBase64(a.root, "root", 32),
+      extensions: [
+        `kind ${a.kind}`,
+        `last-seq ${a.lastSeq}`,
+        `prev-anchor ${a.prevAnchor || "-"}`,
+        `time ${a.time}`,
+      ],
+    },
+    [{ name: door, secretKey }],
+  );
 }
 
-/** base64 SHA-256 of an anchor note (what the next anchor links to). */
+/** base64 SHA-256 of an anchor note. */
 export function anchorHash(note: string): string {
   return toBase64(sha256(new TextEncoder().encode(note)));
 }
 
-/** Verifies an anchor note by the device's verifier key and reads its fields. */
-export function openAnchor(note: string, verifier: NoteVerifier): Anchor {
-  const { checkpoint } = verifyCheckpoint(note, [verifier]);
-  const ext = new Map(
-    (checkpoint.extensions ?? []).map((l) => [l.slice(0, l.indexOf(" ")), l.slice(l.indexOf(" ") + 1)]),
-  );
-  const prefix = "chronoseal-lock/";
-  if (!checkpoint.origin.startsWith(prefix))
-    throw new Error(`anchor: origin ${checkpoint.origin} is not a lock chain`);
+const TIME_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const HASH_RE = /^[A-Za-z0-9+/]{43}=$/;
+
+/** Verifies an anchor note with the door's verifier and reads its fields; throws AnchorError. */
+export function openAnchor(note: string, verifier: NoteVerifier): OpenedAnchor {
+  let checkpoint: ReturnType<typeof verifyCheckpoint>["checkpoint"];
+  let signers: string[];
+  try {
+    ({ checkpoint, signers } = verifyCheckpoint(note, [verifier]));
+  } catch (e) {
+    throw new AnchorError(`anchor: ${(e as Error).message}`);
+  }
+  if (!signers.includes(verifier.name)) throw new AnchorError(`anchor: not signed by ${verifier.name}`);
+  if (!checkpoint.origin.startsWith(ANCHOR_ORIGIN_PREFIX))
+    throw new AnchorError(`anchor: origin ${checkpoint.origin} is not a lock chain`);
+  const chain = checkpoint.origin.slice(ANCHOR_ORIGIN_PREFIX.length);
+  if (!chain.startsWith(`${verifier.name}/`))
+    throw new AnchorError(`anchor: chain ${chain} does not belong to door ${verifier.name}`);
+  const ext = new Map<string, string>();
+  for (const line of checkpoint.extensions ?? []) {
+    const sp = line.indexOf(" ");
+    if (sp > 0) ext.set(line.slice(0, sp), line.slice(sp + 1));
+  }
+  const kind = ext.get("kind") as AnchorKind;
+  if (!ANCHOR_KINDS.includes(kind)) throw new AnchorError(`anchor: unknown kind ${String(kind)}`);
+  const lastSeq = Number(ext.get("last-seq"));
+  if (!Number.isSafeInteger(lastSeq) || lastSeq !== checkpoint.size - 1)
+    throw new AnchorError("anchor: last-seq must be size − 1");
+  const prev = ext.get("prev-anchor");
+  if (prev === undefined || (prev !== "-" && !HASH_RE.test(prev)))
+    throw new AnchorError("anchor: bad prev-anchor");
+  const time = ext.get("time") ?? "";
+  if (!TIME_RE.test(time)) throw new AnchorError("anchor: bad time");
   return {
-    chain: checkpoint.origin.slice(prefix.length),
-    kind: ext.get("kind") as AnchorKind,
+    chain,
+    kind,
     size: checkpoint.size,
     root: toBase64(checkpoint.root),
-    lastSeq: Number(ext.get("last-seq")),
-    prevAnchor: ext.get("prev-anchor") === "-" ? "" : (ext.get("prev-anchor") ?? ""),
-    time: ext.get("time") ?? "",
+    lastSeq,
+    prevAnchor: prev === "-" ? "" : prev,
+    time,
+    hash: anchorHash(note),
+    note,
   };
 }
 
+/** Where a lock publishes its anchors (a file now; the mesh's append-only section later). */
 export interface AnchorSink {
   publish(note: string): void | Promise<void>;
+  /** Records a device's public key (base64) next to its anchors, when the sink keeps a registry. */
+  register?(door: string, publicKey: string): void | Promise<void>;
 }
 
+/** Where an auditor reads anchors (and, optionally, the device keys registered with them). */
 export interface AnchorSource {
   notes(): string[] | Promise<string[]>;
+  devices?(): Map<string, string> | Promise<Map<string, string>>;
 }
 
-/** File-backed anchors: one JSON-encoded note per line, fsynced on publish. */
+/**
+ * File-backed anchors: NDJSON, one JSON-encoded note per line, plus `{"device","key"}` lines
+ * registering device keys; appended and fsynced on publish. Several locks may share one file.
+ * A registration read from a file is trust on first use: whoever can write the file can add keys,
+ * just as they could add anchors. The first registration of a door wins.
+ */
 export class FileAnchors implements AnchorSink, AnchorSource {
   constructor(readonly path: string) {}
 
-  publish(note: string): void {
-    appendFileSync(this.path, `${JSON.stringify(note)}\n`);
+  private append(line: string): void {
+    appendFileSync(this.path, `${line}\n`);
     const fd = openSync(this.path, "r");
-    fsyncSync(fd);
-    closeSync(fd);
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  publish(note: string): void {
+    this.append(JSON.stringify(note));
+  }
+
+  register(door: string, publicKey: string): void {
+    if (this.devices().get(door) === publicKey) return;
+    this.append(JSON.stringify({ device: door, key: publicKey }));
+  }
+
+  private lines(): unknown[] {
+    if (!existsSync(this.path)) return [];
+    const out: unknown[] = [];
+    readFileSync(this.path, "utf8")
+      .split("\n")
+      .forEach((l, i) => {
+        if (l.trim() === "") return;
+        try {
+          out.push(JSON.parse(l));
+        } catch {
+          throw new AnchorError(`${this.path}:${i + 1}: not JSON`);
+        }
+      });
+    return out;
   }
 
   notes(): string[] {
-    if (!existsSync(this.path)) return [];
-    return readFileSync(this.path, "utf8")
-      .split("\n")
-      .filter((l) => l.trim() !== "")
-      .map((l) => JSON.parse(l) as string);
+    return this.lines().filter((l): l is string => typeof l === "string");
+  }
+
+  devices(): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const l of this.lines()) {
+      if (l && typeof l === "object" && !Array.isArray(l)) {
+        const { device, key } = l as { device?: unknown; key?: unknown };
+        if (typeof device === "string" && typeof key === "string" && !out.has(device)) out.set(device, key);
+      }
+    }
+    return out;
   }
 }

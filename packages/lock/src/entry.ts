@@ -1,8 +1,9 @@
 // Lock log entries: one JSON document per event, hash-chained per chain and signed by the
-// device key (context `lock-entry`). The user appears only as a keyed pseudonym — HMAC-SHA-256
-// of the badge id under the retention period's key — never as the raw badge id.
-import { createHmac } from "node:crypto";
-import { ChronosealError, canonicalHash, type SignatureMap, signDocument, toBase64 } from "@chronoseal/core";
+// device key (context `lock-entry`). A chain is one door and one retention period
+// (`<door>/<period>`); `prev` is the hash of the previous entry ("" for seq 0). The user appears
+// only as a keyed pseudonym (see pseudonym.ts), never as the raw badge id.
+import { ChronosealError, type KeyPair, type SignatureMap, signHash } from "@chronoseal/core";
+import { entryHash } from "./entry-hash.js";
 
 export const ENTRY_CONTEXT = "lock-entry";
 
@@ -16,21 +17,24 @@ export const EVENTS: readonly LockEvent[] = [
   "chain-closed",
 ];
 
+export type Detail = Record<string, string | number>;
+
 export interface LockEntry {
   v: 1;
-  /** Chain id: one chain per door and retention period. */
+  /** Chain id: `<door>/<period>`, one chain per door and retention period. */
   chain: string;
   seq: number;
-  /** Hash of the previous entry of the chain ("" for the first). */
+  /** base64 hash of the previous entry of the chain ("" for seq 0). */
   prev: string;
+  /** Door serial. */
   door: string;
   /** Device time, RFC 3339 UTC with milliseconds. */
   time: string;
   event: LockEvent;
-  /** Keyed pseudonym of the badge (only on `opened`). */
+  /** Keyed pseudonym of the badge (base64 HMAC-SHA-256; only on badge openings). */
   user?: string;
-  /** Event details without personal data (e.g. the gap a `recovered` entry records). */
-  detail?: Record<string, string | number>;
+  /** Event details without personal data (the gap a `recovered` entry records, …). */
+  detail?: Detail;
   signatures?: SignatureMap;
 }
 
@@ -41,40 +45,112 @@ export class EntryError extends ChronosealError {
   }
 }
 
-/** base64 SHA-256 of the entry's canonical payload (signatures excluded). */
-export function entryHash(entry: LockEntry): string {
-  const { signatures: _s, ...payload } = entry;
-  return toBase64(canonicalHash(payload));
-}
-
-/** The keyed pseudonym of a badge under a retention-period key. */
-export function pseudonym(periodKey: Uint8Array, badgeId: string): string {
-  return createHmac("sha256", periodKey).update(badgeId, "utf8").digest("base64");
-}
-
-export function signEntry(entry: LockEntry, secretKey: Uint8Array, signedAt: number): LockEntry {
-  return signDocument(entry, { secretKey, context: ENTRY_CONTEXT, signedAt });
-}
-
+/** Door serials and period labels: safe in URLs, file names and checkpoint origins. */
+export const NAME_RE = /^[A-Za-z0-9._:-]{1,64}$/;
 const TIME_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const HASH_RE = /^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/;
+const DETAIL_KEY_RE = /^[A-Za-z][A-Za-z0-9]{0,31}$/;
+const FIELDS = new Set([
+  "v",
+  "chain",
+  "seq",
+  "prev",
+  "door",
+  "time",
+  "event",
+  "user",
+  "detail",
+  "signatures",
+]);
+const EVENT_SET = new Set<string>(EVENTS);
+export const MAX_DETAIL_KEYS = 16;
+export const MAX_DETAIL_STRING = 200;
 
-/** Checks the shape of an entry received from elsewhere; returns a reason or undefined. */
+/** The chain id of a door and period. */
+export function chainId(door: string, period: string): string {
+  if (!NAME_RE.test(door))
+    throw new EntryError(`door: expected 1-64 of [A-Za-z0-9._:-], got ${JSON.stringify(door)}`);
+  if (!NAME_RE.test(period))
+    throw new EntryError(`period: expected 1-64 of [A-Za-z0-9._:-], got ${JSON.stringify(period)}`);
+  return `${door}/${period}`;
+}
+
+function detailError(d: unknown): string | undefined {
+  if (d === null || typeof d !== "object" || Array.isArray(d)) return "detail must be an object";
+  const keys = Object.keys(d);
+  if (keys.length > MAX_DETAIL_KEYS) return `detail has more than ${MAX_DETAIL_KEYS} fields`;
+  for (const k of keys) {
+    if (!DETAIL_KEY_RE.test(k))
+      return `detail key ${JSON.stringify(k.slice(0, 40))} is not [A-Za-z][A-Za-z0-9]{0,31}`;
+    const v = (d as Record<string, unknown>)[k];
+    if (typeof v === "number") {
+      if (!Number.isFinite(v)) return `detail.${k} must be a finite number`;
+    } else if (typeof v === "string") {
+      if (v.length > MAX_DETAIL_STRING) return `detail.${k} is longer than ${MAX_DETAIL_STRING} characters`;
+      if (/[\ud800-\udfff]/.test(v)) return `detail.${k} contains a surrogate`;
+    } else return `detail.${k} must be a string or a number`;
+  }
+  return undefined;
+}
+
+/**
+ * Checks the shape of an entry received from elsewhere (signatures are checked separately);
+ * returns the reason it is malformed, or undefined.
+ */
 export function entryShapeError(value: unknown): string | undefined {
   if (value === null || typeof value !== "object" || Array.isArray(value)) return "entry is not an object";
   const e = value as Record<string, unknown>;
-  if (e.v !== 1) return "v must be 1";
-  if (typeof e.chain !== "string" || e.chain.length === 0 || e.chain.length > 200)
-    return "chain must be a non-empty string";
-  if (!Number.isSafeInteger(e.seq) || (e.seq as number) < 0) return "seq must be a non-negative integer";
-  if (typeof e.prev !== "string") return "prev must be a string";
-  if (typeof e.door !== "string" || e.door.length === 0) return "door must be a non-empty string";
-  if (typeof e.time !== "string" || !TIME_RE.test(e.time))
-    return "time must be RFC 3339 UTC with milliseconds";
-  if (!EVENTS.includes(e.event as LockEvent)) return `event must be one of ${EVENTS.join(", ")}`;
-  if (e.user !== undefined && typeof e.user !== "string") return "user must be a string";
-  for (const k of Object.keys(e)) {
-    if (!["v", "chain", "seq", "prev", "door", "time", "event", "user", "detail", "signatures"].includes(k))
-      return `unknown field ${k}`;
+  let fields = 0;
+  for (const k in e) {
+    if (!FIELDS.has(k)) return `unknown field ${JSON.stringify(k.slice(0, 40))}`;
+    fields++;
   }
+  if (e.v !== 1) return "v must be 1";
+  const door = e.door;
+  if (typeof door !== "string" || !NAME_RE.test(door)) return "door must be 1-64 of [A-Za-z0-9._:-]";
+  const chain = e.chain;
+  if (
+    typeof chain !== "string" ||
+    chain.length <= door.length + 1 ||
+    chain.charCodeAt(door.length) !== 47 /* / */ ||
+    !chain.startsWith(door) ||
+    !NAME_RE.test(chain.slice(door.length + 1))
+  )
+    return "chain must be <door>/<period>";
+  const seq = e.seq;
+  if (typeof seq !== "number" || !Number.isSafeInteger(seq) || seq < 0)
+    return "seq must be a non-negative integer";
+  const prev = e.prev;
+  if (typeof prev !== "string") return "prev must be a string";
+  if (seq === 0 ? prev !== "" : prev.length !== 44 || !HASH_RE.test(prev))
+    return seq === 0 ? "prev must be empty at seq 0" : "prev must be a base64 SHA-256 hash";
+  const time = e.time;
+  if (typeof time !== "string" || time.length !== 24 || !TIME_RE.test(time))
+    return "time must be RFC 3339 UTC with milliseconds";
+  if (typeof e.event !== "string" || !EVENT_SET.has(e.event))
+    return `event must be one of ${EVENTS.join(", ")}`;
+  if (fields === 7) return undefined; // no user, detail or signatures
+  if (e.user !== undefined && (typeof e.user !== "string" || e.user.length !== 44 || !HASH_RE.test(e.user)))
+    return "user must be a base64 pseudonym";
+  if (e.signatures !== undefined && (e.signatures === null || typeof e.signatures !== "object"))
+    return "signatures must be an object";
+  if (e.detail !== undefined) return detailError(e.detail);
   return undefined;
+}
+
+/** Signs an entry body with the device key; returns the entry and its hash. */
+export function signEntry(
+  body: LockEntry,
+  secretKey: Uint8Array,
+  signedAt: number,
+): LockEntry & { signatures: SignatureMap } {
+  const hash = entryHash(body);
+  const [key, sig] = signHash(hash, { secretKey, context: ENTRY_CONTEXT, signedAt });
+  const { signatures: _old, ...payload } = body;
+  return { ...payload, signatures: { [key]: sig } };
+}
+
+/** The device key's signature map key (base64 public key). */
+export function deviceKeyOf(keyPair: KeyPair): string {
+  return Buffer.from(keyPair.publicKey).toString("base64");
 }

@@ -1,35 +1,47 @@
-// @chronoseal/lock: the lock agent (entries, durable storage, anchors) and the auditor.
-export { type AgentOptions, HELD_OPEN_MS, LockAgent, type LockDriver } from "./agent.js";
+// @chronoseal/lock: the lock agent (entries, durable storage, uplink, anchors) and the auditor.
+export { type AgentListener, type AgentOptions, HELD_OPEN_MS, LockAgent } from "./agent.js";
 export {
+  ANCHOR_KINDS,
   type Anchor,
+  AnchorError,
   type AnchorKind,
   type AnchorSink,
   type AnchorSource,
   anchorHash,
   anchorOrigin,
   FileAnchors,
+  type OpenedAnchor,
   openAnchor,
   signAnchor,
 } from "./anchors.js";
+export { type AnchorIndex, type ChainAnchors, indexAnchors } from "./audit/anchor-index.js";
+export { Auditor, audit } from "./audit/auditor.js";
+export { BatchFrontier } from "./audit/frontier.js";
 export {
   type AuditOptions,
-  Auditor,
-  audit,
   type ChainVerdict,
   type Finding,
   type FindingKind,
-} from "./auditor.js";
+  INFORMATIONAL,
+} from "./audit/verdict.js";
+export { anchorBoundaries, compactSignatures } from "./compact.js";
+export { type LockDriver, type LockInputs, VirtualClock } from "./driver.js";
 export {
+  chainId,
+  type Detail,
   ENTRY_CONTEXT,
   EntryError,
   EVENTS,
-  entryHash,
   entryShapeError,
   type LockEntry,
   type LockEvent,
-  pseudonym,
   signEntry,
 } from "./entry.js";
-export { SimulatedDriver, type SimulatedDriverOptions } from "./sim-driver.js";
-export { AppendLog, type OpenResult } from "./storage.js";
-export { Uplink, type UplinkOptions } from "./uplink.js";
+export { entryCanonical, entryHash, entryHashBytes, entryHashes } from "./entry-hash.js";
+export type { StorageObserver } from "./files.js";
+export { type Manifest, readManifest } from "./manifest.js";
+export { daily, everyMs, monthly, type RetentionPeriods } from "./periods.js";
+export { PeriodKeys, pseudonym } from "./pseudonym.js";
+export { runVirtual, type ScriptStep, SimulatedDriver, type SimulatedDriverOptions } from "./sim-driver.js";
+export { AppendLog, encodeRecord, scanLog } from "./storage.js";
+export { type FlushResult, Uplink, type UplinkOptions } from "./uplink.js";

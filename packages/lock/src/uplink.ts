@@ -1,119 +1,221 @@
-// The uplink: sends entries to the collector in batches, with retry and exponential backoff,
-// from an on-disk backlog so nothing is lost while the collector is unreachable or the device
-// restarts. Delivery is idempotent (the collector keys entries by chain and sequence), so after a
-// crash between sending and recording the acknowledgement, resending is harmless.
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+// The uplink: sends durable entries to the collector in batches, with retry and exponential
+// backoff. Its backlog is the device storage itself: `uplink.json` records, per chain, the last
+// sequence number the collector acknowledged, and on start every durable entry after it is read
+// back from the chain logs — so the backlog survives restarts and power cuts, and no entry is
+// ever lost between being written and being sent. Delivery is idempotent (the collector keys
+// entries by chain and sequence number), so resending after a crash is harmless. If the collector
+// answers that a batch does not extend its copy of a chain (it lost entries), the uplink asks for
+// its head and resends from there, as far as the device still holds the entries. Chains deleted
+// by retention are deleted at the collector too (the device's signed `expired` anchor).
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import type { AgentListener } from "./agent.js";
+import { chainLogPath } from "./chain.js";
 import type { LockEntry } from "./entry.js";
-import { AppendLog } from "./storage.js";
+import { atomicWrite } from "./files.js";
+import { readManifest } from "./manifest.js";
+import { scanLog } from "./storage.js";
 
 export interface UplinkOptions {
+  /** The device storage directory (chain logs, manifest); uplink.json is kept here. */
   dir: string;
   /** Collector base URL, e.g. http://127.0.0.1:7440 */
   collector: string;
+  /** Entries per request (default 500, at most 10,000). */
   batchSize?: number;
   /** First retry delay (ms, default 1 s), doubled per failure up to maxBackoff (default 5 min). */
   backoff?: number;
   maxBackoff?: number;
-  /** Injectable clock for virtual time. */
+  /** Per-request timeout (ms, default 30 s). */
+  timeoutMs?: number;
+  /** Clock for backoff (virtual time in simulations). */
   now?: () => number;
   fetch?: typeof fetch;
 }
 
+interface UplinkState {
+  acked: Record<string, number>;
+  expiries: { chain: string; note: string }[];
+}
+
+export interface FlushResult {
+  sent: number;
+  error?: string;
+}
+
 export class Uplink {
-  private readonly log: AppendLog<LockEntry>;
-  private backlog: LockEntry[];
-  private acked: number;
+  private backlog: LockEntry[] = [];
+  private readonly queuedThrough = new Map<string, number>();
+  private state: UplinkState;
   private failures = 0;
   private nextAttempt = 0;
-  private readonly ackFile: string;
+  private inflight: Promise<FlushResult> | undefined;
+  private readonly file: string;
 
   constructor(private readonly o: UplinkOptions) {
+    const batch = o.batchSize ?? 500;
+    if (!Number.isSafeInteger(batch) || batch < 1 || batch > 10_000)
+      throw new RangeError(`batchSize: expected 1..10000, got ${batch}`);
     mkdirSync(o.dir, { recursive: true });
-    const { log, records } = AppendLog.open<LockEntry>(join(o.dir, "uplink.log"));
-    this.log = log;
-    this.ackFile = join(o.dir, "uplink.acked");
-    this.acked = existsSync(this.ackFile) ? Number(readFileSync(this.ackFile, "utf8")) || 0 : 0;
-    this.backlog = records.slice(this.acked);
+    this.file = join(o.dir, "uplink.json");
+    this.state = existsSync(this.file)
+      ? (JSON.parse(readFileSync(this.file, "utf8")) as UplinkState)
+      : { acked: {}, expiries: [] };
+    const manifest = readManifest(o.dir);
+    for (const c of manifest?.chains ?? []) {
+      if (c.status === "expired") continue;
+      this.reload(`${manifest!.door}/${c.period}`, -1);
+    }
   }
 
-  /** Queues an entry durably. */
+  /** Reads a chain's durable entries after `after` from the device log into the backlog. */
+  private reload(chain: string, after: number): void {
+    const from = Math.max(after, this.state.acked[chain] ?? -1);
+    const found: LockEntry[] = [];
+    scanLog<LockEntry>(chainLogPath(this.o.dir, chain.slice(chain.indexOf("/") + 1)), (e) => {
+      if (e.seq > from) found.push(e);
+    });
+    // Every queued entry is durable, so the log holds all of this chain's backlog.
+    this.backlog = [...found, ...this.backlog.filter((e) => e.chain !== chain)];
+    this.queuedThrough.set(chain, found.at(-1)?.seq ?? from);
+  }
+
+  /** Connects to an agent: durable entries and expiries are queued as they happen. */
+  attach(agent: { subscribe(l: AgentListener): () => void }): () => void {
+    return agent.subscribe({ entry: (e) => this.enqueue(e), expired: (c, n) => this.expire(c, n) });
+  }
+
+  /** Queues a durable entry (entries already queued or acknowledged are ignored). */
   enqueue(entry: LockEntry): void {
-    this.log.append(entry);
+    const through = this.queuedThrough.get(entry.chain) ?? this.state.acked[entry.chain] ?? -1;
+    if (entry.seq <= through) return;
     this.backlog.push(entry);
+    this.queuedThrough.set(entry.chain, entry.seq);
   }
 
+  /** Queues the deletion of an expired chain at the collector (durably). */
+  expire(chain: string, note: string): void {
+    this.backlog = this.backlog.filter((e) => e.chain !== chain);
+    this.queuedThrough.delete(chain);
+    delete this.state.acked[chain];
+    this.state.expiries.push({ chain, note });
+    this.save();
+  }
+
+  /** Entries (and deletions) waiting for the collector. */
   get pending(): number {
-    return this.backlog.length;
+    return this.backlog.length + this.state.expiries.length;
+  }
+
+  /** Time of the next attempt after failures (0 when not backing off). */
+  get retryAt(): number {
+    return this.nextAttempt;
   }
 
   private now(): number {
     return (this.o.now ?? Date.now)();
   }
 
+  private save(): void {
+    atomicWrite(this.file, JSON.stringify(this.state));
+  }
+
   /**
    * Sends what is queued, batch by batch, unless backing off. Returns how many entries the
-   * collector acknowledged; network errors and 5xx back off, 4xx rejections are reported.
+   * collector acknowledged; network errors, 5xx and rejections back off and keep the backlog.
    */
-  async flush(): Promise<{ sent: number; error?: string }> {
-    // One flush at a time: a second caller waits for the one in flight.
+  flush(): Promise<FlushResult> {
     if (this.inflight) return this.inflight.then(() => ({ sent: 0 }));
-    this.inflight = this.send();
-    try {
-      return await this.inflight;
-    } finally {
+    this.inflight = this.send().finally(() => {
       this.inflight = undefined;
+    });
+    return this.inflight;
+  }
+
+  private async request(path: string, init: RequestInit): Promise<{ status: number; text: string }> {
+    const doFetch = this.o.fetch ?? fetch;
+    try {
+      const res = await doFetch(`${this.o.collector.replace(/\/$/, "")}${path}`, {
+        ...init,
+        signal: AbortSignal.timeout(this.o.timeoutMs ?? 30_000),
+      });
+      return { status: res.status, text: await res.text() };
+    } catch (e) {
+      return { status: 0, text: (e as Error).message };
     }
   }
 
-  private inflight: Promise<{ sent: number; error?: string }> | undefined;
+  private fail(status: number, text: string, sent: number): FlushResult {
+    this.failures++;
+    const delay = Math.min((this.o.backoff ?? 1000) * 2 ** (this.failures - 1), this.o.maxBackoff ?? 300_000);
+    this.nextAttempt = this.now() + delay;
+    return {
+      sent,
+      error: status
+        ? `collector answered ${status}: ${text.slice(0, 300)}`
+        : `collector unreachable: ${text}`,
+    };
+  }
 
-  private async send(): Promise<{ sent: number; error?: string }> {
-    if (this.backlog.length === 0 || this.now() < this.nextAttempt) return { sent: 0 };
-    const doFetch = this.o.fetch ?? fetch;
+  private async send(): Promise<FlushResult> {
+    if (this.pending === 0 || this.now() < this.nextAttempt) return { sent: 0 };
     let sent = 0;
+    while (this.state.expiries.length > 0) {
+      const { note } = this.state.expiries[0]!;
+      const r = await this.request("/v1/expire", {
+        method: "POST",
+        headers: { "content-type": "text/plain" },
+        body: note,
+      });
+      if (r.status !== 200) return this.fail(r.status, r.text, sent);
+      this.state.expiries.shift();
+      this.save();
+    }
     while (this.backlog.length > 0) {
       const batch = this.backlog.slice(0, this.o.batchSize ?? 500);
-      let status = 0;
-      let text = "";
-      try {
-        const res = await doFetch(`${this.o.collector}/v1/entries`, {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify(batch),
-        });
-        status = res.status;
-        text = await res.text();
-      } catch (e) {
-        text = (e as Error).message;
-      }
-      if (status === 200) {
+      const r = await this.request("/v1/entries", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(batch),
+      });
+      if (r.status === 200) {
         this.backlog = this.backlog.slice(batch.length);
-        this.acked += batch.length;
-        const tmp = `${this.ackFile}.tmp`;
-        writeFileSync(tmp, String(this.acked));
-        renameSync(tmp, this.ackFile);
+        for (const e of batch) this.state.acked[e.chain] = Math.max(this.state.acked[e.chain] ?? -1, e.seq);
+        this.save();
         this.failures = 0;
+        this.nextAttempt = 0;
         sent += batch.length;
         continue;
       }
-      this.failures++;
-      const delay = Math.min(
-        (this.o.backoff ?? 1000) * 2 ** (this.failures - 1),
-        this.o.maxBackoff ?? 300_000,
-      );
-      this.nextAttempt = this.now() + delay;
-      return {
-        sent,
-        error: status
-          ? `collector answered ${status}: ${text.slice(0, 200)}`
-          : `collector unreachable: ${text}`,
-      };
+      if (r.status === 409 && r.text.includes("ERR_UNCHAINED") && (await this.resync(batch))) continue;
+      return this.fail(r.status, r.text, sent);
     }
     return { sent };
   }
 
+  /** The collector lacks entries we thought it had: resend from its head. */
+  private async resync(batch: LockEntry[]): Promise<boolean> {
+    let changed = false;
+    for (const chain of new Set(batch.map((e) => e.chain))) {
+      const r = await this.request(`/v1/chains?chain=${encodeURIComponent(chain)}`, { method: "GET" });
+      if (r.status !== 200) return false;
+      let head = -1;
+      try {
+        const heads = JSON.parse(r.text) as { chain: string; seq: number }[];
+        head = heads.find((h) => h.chain === chain)?.seq ?? -1;
+      } catch {
+        return false;
+      }
+      const first = batch.find((e) => e.chain === chain)!.seq;
+      if (head >= first - 1) continue;
+      this.state.acked[chain] = head;
+      this.reload(chain, head);
+      changed = true;
+    }
+    return changed;
+  }
+
   close(): void {
-    this.log.close();
+    // Nothing to release: state is saved after every acknowledgement.
   }
 }

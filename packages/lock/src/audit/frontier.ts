@@ -1,0 +1,92 @@
+// A compact RFC 9162 frontier that appends many leaves at once: leaf hashes are computed with one
+// packed SHA-256 call, and each tree level's new inner nodes with one more — about log2(n) WASM
+// calls for n leaves instead of ~2n single calls. Same roots as core's Frontier (a property test
+// checks this); the auditor uses it to recompute the tree its anchors sign.
+import { Frontier, sha256Packed } from "@chronoseal/core";
+
+let scratch = new Uint8Array(65 * 1024);
+let offsets = new Uint32Array(1025);
+
+function ensure(bytes: number, messages: number): void {
+  if (scratch.length < bytes) scratch = new Uint8Array(Math.max(bytes, scratch.length * 2));
+  if (offsets.length < messages + 1) offsets = new Uint32Array(Math.max(messages + 1, offsets.length * 2));
+}
+
+/** RFC 9162 leaf hashes of n 32-byte values packed back to back (n × 32 → n × 32). */
+export function leafHashesPacked(values: Uint8Array, n: number): Uint8Array {
+  ensure(n * 33, n);
+  for (let i = 0; i < n; i++) {
+    scratch[i * 33] = 0;
+    scratch.set(values.subarray(i * 32, i * 32 + 32), i * 33 + 1);
+    offsets[i] = i * 33;
+  }
+  offsets[n] = n * 33;
+  return sha256Packed(scratch.subarray(0, n * 33), offsets.subarray(0, n + 1));
+}
+
+/** Node hashes of consecutive pairs of a level (2m × 32 bytes → m × 32 bytes). */
+function pairHashes(level: Uint8Array, pairs: number): Uint8Array {
+  ensure(pairs * 65, pairs);
+  for (let i = 0; i < pairs; i++) {
+    scratch[i * 65] = 1;
+    scratch.set(level.subarray(i * 64, i * 64 + 64), i * 65 + 1);
+    offsets[i] = i * 65;
+  }
+  offsets[pairs] = pairs * 65;
+  return sha256Packed(scratch.subarray(0, pairs * 65), offsets.subarray(0, pairs + 1));
+}
+
+export class BatchFrontier {
+  /** Subtree root per level (bit ℓ of size set ⇔ levels[ℓ] defined). */
+  private levels: (Uint8Array | undefined)[] = [];
+  private count = 0;
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** Appends n leaf hashes (already RFC 9162 leaf-hashed), packed n × 32. */
+  appendLeafHashes(leaves: Uint8Array, n: number): void {
+    if (n === 0) return;
+    const s = this.count;
+    const total = s + n;
+    let nodes = leaves.subarray(0, n * 32);
+    let m = n;
+    for (let level = 0; m > 0 || this.levels[level] !== undefined; level++) {
+      const before = Math.floor(s / 2 ** level);
+      const old = before % 2 === 1 ? this.levels[level] : undefined;
+      let list = nodes;
+      let len = m;
+      if (old) {
+        list = new Uint8Array((m + 1) * 32);
+        list.set(old, 0);
+        list.set(nodes.subarray(0, m * 32), 32);
+        len = m + 1;
+      }
+      if (m === 0) {
+        // No new nodes here or above: higher levels keep their subtree roots.
+        break;
+      }
+      this.levels[level] = len % 2 === 1 ? list.slice((len - 1) * 32, len * 32) : undefined;
+      const pairs = Math.floor(len / 2);
+      nodes = pairs > 0 ? pairHashes(list, pairs) : new Uint8Array(0);
+      m = pairs;
+      if (Math.floor(total / 2 ** (level + 1)) === 0) break;
+    }
+    this.count = total;
+  }
+
+  /** The root (same as core's Frontier.root()). */
+  root(): Uint8Array {
+    return this.toFrontier().root();
+  }
+
+  toFrontier(): Frontier {
+    const hashes: Uint8Array[] = [];
+    for (let l = this.levels.length - 1; l >= 0; l--) {
+      const h = this.levels[l];
+      if (h) hashes.push(h);
+    }
+    return Frontier.from(this.count, hashes);
+  }
+}

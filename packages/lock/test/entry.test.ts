@@ -1,0 +1,150 @@
+// Entries: shape rules, the fast canonical form against core's canonicalize, batch hashing,
+// pseudonyms and per-period keys.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { canonicalize, sha256, toBase64 } from "@chronoseal/core";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { chainId, EntryError, entryShapeError, type LockEntry } from "../src/entry.js";
+import { entryCanonical, entryHash, entryHashes } from "../src/entry-hash.js";
+import { PeriodKeys, pseudonym } from "../src/pseudonym.js";
+
+const HASH = "WgkOAAHXvvNvbwsXgUgbdcEKbtiu37eaTbSl2vIHpB0=";
+const good: LockEntry = {
+  v: 1,
+  chain: "door-1/2025-01",
+  seq: 3,
+  prev: HASH,
+  door: "door-1",
+  time: "2025-01-06T08:00:00.000Z",
+  event: "opened",
+  user: HASH,
+};
+
+describe("entry shape", () => {
+  it("accepts well-formed entries", () => {
+    expect(entryShapeError(good)).toBeUndefined();
+    expect(
+      entryShapeError({ ...good, seq: 0, prev: "", event: "chain-opened", user: undefined }),
+    ).toBeUndefined();
+    expect(entryShapeError({ ...good, detail: { openMs: 60000, cause: "no-badge" } })).toBeUndefined();
+  });
+
+  const bad: [string, unknown, RegExp][] = [
+    ["not an object", [good], /not an object/],
+    ["unknown field", { ...good, badge: "04A2" }, /unknown field "badge"/],
+    ["version", { ...good, v: 2 }, /v must be 1/],
+    ["door", { ...good, door: "a door" }, /door/],
+    ["chain of another door", { ...good, chain: "door-2/2025-01" }, /chain/],
+    ["chain without period", { ...good, chain: "door-1/" }, /chain/],
+    ["negative seq", { ...good, seq: -1 }, /seq/],
+    ["fractional seq", { ...good, seq: 1.5 }, /seq/],
+    ["prev at 0", { ...good, seq: 0 }, /prev must be empty/],
+    ["prev not a hash", { ...good, prev: "abc" }, /prev must be a base64/],
+    ["time", { ...good, time: "2025-01-06T08:00:00Z" }, /time/],
+    ["event", { ...good, event: "exploded" }, /event/],
+    ["user", { ...good, user: "BADGE-1" }, /user/],
+    ["detail array", { ...good, detail: [] }, /detail must be an object/],
+    ["detail key", { ...good, detail: { "a b": 1 } }, /detail key/],
+    ["detail value", { ...good, detail: { x: true } }, /string or a number/],
+    ["detail NaN", { ...good, detail: { x: Number.NaN } }, /finite/],
+    ["detail surrogate", { ...good, detail: { x: "\ud800" } }, /surrogate/],
+    ["detail long", { ...good, detail: { x: "y".repeat(201) } }, /longer/],
+    ["signatures", { ...good, signatures: "x" }, /signatures/],
+  ];
+  for (const [name, value, re] of bad)
+    it(`rejects: ${name}`, () => expect(entryShapeError(value)).toMatch(re));
+
+  it("chain ids are checked", () => {
+    expect(chainId("door-1", "2025-01")).toBe("door-1/2025-01");
+    expect(() => chainId("door/1", "2025-01")).toThrow(EntryError);
+    expect(() => chainId("door-1", "")).toThrow(EntryError);
+  });
+});
+
+describe("entry hashes", () => {
+  const arbString = fc.string({ unit: "grapheme", maxLength: 12 });
+  const arbEntry = fc.record({
+    seq: fc.nat({ max: 2 ** 40 }),
+    event: fc.constantFrom("opened", "held-open", "closed", "recovered", "chain-closed" as const),
+    user: fc.option(fc.constant(HASH), { nil: undefined }),
+    detail: fc.option(
+      fc.dictionary(
+        fc.stringMatching(/^[A-Za-z][A-Za-z0-9]{0,8}$/),
+        fc.oneof(arbString, fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer()),
+        { maxKeys: 5 },
+      ),
+      { nil: undefined },
+    ),
+    time: fc.integer({ min: 0, max: 253402300799999 }).map((t) => new Date(t).toISOString()),
+  });
+
+  it("the fast canonical form is RFC 8785 (checked against core's canonicalize)", () => {
+    fc.assert(
+      fc.property(arbEntry, (r) => {
+        const e: LockEntry = {
+          ...good,
+          ...r,
+          prev: r.seq === 0 ? "" : HASH,
+          ...(r.user === undefined ? { user: undefined } : {}),
+        } as LockEntry;
+        if (e.user === undefined) delete e.user;
+        if (e.detail === undefined) delete e.detail;
+        if (entryShapeError(e)) return;
+        const { signatures: _s, ...payload } = e;
+        expect(entryCanonical(e)).toBe(canonicalize(payload));
+        const one = entryHashes([e]);
+        expect(toBase64(one)).toBe(toBase64(sha256(new TextEncoder().encode(canonicalize(payload)))));
+        expect(toBase64(entryHashes([e], { shaped: true }))).toBe(toBase64(one));
+      }),
+      { seed: 42, numRuns: 500 },
+    );
+  });
+
+  it("signatures are excluded; other shapes fall back to canonicalize", () => {
+    expect(entryHash({ ...good, signatures: { k: { signed_at: "x", signature: "y" } } })).toBe(
+      entryHash(good),
+    );
+    const odd = { ...good, extra: { b: 1, a: [1, "é"] } };
+    const { ...payload } = odd;
+    expect(entryCanonical(odd)).toBe(canonicalize(payload));
+  });
+
+  it("a batch gives the same hashes as one at a time", () => {
+    const many = Array.from({ length: 300 }, (_, i) => ({
+      ...good,
+      seq: i + 1,
+      detail: { n: i, s: `é${i}"\\` },
+    }));
+    const packed = entryHashes(many);
+    many.forEach((e, i) => {
+      expect(toBase64(packed.subarray(i * 32, i * 32 + 32))).toBe(entryHash(e));
+    });
+    expect(entryHashes([]).length).toBe(0);
+  });
+});
+
+describe("pseudonyms", () => {
+  it("HMAC-SHA-256 per period key: stable within a period, unlinkable across", () => {
+    const k1 = new Uint8Array(32).fill(1);
+    const k2 = new Uint8Array(32).fill(2);
+    expect(pseudonym(k1, "04A2B3")).toBe(pseudonym(k1, "04A2B3"));
+    expect(pseudonym(k1, "04A2B3")).not.toBe(pseudonym(k2, "04A2B3"));
+    expect(pseudonym(k1, "04A2B3")).toMatch(/^[A-Za-z0-9+/]{43}=$/);
+    expect(() => pseudonym(new Uint8Array(31), "x")).toThrow(RangeError);
+  });
+
+  it("period keys are created once, kept, and destroyed", () => {
+    const dir = mkdtempSync(join(tmpdir(), "keys-"));
+    const keys = new PeriodKeys(dir);
+    const k = keys.get("2025-01");
+    expect(new PeriodKeys(dir).get("2025-01")).toEqual(k);
+    expect(keys.get("2025-02")).not.toEqual(k);
+    expect(keys.periods()).toEqual(["2025-01", "2025-02"]);
+    keys.destroy("2025-01");
+    expect(keys.periods()).toEqual(["2025-02"]);
+    expect(new PeriodKeys(dir).get("2025-01")).not.toEqual(k); // a new key: old pseudonyms are orphaned
+    expect(() => keys.get("../x")).toThrow(RangeError);
+  });
+});
