@@ -269,12 +269,25 @@ export function verifyItems(n: i32, strict: bool): void {
     return;
   }
   nItems = n;
-  rot = 0;
-  combined(QALL, 0, n);
-  if (cofactorIdentity(QALL)) markValid(0, n);
-  else {
-    rot = <i32>(nextRandom() % <u32>n);
-    settle(0, n, QALL, 0);
+  rot = <i32>(nextRandom() % <u32>n);
+  if (n < SPLIT_FROM) {
+    combined(QALL, 0, n);
+    if (cofactorIdentity(QALL)) markValid(0, n);
+    else settle(0, n, QALL, 0);
+    return;
   }
+  // Large batches: the sum is computed in two parts, a quarter and the rest (a few percent more
+  // work when all is valid), so a failing batch already knows which part to search: one bad
+  // item then costs about 1.3× an all-valid batch instead of 1.5×.
+  const cut = n >> 2;
+  const qa = STACK, qb = STACK + PT;
+  combined(qa, 0, cut);
+  combined(qb, cut, n);
+  if (cofactorIdentity(qa)) markValid(0, cut);
+  else settle(0, cut, qa, 1);
+  if (cofactorIdentity(qb)) markValid(cut, n);
+  else settle(cut, n, qb, 1);
 }
 
+/** Batches of at least this many items compute their combined sum in two parts. */
+const SPLIT_FROM: i32 = 256;

@@ -243,7 +243,7 @@ for (const build of builds) {
     it("report exactly the bad items, at random positions, in both modes", () => {
       fc.assert(
         fc.property(
-          fc.integer({ min: 1, max: 300 }),
+          fc.integer({ min: 1, max: 600 }),
           fc.array(fc.nat(), { maxLength: 12 }),
           fc.constantFrom("zip215" as const, "strict" as const),
           (n, picks, mode) => {
