@@ -1,6 +1,12 @@
 // @chronoseal/collector: the untrusted log collector — ingest, storage, export.
-export { IngestError, type IngestResult, ingest, MAX_BATCH } from "./ingest.js";
+export { type IngestCode, IngestError, type IngestResult, ingest, MAX_BATCH } from "./ingest.js";
 export { PostgresStore } from "./postgres.js";
-export { type CollectorOptions, createCollectorServer, MAX_BODY } from "./server.js";
+export { type CollectorLog, type CollectorOptions, createCollectorServer, MAX_BODY } from "./server.js";
 export { SqliteStore } from "./sqlite.js";
-export type { ChainHead, CollectorStore, EntryQuery, StoredEntry } from "./store.js";
+export {
+  type ChainHead,
+  type CollectorStore,
+  type EntryQuery,
+  StoreConflictError,
+  type StoredEntry,
+} from "./store.js";

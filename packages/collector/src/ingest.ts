@@ -1,20 +1,24 @@
 // Ingest: checks a submitted batch against the device registry and the stored chains — shape,
-// device signatures (one batch verification per request), chaining onto the stored head — and
-// stores it atomically. Resubmitting stored entries is idempotent; anything else that does not
-// fit is rejected whole, leaving the store unchanged.
-import { ChronosealError, verifyDocuments } from "@chronoseal/core";
-import { ENTRY_CONTEXT, entryHash, entryShapeError, type LockEntry } from "@chronoseal/lock";
-import type { CollectorStore, StoredEntry } from "./store.js";
+// device signatures (one batch verification for the whole request), chaining onto the stored
+// head — and stores it atomically. Resubmitting stored entries is idempotent (they are counted as
+// duplicates and skipped); anything else that does not fit rejects the whole batch and leaves the
+// store unchanged.
+import { ChronosealError, verifySignatureMaps } from "@chronoseal/core";
+import { ENTRY_CONTEXT, entryHashes, entryShapeError, type LockEntry } from "@chronoseal/lock";
+import { type CollectorStore, StoreConflictError, type StoredEntry } from "./store.js";
+
+export type IngestCode =
+  | "ERR_MALFORMED"
+  | "ERR_DUPLICATE"
+  | "ERR_UNKNOWN_DEVICE"
+  | "ERR_SIGNATURE"
+  | "ERR_UNCHAINED"
+  | "ERR_CONFLICT"
+  | "ERR_TOO_MANY";
 
 export class IngestError extends ChronosealError {
   constructor(
-    code:
-      | "ERR_MALFORMED"
-      | "ERR_UNKNOWN_DEVICE"
-      | "ERR_SIGNATURE"
-      | "ERR_UNCHAINED"
-      | "ERR_CONFLICT"
-      | "ERR_TOO_MANY",
+    code: IngestCode,
     message: string,
     readonly status: number,
     readonly index?: number,
@@ -31,6 +35,7 @@ export interface IngestResult {
 
 export const MAX_BATCH = 10_000;
 
+/** Checks and stores a batch (see the header); throws IngestError with an HTTP status. */
 export async function ingest(
   store: CollectorStore,
   devices: ReadonlyMap<string, string>,
@@ -44,58 +49,65 @@ export async function ingest(
       `at most ${MAX_BATCH} entries per request, got ${batch.length}`,
       413,
     );
+  const seen = new Set<string>();
   batch.forEach((e, i) => {
     const why = entryShapeError(e);
     if (why) throw new IngestError("ERR_MALFORMED", `entries[${i}]: ${why}`, 400, i);
     const entry = e as LockEntry;
     if (!devices.has(entry.door))
       throw new IngestError("ERR_UNKNOWN_DEVICE", `entries[${i}]: unknown door ${entry.door}`, 403, i);
-    if (!entry.chain.startsWith(`${entry.door}/`))
-      throw new IngestError(
-        "ERR_MALFORMED",
-        `entries[${i}]: chain does not belong to door ${entry.door}`,
-        400,
-        i,
-      );
+    const key = `${entry.chain}#${entry.seq}`;
+    if (seen.has(key)) throw new IngestError("ERR_DUPLICATE", `entries[${i}]: ${key} appears twice`, 400, i);
+    seen.add(key);
   });
   const entries = batch as LockEntry[];
+  if (entries.length === 0) return { accepted: 0, duplicates: 0 };
+
   // One batch verification for every signature of the request.
-  const byDoor = new Map<string, number[]>();
-  entries.forEach((e, i) => {
-    byDoor.set(e.door, [...(byDoor.get(e.door) ?? []), i]);
+  const packed = entryHashes(entries, { shaped: true });
+  const hashes = entries.map((_, i) =>
+    Buffer.from(packed.buffer, packed.byteOffset + i * 32, 32).toString("base64"),
+  );
+  const trusted = new Set(entries.map((e) => devices.get(e.door)!));
+  const reports = verifySignatureMaps(
+    entries.map((e, i) => ({ hash: hashes[i]!, signatures: e.signatures })),
+    { trusted, context: ENTRY_CONTEXT, now: Number.MAX_SAFE_INTEGER - 1 },
+  );
+  reports.forEach((r, i) => {
+    const key = devices.get(entries[i]!.door);
+    if (!r.valid.some((v) => v.key === key))
+      throw new IngestError("ERR_SIGNATURE", `entries[${i}]: the device signature does not verify`, 422, i);
   });
-  for (const [door, idx] of byDoor) {
-    const reports = verifyDocuments(
-      idx.map((i) => entries[i]!),
-      { trusted: [devices.get(door)!], context: ENTRY_CONTEXT, now: Number.MAX_SAFE_INTEGER - 1 },
-    );
-    const bad = reports.findIndex((r) => r.time === undefined);
-    if (bad >= 0)
-      throw new IngestError(
-        "ERR_SIGNATURE",
-        `entries[${idx[bad]}]: device signature does not verify`,
-        422,
-        idx[bad],
-      );
-  }
+
   // Chain onto the stored heads, in order; skip exact resubmissions.
-  const heads = new Map<string, { seq: number; hash: string }>();
+  const order = entries
+    .map((e, i) => i)
+    .sort((a, b) => {
+      const x = entries[a]!;
+      const y = entries[b]!;
+      return x.chain < y.chain ? -1 : x.chain > y.chain ? 1 : x.seq - y.seq;
+    });
+  const heads = new Map(
+    [...(await store.heads([...new Set(entries.map((e) => e.chain))]))].map(([c, h]) => [
+      c,
+      { seq: h.seq, hash: h.hash },
+    ]),
+  );
+  const stored = new Map<string, Map<number, string>>();
   const rows: StoredEntry[] = [];
   let duplicates = 0;
-  const sorted = entries
-    .map((e, i) => ({ e, i, hash: entryHash(e) }))
-    .sort((a, b) => (a.e.chain < b.e.chain ? -1 : a.e.chain > b.e.chain ? 1 : a.e.seq - b.e.seq));
-  for (const { e, i, hash } of sorted) {
-    if (!heads.has(e.chain)) {
-      const h = await store.head(e.chain);
-      heads.set(e.chain, h ? { seq: h.seq, hash: h.hash } : { seq: -1, hash: "" });
-    }
-    const head = heads.get(e.chain)!;
+  for (const i of order) {
+    const e = entries[i]!;
+    const hash = hashes[i]!;
+    const head = heads.get(e.chain) ?? { seq: -1, hash: "" };
     if (e.seq <= head.seq) {
-      const stored =
-        rows.find((r) => r.chain === e.chain && r.seq === e.seq)?.hash ??
-        (await store.hashAt(e.chain, e.seq));
-      if (stored === hash) {
+      let known = stored.get(e.chain);
+      if (!known) {
+        const mine = entries.filter((x) => x.chain === e.chain && x.seq <= head.seq).map((x) => x.seq);
+        known = await store.hashes(e.chain, Math.min(...mine), Math.max(...mine));
+        stored.set(e.chain, known);
+      }
+      if (known.get(e.seq) === hash) {
         duplicates++;
         continue;
       }
@@ -106,17 +118,24 @@ export async function ingest(
         i,
       );
     }
-    if (e.seq !== head.seq + 1 || e.prev !== head.hash) {
+    if (e.seq !== head.seq + 1 || e.prev !== head.hash)
       throw new IngestError(
         "ERR_UNCHAINED",
-        `entries[${i}]: ${e.chain}#${e.seq} does not extend the chain (head ${head.seq})`,
+        `entries[${i}]: ${e.chain}#${e.seq} does not extend the chain (stored head ${head.seq})`,
         409,
         i,
       );
-    }
     rows.push({ chain: e.chain, seq: e.seq, door: e.door, time: e.time, hash, entry: e });
     heads.set(e.chain, { seq: e.seq, hash });
   }
-  if (rows.length) await store.append(rows);
+  if (rows.length > 0) {
+    try {
+      await store.append(rows);
+    } catch (e) {
+      if (e instanceof StoreConflictError)
+        throw new IngestError("ERR_CONFLICT", `stored concurrently by another request: ${e.message}`, 409);
+      throw e;
+    }
+  }
   return { accepted: rows.length, duplicates };
 }

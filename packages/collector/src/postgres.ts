@@ -1,50 +1,74 @@
-// PostgreSQL storage (pg), for fleets that outgrow one machine. Appends run in one transaction;
-// queries stream with a cursor-like LIMIT/OFFSET paging by (chain, seq).
-
+// PostgreSQL storage (pg), for fleets that outgrow one machine. Appends run in one transaction
+// (multi-row inserts); a (chain, seq) collision — another collector instance stored it first — is
+// a StoreConflictError and rolls everything back. Queries stream with keyset paging.
 import type { LockEntry } from "@chronoseal/lock";
 import pg from "pg";
-import type { ChainHead, CollectorStore, EntryQuery, StoredEntry } from "./store.js";
+import {
+  type ChainHead,
+  type CollectorStore,
+  conditions,
+  type EntryQuery,
+  PAGE,
+  StoreConflictError,
+  type StoredEntry,
+} from "./store.js";
+
+const NAME_RE = /^[a-z_][a-z0-9_]{0,62}$/;
 
 export class PostgresStore implements CollectorStore {
-  private constructor(private readonly pool: pg.Pool) {}
+  private constructor(
+    private readonly pool: pg.Pool,
+    private readonly table: string,
+  ) {}
 
+  /** Connects and creates the table (default `entries`) if needed. */
   static async connect(url: string, table = "entries"): Promise<PostgresStore> {
-    if (!/^[a-z_][a-z0-9_]*$/.test(table)) throw new RangeError(`table: invalid name ${table}`);
+    if (!NAME_RE.test(table)) throw new RangeError(`table: invalid name ${JSON.stringify(table)}`);
     const pool = new pg.Pool({ connectionString: url, max: 4 });
-    await pool.query(`CREATE TABLE IF NOT EXISTS ${table} (
-      chain TEXT NOT NULL, seq BIGINT NOT NULL, door TEXT NOT NULL, time TEXT NOT NULL,
-      hash TEXT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (chain, seq))`);
-    await pool.query(`CREATE INDEX IF NOT EXISTS ${table}_door ON ${table} (door, chain, seq)`);
-    const s = new PostgresStore(pool);
-    s.table = table;
-    return s;
+    try {
+      await pool.query(`CREATE TABLE IF NOT EXISTS ${table} (
+        chain TEXT COLLATE "C" NOT NULL, seq BIGINT NOT NULL, door TEXT COLLATE "C" NOT NULL,
+        time TEXT COLLATE "C" NOT NULL,
+        hash TEXT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (chain, seq))`);
+      await pool.query(`CREATE INDEX IF NOT EXISTS ${table}_door ON ${table} (door, chain, seq)`);
+      await pool.query(`CREATE INDEX IF NOT EXISTS ${table}_time ON ${table} (time)`);
+    } catch (e) {
+      await pool.end();
+      throw e;
+    }
+    return new PostgresStore(pool, table);
   }
 
-  private table = "entries";
+  private static head(row: { chain: string; door: string; seq: string | number; hash: string }): ChainHead {
+    return { chain: row.chain, door: row.door, seq: Number(row.seq), hash: row.hash };
+  }
 
-  async head(chain: string): Promise<ChainHead | undefined> {
+  async heads(chains: readonly string[]): Promise<Map<string, ChainHead>> {
+    const out = new Map<string, ChainHead>();
+    if (chains.length === 0) return out;
     const r = await this.pool.query(
-      `SELECT chain, door, seq, hash FROM ${this.table} WHERE chain = $1 ORDER BY seq DESC LIMIT 1`,
-      [chain],
+      `SELECT DISTINCT ON (chain) chain, door, seq, hash FROM ${this.table}
+       WHERE chain = ANY($1::text[]) ORDER BY chain, seq DESC`,
+      [chains],
     );
-    const row = r.rows[0];
-    return row ? { chain: row.chain, door: row.door, seq: Number(row.seq), hash: row.hash } : undefined;
+    for (const row of r.rows) out.set(row.chain, PostgresStore.head(row));
+    return out;
   }
 
-  async hashAt(chain: string, seq: number): Promise<string | undefined> {
-    const r = await this.pool.query(`SELECT hash FROM ${this.table} WHERE chain = $1 AND seq = $2`, [
-      chain,
-      seq,
-    ]);
-    return r.rows[0]?.hash;
+  async hashes(chain: string, from: number, to: number): Promise<Map<number, string>> {
+    const r = await this.pool.query(
+      `SELECT seq, hash FROM ${this.table} WHERE chain = $1 AND seq >= $2 AND seq <= $3`,
+      [chain, from, to],
+    );
+    return new Map(r.rows.map((row) => [Number(row.seq), row.hash as string]));
   }
 
   async append(rows: readonly StoredEntry[]): Promise<void> {
     const client = await this.pool.connect();
     try {
       await client.query("BEGIN");
-      for (let i = 0; i < rows.length; i += 500) {
-        const part = rows.slice(i, i + 500);
+      for (let i = 0; i < rows.length; i += 1000) {
+        const part = rows.slice(i, i + 1000);
         const values: (string | number)[] = [];
         const tuples = part.map((r, k) => {
           values.push(r.chain, r.seq, r.door, r.time, r.hash, JSON.stringify(r.entry));
@@ -58,7 +82,11 @@ export class PostgresStore implements CollectorStore {
       }
       await client.query("COMMIT");
     } catch (e) {
-      await client.query("ROLLBACK");
+      await client.query("ROLLBACK").catch(() => {});
+      if ((e as { code?: string }).code === "23505")
+        throw new StoreConflictError(
+          `an entry with this (chain, seq) is stored already: ${(e as Error).message}`,
+        );
       throw e;
     } finally {
       client.release();
@@ -66,46 +94,54 @@ export class PostgresStore implements CollectorStore {
   }
 
   async *query(q: EntryQuery): AsyncIterable<LockEntry> {
-    const where: string[] = [];
-    const args: (string | number)[] = [];
-    const add = (sql: string, v: string | number) => {
-      args.push(v);
-      where.push(sql.replace("?", `$${args.length}`));
-    };
-    if (q.door !== undefined) add("door = ?", q.door);
-    if (q.chain !== undefined) add("chain = ?", q.chain);
-    if (q.fromSeq !== undefined) add("seq >= ?", q.fromSeq);
-    if (q.toSeq !== undefined) add("seq <= ?", q.toSeq);
-    // Keyset paging keeps memory bounded for long exports.
     let after: [string, number] | undefined;
     for (;;) {
-      const conds = [...where];
-      const a = [...args];
-      if (after) {
-        a.push(after[0], after[1]);
-        conds.push(`(chain, seq) > ($${a.length - 1}, $${a.length})`);
-      }
+      const args: (string | number)[] = [];
+      const param = (v: string | number) => {
+        args.push(v);
+        return `$${args.length}`;
+      };
+      const where = conditions(q, param);
+      if (after) where.push(`(chain, seq) > (${param(after[0])}, ${param(after[1])})`);
       const r = await this.pool.query(
-        `SELECT chain, seq, body FROM ${this.table} ${conds.length ? `WHERE ${conds.join(" AND ")}` : ""} ORDER BY chain, seq LIMIT 2000`,
-        a,
+        `SELECT chain, seq, body FROM ${this.table} ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+         ORDER BY chain, seq LIMIT ${PAGE}`,
+        args,
       );
       for (const row of r.rows) yield JSON.parse(row.body) as LockEntry;
-      if (r.rows.length < 2000) return;
+      if (r.rows.length < PAGE) return;
       const last = r.rows[r.rows.length - 1];
       after = [last.chain, Number(last.seq)];
     }
   }
 
-  async chains(): Promise<ChainHead[]> {
+  async chains(q: { door?: string; chain?: string } = {}): Promise<ChainHead[]> {
+    const args: string[] = [];
+    const where = conditions(q, (v) => {
+      args.push(String(v));
+      return `$${args.length}`;
+    });
     const r = await this.pool.query(
-      `SELECT DISTINCT ON (chain) chain, door, seq, hash FROM ${this.table} ORDER BY chain, seq DESC`,
+      `SELECT DISTINCT ON (chain) chain, door, seq, hash FROM ${this.table}
+       ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY chain, seq DESC`,
+      args,
     );
-    return r.rows.map((row) => ({ chain: row.chain, door: row.door, seq: Number(row.seq), hash: row.hash }));
+    return r.rows.map(PostgresStore.head);
+  }
+
+  async deleteChain(chain: string): Promise<number> {
+    const r = await this.pool.query(`DELETE FROM ${this.table} WHERE chain = $1`, [chain]);
+    return r.rowCount ?? 0;
   }
 
   async count(): Promise<number> {
     const r = await this.pool.query(`SELECT COUNT(*)::int AS n FROM ${this.table}`);
     return r.rows[0].n;
+  }
+
+  /** Drops the table (tests). */
+  async drop(): Promise<void> {
+    await this.pool.query(`DROP TABLE IF EXISTS ${this.table}`);
   }
 
   async close(): Promise<void> {

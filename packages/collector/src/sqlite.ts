@@ -1,12 +1,22 @@
-// SQLite storage (better-sqlite3): the embedded default. WAL mode; appends in one transaction.
-
+// SQLite storage (better-sqlite3): the embedded default. WAL with synchronous = FULL (an
+// acknowledged ingest survives a power cut); appends in one transaction; queries stream page by
+// page (keyset paging), so a long export never holds the connection while the client reads.
 import type { LockEntry } from "@chronoseal/lock";
 import Database from "better-sqlite3";
-import type { ChainHead, CollectorStore, EntryQuery, StoredEntry } from "./store.js";
+import {
+  type ChainHead,
+  type CollectorStore,
+  conditions,
+  type EntryQuery,
+  PAGE,
+  StoreConflictError,
+  type StoredEntry,
+} from "./store.js";
 
 export class SqliteStore implements CollectorStore {
   private readonly db: Database.Database;
   private readonly insert: Database.Statement;
+  private readonly headStmt: Database.Statement;
 
   constructor(path = ":memory:") {
     this.db = new Database(path);
@@ -14,63 +24,89 @@ export class SqliteStore implements CollectorStore {
     this.db.pragma("synchronous = FULL");
     this.db.exec(`CREATE TABLE IF NOT EXISTS entries (
       chain TEXT NOT NULL, seq INTEGER NOT NULL, door TEXT NOT NULL, time TEXT NOT NULL,
-      hash TEXT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (chain, seq))`);
+      hash TEXT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (chain, seq)) WITHOUT ROWID`);
     this.db.exec("CREATE INDEX IF NOT EXISTS entries_door ON entries (door, chain, seq)");
+    this.db.exec("CREATE INDEX IF NOT EXISTS entries_time ON entries (time)");
     this.insert = this.db.prepare(
       "INSERT INTO entries (chain, seq, door, time, hash, body) VALUES (?, ?, ?, ?, ?, ?)",
     );
+    this.headStmt = this.db.prepare(
+      "SELECT chain, door, seq, hash FROM entries WHERE chain = ? ORDER BY seq DESC LIMIT 1",
+    );
   }
 
-  async head(chain: string): Promise<ChainHead | undefined> {
-    const r = this.db
-      .prepare("SELECT chain, door, seq, hash FROM entries WHERE chain = ? ORDER BY seq DESC LIMIT 1")
-      .get(chain) as ChainHead | undefined;
-    return r;
+  async heads(chains: readonly string[]): Promise<Map<string, ChainHead>> {
+    const out = new Map<string, ChainHead>();
+    for (const c of chains) {
+      const row = this.headStmt.get(c) as ChainHead | undefined;
+      if (row) out.set(c, row);
+    }
+    return out;
   }
 
-  async hashAt(chain: string, seq: number): Promise<string | undefined> {
-    const r = this.db.prepare("SELECT hash FROM entries WHERE chain = ? AND seq = ?").get(chain, seq) as
-      | { hash: string }
-      | undefined;
-    return r?.hash;
+  async hashes(chain: string, from: number, to: number): Promise<Map<number, string>> {
+    const rows = this.db
+      .prepare("SELECT seq, hash FROM entries WHERE chain = ? AND seq >= ? AND seq <= ?")
+      .all(chain, from, to) as { seq: number; hash: string }[];
+    return new Map(rows.map((r) => [r.seq, r.hash]));
   }
 
   async append(rows: readonly StoredEntry[]): Promise<void> {
-    this.db.transaction(() => {
-      for (const r of rows) this.insert.run(r.chain, r.seq, r.door, r.time, r.hash, JSON.stringify(r.entry));
-    })();
+    try {
+      this.db.transaction(() => {
+        for (const r of rows)
+          this.insert.run(r.chain, r.seq, r.door, r.time, r.hash, JSON.stringify(r.entry));
+      })();
+    } catch (e) {
+      if ((e as { code?: string }).code === "SQLITE_CONSTRAINT_PRIMARYKEY")
+        throw new StoreConflictError(
+          `an entry with this (chain, seq) is stored already: ${(e as Error).message}`,
+        );
+      throw e;
+    }
   }
 
   async *query(q: EntryQuery): AsyncIterable<LockEntry> {
-    const where: string[] = [];
-    const args: (string | number)[] = [];
-    if (q.door !== undefined) {
-      where.push("door = ?");
-      args.push(q.door);
+    let after: [string, number] | undefined;
+    for (;;) {
+      const args: (string | number)[] = [];
+      const where = conditions(q, (v) => {
+        args.push(v);
+        return "?";
+      });
+      if (after) {
+        where.push("(chain > ? OR (chain = ? AND seq > ?))");
+        args.push(after[0], after[0], after[1]);
+      }
+      const rows = this.db
+        .prepare(
+          `SELECT chain, seq, body FROM entries ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY chain, seq LIMIT ${PAGE}`,
+        )
+        .all(...args) as { chain: string; seq: number; body: string }[];
+      for (const row of rows) yield JSON.parse(row.body) as LockEntry;
+      if (rows.length < PAGE) return;
+      const last = rows[rows.length - 1]!;
+      after = [last.chain, last.seq];
     }
-    if (q.chain !== undefined) {
-      where.push("chain = ?");
-      args.push(q.chain);
-    }
-    if (q.fromSeq !== undefined) {
-      where.push("seq >= ?");
-      args.push(q.fromSeq);
-    }
-    if (q.toSeq !== undefined) {
-      where.push("seq <= ?");
-      args.push(q.toSeq);
-    }
-    const sql = `SELECT body FROM entries ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY chain, seq`;
-    for (const row of this.db.prepare(sql).iterate(...args) as Iterable<{ body: string }>)
-      yield JSON.parse(row.body) as LockEntry;
   }
 
-  async chains(): Promise<ChainHead[]> {
+  async chains(q: { door?: string; chain?: string } = {}): Promise<ChainHead[]> {
+    const args: string[] = [];
+    const where = conditions(q, (v) => {
+      args.push(String(v));
+      return "?";
+    });
     return this.db
       .prepare(
-        "SELECT e.chain, e.door, e.seq, e.hash FROM entries e JOIN (SELECT chain, MAX(seq) AS m FROM entries GROUP BY chain) h ON e.chain = h.chain AND e.seq = h.m ORDER BY e.chain",
+        `SELECT e.chain, e.door, e.seq, e.hash FROM entries e JOIN
+         (SELECT chain, MAX(seq) AS m FROM entries ${where.length ? `WHERE ${where.join(" AND ")}` : ""} GROUP BY chain) h
+         ON e.chain = h.chain AND e.seq = h.m ORDER BY e.chain`,
       )
-      .all() as ChainHead[];
+      .all(...args) as ChainHead[];
+  }
+
+  async deleteChain(chain: string): Promise<number> {
+    return this.db.prepare("DELETE FROM entries WHERE chain = ?").run(chain).changes;
   }
 
   async count(): Promise<number> {

@@ -1,6 +1,7 @@
-// The collector's storage interface: append-only rows of lock entries keyed by (chain, seq),
-// with the entry hash, door and device time for queries. SQLite and PostgreSQL implement it and
-// pass one shared test suite.
+// The collector's storage interface: append-only rows of lock entries keyed by (chain, seq), with
+// the entry hash, door and device time for queries. SQLite and PostgreSQL implement it and pass
+// one shared test suite (test/storage.suite.ts).
+import { ChronosealError } from "@chronoseal/core";
 import type { LockEntry } from "@chronoseal/lock";
 
 export interface StoredEntry {
@@ -15,8 +16,12 @@ export interface StoredEntry {
 export interface EntryQuery {
   door?: string;
   chain?: string;
+  /** Sequence number range (inclusive). */
   fromSeq?: number;
   toSeq?: number;
+  /** Device time range (inclusive, RFC 3339 UTC with milliseconds). */
+  since?: string;
+  until?: string;
 }
 
 export interface ChainHead {
@@ -26,16 +31,42 @@ export interface ChainHead {
   hash: string;
 }
 
+/** An append collided with a stored (chain, seq): nothing was stored. */
+export class StoreConflictError extends ChronosealError {
+  constructor(message: string) {
+    super("ERR_STORE_CONFLICT", message);
+    this.name = "StoreConflictError";
+  }
+}
+
 export interface CollectorStore {
-  /** The last stored entry of a chain. */
-  head(chain: string): Promise<ChainHead | undefined>;
-  /** The stored hash at (chain, seq). */
-  hashAt(chain: string, seq: number): Promise<string | undefined>;
-  /** Appends entries atomically (all or none); they must extend their chains. */
+  /** The last stored entry of each named chain (chains without entries are absent). */
+  heads(chains: readonly string[]): Promise<Map<string, ChainHead>>;
+  /** Stored hashes of a chain's entries with from ≤ seq ≤ to. */
+  hashes(chain: string, from: number, to: number): Promise<Map<number, string>>;
+  /** Appends entries atomically (all or none); StoreConflictError if one (chain, seq) exists. */
   append(rows: readonly StoredEntry[]): Promise<void>;
-  /** Entries by door / chain / sequence range, ordered by chain then seq. */
+  /** Entries by door / chain / sequence range / time range, ordered by chain then seq; streamed. */
   query(q: EntryQuery): AsyncIterable<LockEntry>;
-  chains(): Promise<ChainHead[]>;
+  /** Heads of all chains (or of one door / chain), ordered by chain. */
+  chains(q?: { door?: string; chain?: string }): Promise<ChainHead[]>;
+  /** Deletes a chain's entries (retention); returns how many were deleted. */
+  deleteChain(chain: string): Promise<number>;
   count(): Promise<number>;
   close(): Promise<void>;
+}
+
+/** Rows fetched per page when streaming a query. */
+export const PAGE = 1000;
+
+/** SQL conditions for a query (placeholders made by `param`), shared by both stores. */
+export function conditions(q: EntryQuery, param: (value: string | number) => string): string[] {
+  const where: string[] = [];
+  if (q.door !== undefined) where.push(`door = ${param(q.door)}`);
+  if (q.chain !== undefined) where.push(`chain = ${param(q.chain)}`);
+  if (q.fromSeq !== undefined) where.push(`seq >= ${param(q.fromSeq)}`);
+  if (q.toSeq !== undefined) where.push(`seq <= ${param(q.toSeq)}`);
+  if (q.since !== undefined) where.push(`time >= ${param(q.since)}`);
+  if (q.until !== undefined) where.push(`time <= ${param(q.until)}`);
+  return where;
 }

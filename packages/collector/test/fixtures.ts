@@ -1,5 +1,5 @@
 // Signed entry chains for collector tests (made with the lock package's own functions).
-import { initKeys, type KeyPair, keyPairFromSeed, toBase64 } from "@chronoseal/core";
+import { formatTimestamp, initKeys, type KeyPair, keyPairFromSeed, toBase64 } from "@chronoseal/core";
 import { entryHash, type LockEntry, signEntry } from "@chronoseal/lock";
 
 export interface Device {
@@ -14,6 +14,9 @@ export async function device(door: string, seed: number): Promise<Device> {
   return { door, keyPair, publicKey: toBase64(keyPair.publicKey) };
 }
 
+const USER = "WgkOAAHXvvNvbwsXgUgbdcEKbtiu37eaTbSl2vIHpB0=";
+
+/** n entries of a chain, one a second, starting after `from`. */
 export function chain(
   d: Device,
   n: number,
@@ -32,9 +35,9 @@ export function chain(
         seq,
         prev,
         door: d.door,
-        time: new Date(time).toISOString(),
+        time: formatTimestamp(time),
         event: seq === 0 ? "chain-opened" : "opened",
-        ...(seq ? { user: "pseudonym" } : {}),
+        ...(seq ? { user: USER } : {}),
       },
       d.keyPair.secretKey,
       time,
@@ -43,4 +46,9 @@ export function chain(
     prev = entryHash(e);
   }
   return out;
+}
+
+export function unsigned(e: LockEntry): LockEntry {
+  const { signatures: _s, ...rest } = e;
+  return rest;
 }

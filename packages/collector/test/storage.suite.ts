@@ -1,9 +1,11 @@
-// The one storage test suite every CollectorStore implementation must pass.
-import { entryHash, type LockEntry, signEntry } from "@chronoseal/lock";
+// The one test suite every CollectorStore implementation passes (SQLite and PostgreSQL), through
+// the store interface and through ingest: ordering, queries, heads, atomic appends, conflicts,
+// deletion, and every kind of rejected submission leaving the store unchanged.
+import { type LockEntry, signEntry } from "@chronoseal/lock";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ingest } from "../src/ingest.js";
-import type { CollectorStore } from "../src/store.js";
-import { chain, type Device, device } from "./fixtures.js";
+import { IngestError, ingest, MAX_BATCH } from "../src/ingest.js";
+import { type CollectorStore, StoreConflictError } from "../src/store.js";
+import { chain, type Device, device, unsigned } from "./fixtures.js";
 
 async function all(it: AsyncIterable<LockEntry>): Promise<LockEntry[]> {
   const out: LockEntry[] = [];
@@ -11,10 +13,7 @@ async function all(it: AsyncIterable<LockEntry>): Promise<LockEntry[]> {
   return out;
 }
 
-function unsigned(e: LockEntry): LockEntry {
-  const { signatures: _s, ...rest } = e;
-  return rest;
-}
+const seqs = (list: LockEntry[]) => list.map((e) => `${e.chain.split("/")[0]}#${e.seq}`);
 
 export function storageSuite(name: string, open: () => Promise<CollectorStore>, skip = false): void {
   describe.skipIf(skip)(`collector storage: ${name}`, () => {
@@ -30,56 +29,122 @@ export function storageSuite(name: string, open: () => Promise<CollectorStore>, 
       ]);
     });
 
-    it("stores chains, answers heads, queries by door, chain and range in order", async () => {
+    it("stores chains, answers heads, and queries by door, chain, sequence and time range, in order", async () => {
       const store = await open();
-      const ca = chain(a, 30);
+      const ca = chain(a, 1500); // more than one page
       const cb = chain(b, 12);
-      expect(await ingest(store, devices, [...cb.slice(0, 5), ...ca.slice(0, 20)])).toEqual({
-        accepted: 25,
+      expect(await ingest(store, devices, [...cb.slice(0, 5), ...ca.slice(0, 700)])).toEqual({
+        accepted: 705,
         duplicates: 0,
       });
-      expect(await ingest(store, devices, [...ca.slice(20), ...cb.slice(5)])).toEqual({
-        accepted: 17,
+      expect(await ingest(store, devices, [...ca.slice(700), ...cb.slice(5)])).toEqual({
+        accepted: 807,
         duplicates: 0,
       });
-      expect(await store.count()).toBe(42);
-      expect(await store.head("door-1/2025-01")).toMatchObject({ seq: 29, hash: entryHash(ca[29]!) });
+      expect(await store.count()).toBe(1512);
+      const heads = await store.heads(["door-1/2025-01", "door-2/2025-01", "door-3/2025-01"]);
+      expect([...heads.values()].map((h) => [h.chain, h.door, h.seq])).toEqual([
+        ["door-1/2025-01", "door-1", 1499],
+        ["door-2/2025-01", "door-2", 11],
+      ]);
       expect((await store.chains()).map((c) => [c.chain, c.seq])).toEqual([
-        ["door-1/2025-01", 29],
+        ["door-1/2025-01", 1499],
         ["door-2/2025-01", 11],
       ]);
+      expect((await store.chains({ door: "door-2" })).map((c) => c.chain)).toEqual(["door-2/2025-01"]);
+      const everything = await all(store.query({}));
+      expect(seqs(everything)).toEqual([...seqs(ca), ...seqs(cb)]);
+      expect(everything[1234]).toEqual(ca[1234]); // stored byte for byte
       expect((await all(store.query({ door: "door-2" }))).map((e) => e.seq)).toEqual(cb.map((e) => e.seq));
       expect(
         (await all(store.query({ chain: "door-1/2025-01", fromSeq: 10, toSeq: 12 }))).map((e) => e.seq),
       ).toEqual([10, 11, 12]);
-      expect(await all(store.query({ chain: "door-1/2025-01", fromSeq: 29 }))).toEqual([ca[29]]);
+      expect(await all(store.query({ chain: "door-1/2025-01", fromSeq: 1499 }))).toEqual([ca[1499]]);
+      const window = await all(store.query({ since: ca[3]!.time, until: ca[5]!.time }));
+      expect(seqs(window)).toEqual(["door-1#3", "door-1#4", "door-1#5", "door-2#3", "door-2#4", "door-2#5"]);
+      expect(await all(store.query({ door: "door-9" }))).toEqual([]);
+      const h = await store.hashes("door-1/2025-01", 5, 7);
+      expect([...h.keys()].sort()).toEqual([5, 6, 7]);
       await store.close();
     });
 
-    it("is idempotent and rejects forged, unchained, conflicting and malformed batches without changing anything", async () => {
+    it("appends all or nothing: a (chain, seq) collision is a StoreConflictError and stores nothing", async () => {
+      const store = await open();
+      const ca = chain(a, 4);
+      const row = (e: LockEntry) => ({
+        chain: e.chain,
+        seq: e.seq,
+        door: e.door,
+        time: e.time,
+        hash: "h",
+        entry: e,
+      });
+      await store.append([row(ca[0]!), row(ca[1]!)]);
+      await expect(store.append([row(ca[2]!), row(ca[1]!)])).rejects.toBeInstanceOf(StoreConflictError);
+      expect(await store.count()).toBe(2);
+      await store.close();
+    });
+
+    it("is idempotent and rejects forged, unchained, duplicate, conflicting, oversized and malformed batches without changing anything", async () => {
       const store = await open();
       const ca = chain(a, 10);
       await ingest(store, devices, ca.slice(0, 6));
       expect(await ingest(store, devices, ca.slice(3, 8))).toEqual({ accepted: 2, duplicates: 3 });
-      const before = await store.count();
-      const forged = { ...ca[8]!, user: "someone-else" };
-      const rejects: [unknown, string][] = [
-        [[ca[9]], "ERR_UNCHAINED"],
-        [[forged], "ERR_SIGNATURE"],
-        [[{ ...ca[2]!, time: "2025-01-06T00:00:00.000Z" }], "ERR_SIGNATURE"],
-        [[signEntry({ ...unsigned(ca[1]!), user: "another-user" }, a.keyPair.secretKey, 0)], "ERR_CONFLICT"],
-        [{ not: "an array" }, "ERR_MALFORMED"],
-        [[{ v: 2 }], "ERR_MALFORMED"],
-        [[{ ...ca[8]!, door: "door-9", chain: "door-9/2025-01" }], "ERR_UNKNOWN_DEVICE"],
-        [[ca[8], { ...ca[9]!, prev: "x" }], "ERR_SIGNATURE"],
+      expect(await ingest(store, devices, ca.slice(0, 8))).toEqual({ accepted: 0, duplicates: 8 });
+      const before = await all(store.query({}));
+      const forged = { ...ca[8]!, user: ca[8]!.prev };
+      const rejects: [string, unknown, string, number][] = [
+        ["skips a sequence number", [ca[9]], "ERR_UNCHAINED", 409],
+        [
+          "does not link",
+          [{ ...unsigned(ca[8]!), prev: ca[3]!.prev }].map((e) => signEntry(e, a.keyPair.secretKey, 0)),
+          "ERR_UNCHAINED",
+          409,
+        ],
+        ["forged content", [forged], "ERR_SIGNATURE", 422],
+        ["backdated", [{ ...ca[8]!, time: "2025-01-06T00:00:00.000Z" }], "ERR_SIGNATURE", 422],
+        ["unsigned", [unsigned(ca[8]!)], "ERR_SIGNATURE", 422],
+        [
+          "signed by another door's key",
+          [signEntry(unsigned(ca[8]!), b.keyPair.secretKey, 0)],
+          "ERR_SIGNATURE",
+          422,
+        ],
+        [
+          "conflicting duplicate",
+          [signEntry({ ...unsigned(ca[1]!), event: "closed" }, a.keyPair.secretKey, 0)],
+          "ERR_CONFLICT",
+          409,
+        ],
+        ["duplicate within the batch", [ca[8], ca[8]], "ERR_DUPLICATE", 400],
+        ["not an array", { not: "an array" }, "ERR_MALFORMED", 400],
+        ["bad version", [{ v: 2 }], "ERR_MALFORMED", 400],
+        ["unknown field", [{ ...ca[8]!, badge: "04A2" }], "ERR_MALFORMED", 400],
+        ["unknown door", [{ ...ca[8]!, door: "door-9", chain: "door-9/2025-01" }], "ERR_UNKNOWN_DEVICE", 403],
+        ["good entry then a forged one", [ca[8], { ...ca[9]!, prev: ca[3]!.prev }], "ERR_SIGNATURE", 422],
+        ["too many", Array.from({ length: MAX_BATCH + 1 }, () => ca[8]), "ERR_TOO_MANY", 413],
       ];
-      for (const [batch, code] of rejects) {
-        await expect(ingest(store, devices, batch), code).rejects.toMatchObject({ code });
-        expect(await store.count(), code).toBe(before);
+      for (const [what, batch, code, status] of rejects) {
+        const err = await ingest(store, devices, batch).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(err, what).toBeInstanceOf(IngestError);
+        expect((err as IngestError).code, what).toBe(code);
+        expect((err as IngestError).status, what).toBe(status);
       }
-      // a batch whose second entry is bad stores nothing at all
-      await expect(ingest(store, devices, [ca[8], forged])).rejects.toMatchObject({ code: "ERR_SIGNATURE" });
-      expect(await store.count()).toBe(before);
+      expect(await all(store.query({}))).toEqual(before);
+      expect(await ingest(store, devices, ca.slice(8))).toEqual({ accepted: 2, duplicates: 0 });
+      await store.close();
+    });
+
+    it("deletes a chain (retention) and nothing else", async () => {
+      const store = await open();
+      await ingest(store, devices, [...chain(a, 5), ...chain(b, 3)]);
+      expect(await store.deleteChain("door-1/2025-01")).toBe(5);
+      expect(await store.deleteChain("door-1/2025-01")).toBe(0);
+      expect((await store.chains()).map((c) => c.chain)).toEqual(["door-2/2025-01"]);
+      expect(await store.count()).toBe(3);
       await store.close();
     });
   });

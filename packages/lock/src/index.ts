@@ -2,6 +2,7 @@
 export { type AgentListener, type AgentOptions, HELD_OPEN_MS, LockAgent } from "./agent.js";
 export {
   ANCHOR_KINDS,
+  ANCHOR_ORIGIN_PREFIX,
   type Anchor,
   AnchorError,
   type AnchorKind,

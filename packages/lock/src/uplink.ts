@@ -61,7 +61,12 @@ export class Uplink {
     this.state = existsSync(this.file)
       ? (JSON.parse(readFileSync(this.file, "utf8")) as UplinkState)
       : { acked: {}, expiries: [] };
-    const manifest = readManifest(o.dir);
+    this.catchUp();
+  }
+
+  /** Reads every durable entry the collector has not acknowledged from the device logs. */
+  private catchUp(): void {
+    const manifest = readManifest(this.o.dir);
     for (const c of manifest?.chains ?? []) {
       if (c.status === "expired") continue;
       this.reload(`${manifest!.door}/${c.period}`, -1);
@@ -80,9 +85,14 @@ export class Uplink {
     this.queuedThrough.set(chain, found.at(-1)?.seq ?? from);
   }
 
-  /** Connects to an agent: durable entries and expiries are queued as they happen. */
+  /**
+   * Connects to an agent: durable entries and expiries are queued as they happen (and what the
+   * agent wrote since this uplink was made, e.g. while booting, is read from its logs).
+   */
   attach(agent: { subscribe(l: AgentListener): () => void }): () => void {
-    return agent.subscribe({ entry: (e) => this.enqueue(e), expired: (c, n) => this.expire(c, n) });
+    const off = agent.subscribe({ entry: (e) => this.enqueue(e), expired: (c, n) => this.expire(c, n) });
+    this.catchUp();
+    return off;
   }
 
   /** Queues a durable entry (entries already queued or acknowledged are ignored). */
