@@ -56,8 +56,10 @@ def check_bounds():
             assert max(h) < 1 << 62
         for i in range(10):
             assert h[i] <= REDUCED[i], ("output not reduced", i, h[i], REDUCED[i])
-    # SIMD doubles odd limbs and 2*f_j in i32 lanes: must fit in i32.
+    # SIMD doubles odd limbs and 2*f_j in i32 lanes: must fit in i32; feSq2N multiplies reduced
+    # limbs by 38 in i32 lanes.
     assert 4 * max(LOOSE) < 1 << 31
+    assert 38 * max(REDUCED) < 1 << 31
 
 
 def scalar_body(square, L, fin="f", gin="g"):
@@ -146,18 +148,23 @@ def vsum(ts):
     return e
 
 
-def simd_products(square, L):
+def simd_products(square, L, premul19=False):
     """Expects packed v128 F0, F2, …, F8 (and G0 … G8): Fk = [a1_k, a2_k, a1_k+1, a2_k+1], i.e.
     limb k of both lanes in the low i32 pair and limb k + 1 in the high pair. A product f_i·g_j
     uses extmul_low (i even) or extmul_high (i odd) and, when j has the other parity, a copy of
-    G with its halves swapped."""
+    G with its halves swapped. With premul19 (squarings of reduced inputs only: 38·|f| must fit
+    in i32) the factor 19 of the wrapped terms is applied to the operand in i32 lanes instead of
+    to the i64 sums."""
     src = "F" if square else "G"
     needed = {}
+    # multiplier → name suffix
+    suffix = {1: "", 2: "d", 19: "n", 38: "m"}
 
-    def vec(name, limb, half, doubled):
+    def vec(name, limb, half, mult):
         base = limb & ~1
-        v = f"{name}{'d' if doubled else ''}{base}{'s' if (limb & 1) != half else ''}"
-        needed[v] = (name, base, doubled, (limb & 1) != half)
+        swapped = (limb & 1) != half
+        v = f"{name}{suffix[mult]}{base}{'s' if swapped else ''}"
+        needed[v] = (name, base, mult, swapped)
         return v
 
     body = []
@@ -165,29 +172,49 @@ def simd_products(square, L):
         lo, hi = [], []
         for (i, j, f) in ts:
             half = i & 1
-            a = vec("F", i, half, i % 2 == 1 and j % 2 == 1)
-            b = vec(src, j, half, square and i != j)
+            wrapped = i + j >= 10
+            a = vec("F", i, half, 2 if (i % 2 == 1 and j % 2 == 1) else 1)
+            bm = 2 if (square and i != j) else 1
+            if premul19 and wrapped:
+                bm *= 19
+            b = vec(src, j, half, bm)
             op = "extmul_low_i32x4_s" if half == 0 else "extmul_high_i32x4_s"
-            (hi if i + j >= 10 else lo).append(f"i64x2.{op}({a}, {b})")
-        if hi:
+            (hi if wrapped else lo).append(f"i64x2.{op}({a}, {b})")
+        if hi and not premul19:
             # 19·t = 16·t + 2·t + t
             body.append(f"  const t{k} = {vsum(hi)};")
             body.append(
                 f"  let h{k} = i64x2.add(i64x2.add(i64x2.add(i64x2.shl(t{k}, 4), i64x2.shl(t{k}, 1)), t{k}), {vsum(lo)});"
             )
         else:
-            body.append(f"  let h{k} = {vsum(lo)};")
-    # Definitions: doubled before swapped.
+            body.append(f"  let h{k} = {vsum(lo + hi)};")
+    # Definitions, each after what it derives from: ×2 and ×19 from the plain vector, ×38 from
+    # ×19, swaps last.
     defs = []
-    for v, (name, base, doubled, swapped) in sorted(needed.items(), key=lambda kv: (kv[1][3], kv[1][2], kv[0])):
-        plain = f"{name}{'d' if doubled else ''}{base}"
+    done = set()
+
+    def define(name, base, mult, swapped):
+        v = f"{name}{suffix[mult]}{base}{'s' if swapped else ''}"
+        if v in done:
+            return v
         if swapped:
-            if plain not in needed and doubled:
-                defs.append(f"  const {plain} = i32x4.shl({name}{base}, 1);")
-                needed[plain] = None
+            plain = define(name, base, mult, False)
             defs.append(f"  const {v} = i32x4.shuffle({plain}, {plain}, 2, 3, 0, 1);")
-        elif doubled:
+        elif mult == 2:
             defs.append(f"  const {v} = i32x4.shl({name}{base}, 1);")
+        elif mult == 19:
+            defs.append(f"  const {v} = i32x4.mul({name}{base}, i32x4.splat(19));")
+        elif mult == 38:
+            n19 = define(name, base, 19, False)
+            defs.append(f"  const {v} = i32x4.shl({n19}, 1);")
+        done.add(v)
+        return v
+
+    for (name, base, mult, swapped) in sorted(needed.values(), key=lambda t: (t[3], t[2], t[0], t[1])):
+        if mult == 1 and not swapped:
+            done.add(f"{name}{base}")
+            continue
+        define(name, base, mult, swapped)
     L += defs + body
 
 
@@ -249,7 +276,7 @@ def simd_fn(square):
 
 
 def simd_sqn():
-    L = ["/** r1 = a1^(2^n), r2 = a2^(2^n), n ≥ 1, without leaving registers. */",
+    L = ["/** r1 = a1^(2^n), r2 = a2^(2^n), n ≥ 1, without leaving registers. Inputs must be reduced. */",
          "export function feSq2N(r1: usize, a1: usize, r2: usize, a2: usize, n: i32): void {",
          "  if (!ASC_FEATURE_SIMD) {",
          "    feSqN(r1, a1, n);",
@@ -261,7 +288,7 @@ def simd_sqn():
     body = []
     for k in range(0, 10, 2):
         body.append(f"  const F{k} = S{k};")
-    simd_products(True, body)
+    simd_products(True, body, premul19=True)
     simd_carry(body)
     for k in range(0, 10, 2):
         body.append(f"  S{k} = i32x4.shuffle(h{k}, h{k + 1}, 0, 2, 4, 6);")

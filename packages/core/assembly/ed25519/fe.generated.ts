@@ -585,7 +585,7 @@ export function feSq2(r1: usize, a1: usize, r2: usize, a2: usize): void {
   v128.store64_lane(r2, o8, 1, 32);
 }
 
-/** r1 = a1^(2^n), r2 = a2^(2^n), n ≥ 1, without leaving registers. */
+/** r1 = a1^(2^n), r2 = a2^(2^n), n ≥ 1, without leaving registers. Inputs must be reduced. */
 export function feSq2N(r1: usize, a1: usize, r2: usize, a2: usize, n: i32): void {
   if (!ASC_FEATURE_SIMD) {
     feSqN(r1, a1, n);
@@ -608,29 +608,27 @@ export function feSq2N(r1: usize, a1: usize, r2: usize, a2: usize, n: i32): void
     const Fd4 = i32x4.shl(F4, 1);
     const Fd6 = i32x4.shl(F6, 1);
     const Fd8 = i32x4.shl(F8, 1);
+    const Fn4 = i32x4.mul(F4, i32x4.splat(19));
+    const Fn6 = i32x4.mul(F6, i32x4.splat(19));
+    const Fn8 = i32x4.mul(F8, i32x4.splat(19));
+    const Fm6 = i32x4.shl(Fn6, 1);
+    const Fm8 = i32x4.shl(Fn8, 1);
     const Fd0s = i32x4.shuffle(Fd0, Fd0, 2, 3, 0, 1);
     const Fd2s = i32x4.shuffle(Fd2, Fd2, 2, 3, 0, 1);
     const Fd4s = i32x4.shuffle(Fd4, Fd4, 2, 3, 0, 1);
     const Fd6s = i32x4.shuffle(Fd6, Fd6, 2, 3, 0, 1);
     const Fd8s = i32x4.shuffle(Fd8, Fd8, 2, 3, 0, 1);
-    const t0 = i64x2.add(i64x2.add(i64x2.add(i64x2.add(i64x2.extmul_high_i32x4_s(Fd0, Fd8), i64x2.extmul_low_i32x4_s(F2, Fd8)), i64x2.extmul_high_i32x4_s(Fd2, Fd6)), i64x2.extmul_low_i32x4_s(F4, Fd6)), i64x2.extmul_high_i32x4_s(Fd4, F4));
-    let h0 = i64x2.add(i64x2.add(i64x2.add(i64x2.shl(t0, 4), i64x2.shl(t0, 1)), t0), i64x2.extmul_low_i32x4_s(F0, F0));
-    const t1 = i64x2.add(i64x2.add(i64x2.add(i64x2.extmul_low_i32x4_s(F2, Fd8s), i64x2.extmul_high_i32x4_s(F2, Fd8s)), i64x2.extmul_low_i32x4_s(F4, Fd6s)), i64x2.extmul_high_i32x4_s(F4, Fd6s));
-    let h1 = i64x2.add(i64x2.add(i64x2.add(i64x2.shl(t1, 4), i64x2.shl(t1, 1)), t1), i64x2.extmul_low_i32x4_s(F0, Fd0s));
-    const t2 = i64x2.add(i64x2.add(i64x2.add(i64x2.extmul_high_i32x4_s(Fd2, Fd8), i64x2.extmul_low_i32x4_s(F4, Fd8)), i64x2.extmul_high_i32x4_s(Fd4, Fd6)), i64x2.extmul_low_i32x4_s(F6, F6));
-    let h2 = i64x2.add(i64x2.add(i64x2.add(i64x2.shl(t2, 4), i64x2.shl(t2, 1)), t2), i64x2.add(i64x2.extmul_low_i32x4_s(F0, Fd2), i64x2.extmul_high_i32x4_s(Fd0, F0)));
-    const t3 = i64x2.add(i64x2.add(i64x2.extmul_low_i32x4_s(F4, Fd8s), i64x2.extmul_high_i32x4_s(F4, Fd8s)), i64x2.extmul_low_i32x4_s(F6, Fd6s));
-    let h3 = i64x2.add(i64x2.add(i64x2.add(i64x2.shl(t3, 4), i64x2.shl(t3, 1)), t3), i64x2.add(i64x2.extmul_low_i32x4_s(F0, Fd2s), i64x2.extmul_high_i32x4_s(F0, Fd2s)));
-    const t4 = i64x2.add(i64x2.add(i64x2.extmul_high_i32x4_s(Fd4, Fd8), i64x2.extmul_low_i32x4_s(F6, Fd8)), i64x2.extmul_high_i32x4_s(Fd6, F6));
-    let h4 = i64x2.add(i64x2.add(i64x2.add(i64x2.shl(t4, 4), i64x2.shl(t4, 1)), t4), i64x2.add(i64x2.add(i64x2.extmul_low_i32x4_s(F0, Fd4), i64x2.extmul_high_i32x4_s(Fd0, Fd2)), i64x2.extmul_low_i32x4_s(F2, F2)));
-    const t5 = i64x2.add(i64x2.extmul_low_i32x4_s(F6, Fd8s), i64x2.extmul_high_i32x4_s(F6, Fd8s));
-    let h5 = i64x2.add(i64x2.add(i64x2.add(i64x2.shl(t5, 4), i64x2.shl(t5, 1)), t5), i64x2.add(i64x2.add(i64x2.extmul_low_i32x4_s(F0, Fd4s), i64x2.extmul_high_i32x4_s(F0, Fd4s)), i64x2.extmul_low_i32x4_s(F2, Fd2s)));
-    const t6 = i64x2.add(i64x2.extmul_high_i32x4_s(Fd6, Fd8), i64x2.extmul_low_i32x4_s(F8, F8));
-    let h6 = i64x2.add(i64x2.add(i64x2.add(i64x2.shl(t6, 4), i64x2.shl(t6, 1)), t6), i64x2.add(i64x2.add(i64x2.add(i64x2.extmul_low_i32x4_s(F0, Fd6), i64x2.extmul_high_i32x4_s(Fd0, Fd4)), i64x2.extmul_low_i32x4_s(F2, Fd4)), i64x2.extmul_high_i32x4_s(Fd2, F2)));
-    const t7 = i64x2.extmul_low_i32x4_s(F8, Fd8s);
-    let h7 = i64x2.add(i64x2.add(i64x2.add(i64x2.shl(t7, 4), i64x2.shl(t7, 1)), t7), i64x2.add(i64x2.add(i64x2.add(i64x2.extmul_low_i32x4_s(F0, Fd6s), i64x2.extmul_high_i32x4_s(F0, Fd6s)), i64x2.extmul_low_i32x4_s(F2, Fd4s)), i64x2.extmul_high_i32x4_s(F2, Fd4s)));
-    const t8 = i64x2.extmul_high_i32x4_s(Fd8, F8);
-    let h8 = i64x2.add(i64x2.add(i64x2.add(i64x2.shl(t8, 4), i64x2.shl(t8, 1)), t8), i64x2.add(i64x2.add(i64x2.add(i64x2.add(i64x2.extmul_low_i32x4_s(F0, Fd8), i64x2.extmul_high_i32x4_s(Fd0, Fd6)), i64x2.extmul_low_i32x4_s(F2, Fd6)), i64x2.extmul_high_i32x4_s(Fd2, Fd4)), i64x2.extmul_low_i32x4_s(F4, F4)));
+    const Fm6s = i32x4.shuffle(Fm6, Fm6, 2, 3, 0, 1);
+    const Fm8s = i32x4.shuffle(Fm8, Fm8, 2, 3, 0, 1);
+    let h0 = i64x2.add(i64x2.add(i64x2.add(i64x2.add(i64x2.add(i64x2.extmul_low_i32x4_s(F0, F0), i64x2.extmul_high_i32x4_s(Fd0, Fm8)), i64x2.extmul_low_i32x4_s(F2, Fm8)), i64x2.extmul_high_i32x4_s(Fd2, Fm6)), i64x2.extmul_low_i32x4_s(F4, Fm6)), i64x2.extmul_high_i32x4_s(Fd4, Fn4));
+    let h1 = i64x2.add(i64x2.add(i64x2.add(i64x2.add(i64x2.extmul_low_i32x4_s(F0, Fd0s), i64x2.extmul_low_i32x4_s(F2, Fm8s)), i64x2.extmul_high_i32x4_s(F2, Fm8s)), i64x2.extmul_low_i32x4_s(F4, Fm6s)), i64x2.extmul_high_i32x4_s(F4, Fm6s));
+    let h2 = i64x2.add(i64x2.add(i64x2.add(i64x2.add(i64x2.add(i64x2.extmul_low_i32x4_s(F0, Fd2), i64x2.extmul_high_i32x4_s(Fd0, F0)), i64x2.extmul_high_i32x4_s(Fd2, Fm8)), i64x2.extmul_low_i32x4_s(F4, Fm8)), i64x2.extmul_high_i32x4_s(Fd4, Fm6)), i64x2.extmul_low_i32x4_s(F6, Fn6));
+    let h3 = i64x2.add(i64x2.add(i64x2.add(i64x2.add(i64x2.extmul_low_i32x4_s(F0, Fd2s), i64x2.extmul_high_i32x4_s(F0, Fd2s)), i64x2.extmul_low_i32x4_s(F4, Fm8s)), i64x2.extmul_high_i32x4_s(F4, Fm8s)), i64x2.extmul_low_i32x4_s(F6, Fm6s));
+    let h4 = i64x2.add(i64x2.add(i64x2.add(i64x2.add(i64x2.add(i64x2.extmul_low_i32x4_s(F0, Fd4), i64x2.extmul_high_i32x4_s(Fd0, Fd2)), i64x2.extmul_low_i32x4_s(F2, F2)), i64x2.extmul_high_i32x4_s(Fd4, Fm8)), i64x2.extmul_low_i32x4_s(F6, Fm8)), i64x2.extmul_high_i32x4_s(Fd6, Fn6));
+    let h5 = i64x2.add(i64x2.add(i64x2.add(i64x2.add(i64x2.extmul_low_i32x4_s(F0, Fd4s), i64x2.extmul_high_i32x4_s(F0, Fd4s)), i64x2.extmul_low_i32x4_s(F2, Fd2s)), i64x2.extmul_low_i32x4_s(F6, Fm8s)), i64x2.extmul_high_i32x4_s(F6, Fm8s));
+    let h6 = i64x2.add(i64x2.add(i64x2.add(i64x2.add(i64x2.add(i64x2.extmul_low_i32x4_s(F0, Fd6), i64x2.extmul_high_i32x4_s(Fd0, Fd4)), i64x2.extmul_low_i32x4_s(F2, Fd4)), i64x2.extmul_high_i32x4_s(Fd2, F2)), i64x2.extmul_high_i32x4_s(Fd6, Fm8)), i64x2.extmul_low_i32x4_s(F8, Fn8));
+    let h7 = i64x2.add(i64x2.add(i64x2.add(i64x2.add(i64x2.extmul_low_i32x4_s(F0, Fd6s), i64x2.extmul_high_i32x4_s(F0, Fd6s)), i64x2.extmul_low_i32x4_s(F2, Fd4s)), i64x2.extmul_high_i32x4_s(F2, Fd4s)), i64x2.extmul_low_i32x4_s(F8, Fm8s));
+    let h8 = i64x2.add(i64x2.add(i64x2.add(i64x2.add(i64x2.add(i64x2.extmul_low_i32x4_s(F0, Fd8), i64x2.extmul_high_i32x4_s(Fd0, Fd6)), i64x2.extmul_low_i32x4_s(F2, Fd6)), i64x2.extmul_high_i32x4_s(Fd2, Fd4)), i64x2.extmul_low_i32x4_s(F4, F4)), i64x2.extmul_high_i32x4_s(Fd8, Fn8));
     let h9 = i64x2.add(i64x2.add(i64x2.add(i64x2.add(i64x2.extmul_low_i32x4_s(F0, Fd8s), i64x2.extmul_high_i32x4_s(F0, Fd8s)), i64x2.extmul_low_i32x4_s(F2, Fd6s)), i64x2.extmul_high_i32x4_s(F2, Fd6s)), i64x2.extmul_low_i32x4_s(F4, Fd4s));
     let c: v128;
     c = i64x2.sub(i64x2.shr_u(i64x2.add(h0, i64x2.splat(4611686018460942336)), 26), i64x2.splat(68719476736));
