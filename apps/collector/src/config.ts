@@ -1,31 +1,87 @@
-// Collector configuration (JSON file): where to listen, where to store, which devices exist.
+// Collector configuration (a JSON file): where to listen, where to store, which devices exist.
+// Every field is checked here, with the field named in the error, before anything starts.
 import { readFileSync } from "node:fs";
-import { parseJson } from "@chronoseal/core";
+import { dirname, resolve } from "node:path";
+import { ChronosealError, fromBase64, parseJson } from "@chronoseal/core";
 
 export interface CollectorConfig {
   /** host:port (default 127.0.0.1:7440). */
-  listen: string;
+  listen: { host: string; port: number };
   storage: { type: "sqlite"; path: string } | { type: "postgres"; url: string };
   /** door → base64 device public key. */
-  devices: Record<string, string>;
+  devices: Map<string, string>;
+  /** pino level (default info). */
+  logLevel: string;
 }
 
-export function loadConfig(path: string): CollectorConfig {
-  const raw = parseJson(readFileSync(path, "utf8")) as Partial<CollectorConfig>;
-  const listen = raw.listen ?? "127.0.0.1:7440";
-  if (!/^[^:]+:\d+$/.test(listen)) throw new Error(`config ${path}: listen must be host:port`);
-  const s = raw.storage;
-  if (
-    !s ||
-    (s.type === "sqlite" && typeof s.path !== "string") ||
-    (s.type === "postgres" && typeof s.url !== "string") ||
-    (s.type !== "sqlite" && s.type !== "postgres")
-  ) {
-    throw new Error(
-      `config ${path}: storage must be { "type": "sqlite", "path" } or { "type": "postgres", "url" }`,
-    );
+export class ConfigError extends ChronosealError {
+  constructor(message: string) {
+    super("ERR_CONFIG", message);
+    this.name = "ConfigError";
   }
-  if (!raw.devices || typeof raw.devices !== "object")
-    throw new Error(`config ${path}: devices must map doors to base64 public keys`);
-  return { listen, storage: s, devices: raw.devices };
+}
+
+const DOOR_RE = /^[A-Za-z0-9._:-]{1,64}$/;
+const LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
+
+function devicesOf(value: unknown, where: string): Map<string, string> {
+  if (!value || typeof value !== "object" || Array.isArray(value))
+    throw new ConfigError(`${where}: expected an object mapping doors to base64 public keys`);
+  const out = new Map<string, string>();
+  for (const [door, key] of Object.entries(value)) {
+    if (!DOOR_RE.test(door))
+      throw new ConfigError(`${where}: door ${JSON.stringify(door)} is not 1-64 of [A-Za-z0-9._:-]`);
+    try {
+      fromBase64(key as string, `${where}.${door}`, 32);
+    } catch (e) {
+      throw new ConfigError(`${where}.${door}: ${(e as Error).message}`);
+    }
+    out.set(door, key as string);
+  }
+  return out;
+}
+
+/** Reads and checks a config file; relative paths are relative to it. */
+export function loadConfig(path: string): CollectorConfig {
+  let raw: Record<string, unknown>;
+  try {
+    raw = parseJson(readFileSync(path, "utf8")) as Record<string, unknown>;
+  } catch (e) {
+    throw new ConfigError(`config ${path}: ${(e as Error).message}`);
+  }
+  if (!raw || typeof raw !== "object" || Array.isArray(raw))
+    throw new ConfigError(`config ${path}: expected an object`);
+  const known = ["listen", "storage", "devices", "devicesFile", "logLevel"];
+  for (const k of Object.keys(raw))
+    if (!known.includes(k)) throw new ConfigError(`config ${path}: unknown field ${k}`);
+  const at = (p: string) => resolve(dirname(path), p);
+  const listen = raw.listen ?? "127.0.0.1:7440";
+  const m = typeof listen === "string" ? /^(.+):(\d{1,5})$/.exec(listen) : null;
+  if (!m || Number(m[2]) > 65535) throw new ConfigError(`config ${path}: listen must be host:port`);
+  const s = raw.storage as { type?: unknown; path?: unknown; url?: unknown } | undefined;
+  let storage: CollectorConfig["storage"];
+  if (s?.type === "sqlite" && typeof s.path === "string" && s.path)
+    storage = { type: "sqlite", path: at(s.path) };
+  else if (s?.type === "postgres" && typeof s.url === "string" && /^postgres(ql)?:\/\//.test(s.url))
+    storage = { type: "postgres", url: s.url };
+  else
+    throw new ConfigError(
+      `config ${path}: storage must be { "type": "sqlite", "path" } or { "type": "postgres", "url": "postgres://…" }`,
+    );
+  let devices: Map<string, string>;
+  if (raw.devicesFile !== undefined) {
+    if (typeof raw.devicesFile !== "string")
+      throw new ConfigError(`config ${path}: devicesFile must be a path`);
+    let file: unknown;
+    try {
+      file = parseJson(readFileSync(at(raw.devicesFile), "utf8"));
+    } catch (e) {
+      throw new ConfigError(`devicesFile ${raw.devicesFile}: ${(e as Error).message}`);
+    }
+    devices = devicesOf(file, "devicesFile");
+  } else devices = devicesOf(raw.devices, "devices");
+  const logLevel = raw.logLevel ?? "info";
+  if (typeof logLevel !== "string" || !LEVELS.includes(logLevel))
+    throw new ConfigError(`config ${path}: logLevel must be one of ${LEVELS.join(", ")}`);
+  return { listen: { host: m[1]!, port: Number(m[2]) }, storage, devices, logLevel };
 }

@@ -1,2 +1,2 @@
-// @chronoseal/collector-app: the collector executable (see main.ts).
-export { type CollectorConfig, loadConfig } from "./config.js";
+// @chronoseal/collector-app: the collector executable (see main.ts); its config loader.
+export { type CollectorConfig, ConfigError, loadConfig } from "./config.js";

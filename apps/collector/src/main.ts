@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // chronoseal-collector: wiring only — config, storage, the HTTP server, JSON logs, signals.
 //   chronoseal-collector --config collector.json
+// SIGTERM/SIGINT: stop accepting connections, let requests in flight finish, close the store, exit 0.
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import {
@@ -10,36 +11,59 @@ import {
   SqliteStore,
 } from "@chronoseal/collector";
 import { pino } from "pino";
-import { loadConfig } from "./config.js";
+import { ConfigError, loadConfig } from "./config.js";
 
-const log = pino({ name: "collector" });
-const { values } = parseArgs({ options: { config: { type: "string" } } });
-if (!values.config) {
+let configPath: string | undefined;
+try {
+  configPath = parseArgs({ options: { config: { type: "string" } } }).values.config;
+} catch (e) {
+  console.error(`chronoseal-collector: ${(e as Error).message}`);
+}
+if (!configPath) {
   console.error("usage: chronoseal-collector --config FILE");
   process.exit(2);
 }
-const config = loadConfig(resolve(values.config));
+let config: ReturnType<typeof loadConfig>;
+try {
+  config = loadConfig(resolve(configPath));
+} catch (e) {
+  console.error(`chronoseal-collector: ${e instanceof ConfigError ? e.message : String(e)}`);
+  process.exit(2);
+}
+const log = pino({ name: "collector", level: config.logLevel });
 const store: CollectorStore =
   config.storage.type === "sqlite"
-    ? new SqliteStore(resolve(config.storage.path))
+    ? new SqliteStore(config.storage.path)
     : await PostgresStore.connect(config.storage.url);
 const server = createCollectorServer({
   store,
-  devices: new Map(Object.entries(config.devices)),
+  devices: config.devices,
   log: (level, msg, fields) => log[level](fields ?? {}, msg),
 });
-const [host, port] = config.listen.split(":") as [string, string];
-server.listen(Number(port), host, () =>
-  log.info({ listen: config.listen, storage: config.storage.type }, "collector listening"),
+server.on("error", (e) => {
+  log.fatal({ err: e.message }, "cannot listen");
+  process.exit(1);
+});
+server.listen(config.listen.port, config.listen.host, () =>
+  log.info(
+    {
+      listen: `${config.listen.host}:${config.listen.port}`,
+      storage: config.storage.type,
+      devices: config.devices.size,
+    },
+    "collector listening",
+  ),
 );
 
 let stopping = false;
-async function stop(signal: string) {
+async function stop(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
   log.info({ signal }, "stopping");
-  server.close();
-  server.closeAllConnections();
+  await new Promise<void>((r) => {
+    server.close(() => r());
+    server.closeIdleConnections();
+  });
   await store.close();
   log.info("stopped");
   process.exit(0);

@@ -1,76 +1,127 @@
 #!/usr/bin/env node
-// chronoseal-lock-agent: wiring only — config, the device key, the agent, a driver (the built-in
-// simulated one), the uplink, JSON logs, signals.
+// chronoseal-lock-agent: wiring only — config, the device key, a driver (the built-in simulated
+// one, or a hardware adapter module), the agent, the uplink, JSON logs, signals.
 //   chronoseal-lock-agent --config lock.json
-import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+// Every tickMs the loop lets the driver act (simulated driver), runs the agent's timers and
+// flushes the uplink. SIGTERM/SIGINT: finish the running step, stop cleanly, exit 0.
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { decodePrivateKey, fromBase64, initKeys } from "@chronoseal/core";
-import { FileAnchors, LockAgent, SimulatedDriver, Uplink } from "@chronoseal/lock";
+import { decodePrivateKey, initKeys } from "@chronoseal/core";
+import {
+  daily,
+  FileAnchors,
+  LockAgent,
+  type LockDriver,
+  monthly,
+  SimulatedDriver,
+  Uplink,
+} from "@chronoseal/lock";
 import { pino } from "pino";
-import { loadConfig } from "./config.js";
+import { ConfigError, type LockAgentConfig, loadConfig } from "./config.js";
 
-const log = pino({ name: "lock-agent" });
-const { values } = parseArgs({ options: { config: { type: "string" } } });
-if (!values.config) {
-  console.error("usage: chronoseal-lock-agent --config FILE");
+function fail(message: string): never {
+  console.error(`chronoseal-lock-agent: ${message}`);
   process.exit(2);
 }
-const path = resolve(values.config);
-const config = loadConfig(path);
-const at = (p: string) => resolve(dirname(path), p);
+
+let configPath: string | undefined;
+try {
+  configPath = parseArgs({ options: { config: { type: "string" } } }).values.config;
+} catch (e) {
+  fail((e as Error).message);
+}
+if (!configPath) fail("usage: chronoseal-lock-agent --config FILE");
+let config: LockAgentConfig;
+try {
+  config = loadConfig(resolve(configPath));
+} catch (e) {
+  fail(e instanceof ConfigError ? e.message : String(e));
+}
+const log = pino({ name: "lock-agent", level: config.logLevel });
 await initKeys();
-const keyPair = decodePrivateKey(readFileSync(at(config.keyFile), "utf8"));
-if (!existsSync(at(config.periodKeyFile)))
-  writeFileSync(at(config.periodKeyFile), randomBytes(32).toString("base64"), { mode: 0o600 });
-const periodKey = fromBase64(readFileSync(at(config.periodKeyFile), "utf8").trim(), "period key", 32);
-const driver = new SimulatedDriver(config.simulated ?? {});
-const uplink = new Uplink({ dir: at(config.dir), collector: config.collector });
+let keyPair: ReturnType<typeof decodePrivateKey>;
+try {
+  keyPair = decodePrivateKey(readFileSync(config.keyFile, "utf8"));
+} catch (e) {
+  fail(`keyFile ${config.keyFile}: ${(e as Error).message}`);
+}
+
+async function makeDriver(c: LockAgentConfig["driver"]): Promise<LockDriver & { step?(): Promise<void> }> {
+  if (c.type === "simulated") {
+    const { type: _t, ...options } = c;
+    return new SimulatedDriver(options);
+  }
+  const mod = (await import(pathToFileURL(c.path).href)) as {
+    createDriver?: (o: unknown) => LockDriver | Promise<LockDriver>;
+  };
+  if (typeof mod.createDriver !== "function")
+    fail(`driver module ${c.path} does not export createDriver(options)`);
+  return mod.createDriver(c.options);
+}
+
+const driver = await makeDriver(config.driver);
+const uplink = new Uplink({
+  dir: config.dir,
+  collector: config.collector,
+  ...(config.uplink.batchSize ? { batchSize: config.uplink.batchSize } : {}),
+  ...(config.uplink.backoffMs ? { backoff: config.uplink.backoffMs } : {}),
+  ...(config.uplink.maxBackoffMs ? { maxBackoff: config.uplink.maxBackoffMs } : {}),
+  now: () => driver.now(),
+});
 const agent = await LockAgent.start({
-  dir: at(config.dir),
+  dir: config.dir,
   door: config.door,
-  period: config.period,
   keyPair,
-  periodKey,
   driver,
-  anchors: new FileAnchors(at(config.anchorsFile)),
+  anchors: new FileAnchors(config.anchorsFile),
+  ...(config.period ? { period: config.period } : { periods: config.periods === "daily" ? daily : monthly }),
+  ...(config.retainPeriods ? { retainPeriods: config.retainPeriods } : {}),
   ...(config.anchorEvery ? { anchorEvery: config.anchorEvery } : {}),
   ...(config.anchorIntervalMs ? { anchorInterval: config.anchorIntervalMs } : {}),
-  onEntry: (e) => {
-    uplink.enqueue(e);
-    log.info({ chain: e.chain, seq: e.seq, event: e.event }, "entry");
-  },
+  ...(config.unlockMs !== undefined ? { unlockMs: config.unlockMs } : {}),
+  onEntry: (e) => log.info({ chain: e.chain, seq: e.seq, event: e.event }, "entry durable"),
+  onAnchor: (_note, a) => log.info({ chain: a.chain, kind: a.kind, size: a.size }, "anchor"),
+  onExpired: (chain) => log.info({ chain }, "chain expired: entries and pseudonym key deleted"),
 });
-log.info({ chain: agent.chain, entries: agent.entries }, "lock agent started");
+uplink.attach(agent);
+log.info({ chain: agent.chain, entries: agent.entries, backlog: uplink.pending }, "lock agent started");
 
-let busy = false;
-const timer = setInterval(async () => {
-  if (busy) return; // the previous tick is still running
-  busy = true;
+let stopping = false;
+let running: Promise<void> | undefined;
+let lastError = "";
+async function step(): Promise<void> {
   try {
-    await driver.step();
+    await driver.step?.();
     await agent.tick();
     const r = await uplink.flush();
-    if (r.error) log.warn({ error: r.error, pending: uplink.pending }, "uplink");
+    if (r.error && r.error !== lastError) log.warn({ error: r.error, pending: uplink.pending }, "uplink");
+    else if (r.sent > 0) log.debug({ sent: r.sent, pending: uplink.pending }, "uplink");
+    lastError = r.error ?? "";
+    const backlog = agent.anchorBacklog;
+    if (backlog.error) log.warn(backlog, "anchor publication");
   } catch (e) {
-    log.error({ err: String(e) }, "tick failed");
-  } finally {
-    busy = false;
+    log.error({ err: String(e) }, "step failed");
   }
-}, config.tickMs ?? 1000);
+}
+const timer = setInterval(() => {
+  if (running || stopping) return; // the previous step is still running
+  running = step().finally(() => {
+    running = undefined;
+  });
+}, config.tickMs);
 
-function stop(signal: string) {
+async function stop(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
   clearInterval(timer);
-  if (busy) {
-    // Let the running tick finish its fsync before closing the files.
-    setTimeout(() => stop(signal), 10);
-    return;
-  }
   log.info({ signal }, "stopping");
-  agent.stop();
+  await running; // let the running step finish its writes
+  await agent.stop();
   uplink.close();
+  log.info({ backlog: uplink.pending }, "stopped");
   process.exit(0);
 }
-process.on("SIGTERM", () => stop("SIGTERM"));
-process.on("SIGINT", () => stop("SIGINT"));
+process.on("SIGTERM", () => void stop("SIGTERM"));
+process.on("SIGINT", () => void stop("SIGINT"));

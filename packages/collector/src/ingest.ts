@@ -81,7 +81,7 @@ export async function ingest(
 
   // Chain onto the stored heads, in order; skip exact resubmissions.
   const order = entries
-    .map((e, i) => i)
+    .map((_e, i) => i)
     .sort((a, b) => {
       const x = entries[a]!;
       const y = entries[b]!;

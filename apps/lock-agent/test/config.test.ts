@@ -1,0 +1,63 @@
+// The lock agent's config checks.
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../src/config.js";
+
+const dir = mkdtempSync(join(tmpdir(), "lock-config-"));
+const write = (name: string, value: unknown) => {
+  const path = join(dir, name);
+  writeFileSync(path, typeof value === "string" ? value : JSON.stringify(value));
+  return path;
+};
+const base = {
+  dir: "device",
+  door: "door-1",
+  keyFile: "device.pem",
+  collector: "http://127.0.0.1:7440",
+  anchorsFile: "anchors.ndjson",
+};
+
+describe("lock agent config", () => {
+  it("fills defaults and resolves paths against the config file", () => {
+    expect(loadConfig(write("ok.json", base))).toEqual({
+      ...base,
+      dir: join(dir, "device"),
+      keyFile: join(dir, "device.pem"),
+      anchorsFile: join(dir, "anchors.ndjson"),
+      periods: "monthly",
+      tickMs: 1000,
+      uplink: {},
+      driver: { type: "simulated" },
+      logLevel: "info",
+    });
+    const m = loadConfig(
+      write("m.json", {
+        ...base,
+        driver: { type: "module", path: "hw.js", options: { port: "/dev/ttyS0" } },
+      }),
+    );
+    expect(m.driver).toEqual({ type: "module", path: join(dir, "hw.js"), options: { port: "/dev/ttyS0" } });
+  });
+
+  const bad: [string, unknown, RegExp][] = [
+    ["not JSON", "[", /config/],
+    ["missing door", { ...base, door: undefined }, /door must be/],
+    ["bad door", { ...base, door: "door 1" }, /door must be/],
+    ["bad collector", { ...base, collector: "ftp://x" }, /collector/],
+    ["unknown field", { ...base, colector: "x" }, /unknown field colector/],
+    ["bad anchorEvery", { ...base, anchorEvery: 0 }, /anchorEvery/],
+    ["bad tickMs", { ...base, tickMs: 1.5 }, /tickMs/],
+    ["bad periods", { ...base, periods: "weekly" }, /periods/],
+    ["bad driver", { ...base, driver: { type: "serial" } }, /driver.type/],
+    ["bad driver option", { ...base, driver: { type: "simulated", seed: -1 } }, /driver.seed/],
+    ["bad uplink", { ...base, uplink: { batchSize: 20_000 } }, /uplink.batchSize/],
+  ];
+  for (const [name, value, re] of bad)
+    it(`rejects: ${name}`, () => {
+      const path = write(`${name}.json`, value);
+      expect(() => loadConfig(path)).toThrow(ConfigError);
+      expect(() => loadConfig(path)).toThrow(re);
+    });
+});
