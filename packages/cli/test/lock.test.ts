@@ -1,99 +1,210 @@
 // `chronoseal lock audit / export / verify-file` against a real collector on loopback.
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { PassThrough, Readable } from "node:stream";
 import { createCollectorServer, SqliteStore } from "@chronoseal/collector";
 import { initKeys, keyPairFromSeed, toBase64 } from "@chronoseal/core";
-import { FileAnchors, LockAgent, type LockEntry } from "@chronoseal/lock";
-import { describe, expect, it } from "vitest";
+import { FileAnchors, LockAgent, type LockEntry, VirtualClock } from "@chronoseal/lock";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { main } from "../src/main.js";
 import { runCli } from "./run.js";
 
+let dir = "";
+let url = "";
+let sent: LockEntry[] = [];
+let close: () => Promise<void>;
+
+beforeAll(async () => {
+  await initKeys();
+  dir = mkdtempSync(join(tmpdir(), "cli-lock-"));
+  const keyPair = keyPairFromSeed(new Uint8Array(32).fill(5));
+  const clock = new VirtualClock();
+  sent = [];
+  const agent = await LockAgent.start({
+    dir: join(dir, "device"),
+    door: "door-5",
+    period: "2025-01",
+    keyPair,
+    driver: clock,
+    anchors: new FileAnchors(join(dir, "anchors.ndjson")),
+    anchorEvery: 10,
+    onEntry: (e) => sent.push(e),
+  });
+  for (let i = 0; i < 25; i++) {
+    clock.advance(60_000);
+    await agent.badge(`card-${i}`);
+  }
+  await agent.decommission();
+  await agent.stop();
+  writeFileSync(join(dir, "devices.json"), JSON.stringify({ "door-5": toBase64(keyPair.publicKey) }));
+  const store = new SqliteStore(join(dir, "c.db"));
+  const server = createCollectorServer({
+    store,
+    devices: new Map([["door-5", toBase64(keyPair.publicKey)]]),
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const r = await fetch(`${url}/v1/entries`, { method: "POST", body: JSON.stringify(sent) });
+  expect(r.status).toBe(200);
+  close = async () => {
+    await new Promise((res) => server.close(res));
+    await store.close();
+  };
+});
+afterAll(() => close());
+
+const ndjson = (list: unknown[]) => `${list.map((e) => JSON.stringify(e)).join("\n")}\n`;
+
 describe("chronoseal lock", () => {
-  it("audits a collector, exports, verifies the export offline, and flags tampering", async () => {
-    await initKeys();
-    const dir = mkdtempSync(join(tmpdir(), "cli-lock-"));
-    const keyPair = keyPairFromSeed(new Uint8Array(32).fill(5));
-    let t = Date.UTC(2025, 0, 6, 8);
-    const sent: LockEntry[] = [];
-    const anchors = new FileAnchors(join(dir, "anchors.ndjson"));
-    const agent = await LockAgent.start({
-      dir,
-      door: "door-5",
-      period: "2025-01",
-      keyPair,
-      periodKey: new Uint8Array(32),
-      driver: { now: () => t },
-      anchors,
-      anchorEvery: 10,
-      onEntry: (e) => sent.push(e),
-    });
-    for (let i = 0; i < 25; i++) {
-      t += 60_000;
-      await agent.badge(`b${i}`);
-    }
-    await agent.decommission();
-    agent.stop();
-    const devices = join(dir, "devices.json");
-    writeFileSync(devices, JSON.stringify({ "door-5": toBase64(keyPair.publicKey) }));
-    const store = new SqliteStore(join(dir, "c.db"));
-    const server = createCollectorServer({
-      store,
-      devices: new Map([["door-5", toBase64(keyPair.publicKey)]]),
-    });
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    await fetch(`${url}/v1/entries`, { method: "POST", body: JSON.stringify(sent) });
-    const ok = await runCli(
-      ["lock", "audit", "--collector", url, "--anchors", join(dir, "anchors.ndjson"), "--devices", devices],
-      "",
-      dir,
-    );
+  it("audit: a verified collector, with device keys from the anchors' registry or --devices", async () => {
+    const ok = await runCli(["lock", "audit", "--collector", url, "--anchors", "anchors.ndjson"], "", dir);
+    expect(ok.stderr).toBe("");
     expect(ok.code).toBe(0);
-    expect(ok.stdout).toContain("door-5/2025-01: verified (27 entries");
-    const exp = await runCli(
-      ["lock", "export", "--collector", url, "--out", join(dir, "export.ndjson")],
-      "",
-      dir,
+    expect(ok.stdout).toContain(
+      "door-5/2025-01  verified — 27 entries received, last seq 26, anchored through 26",
     );
-    expect(exp.stdout).toContain("exported 27 entries");
-    const file = await runCli(
+    expect(ok.stdout).toContain("RESULT: verified");
+    const json = await runCli(
       [
         "lock",
-        "verify-file",
+        "audit",
+        "--collector",
+        url,
         "--anchors",
         "anchors.ndjson",
         "--devices",
         "devices.json",
         "--json",
-        "export.ndjson",
+        "--compaction",
       ],
       "",
       dir,
     );
-    expect(JSON.parse(file.stdout)[0].verified).toBe(true);
-    // a tampered export: one entry dropped, one altered, one backdated
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      verified: true,
+      entries: 27,
+      chains: [{ chain: "door-5/2025-01", findings: [] }],
+    });
+  });
+
+  it("export and verify-file: offline audit, also of a compacted export and from stdin", async () => {
+    const exp = await runCli(["lock", "export", "--collector", url, "--out", "export.ndjson"], "", dir);
+    expect(exp.stdout).toContain("exported 27 entries to export.ndjson");
+    expect(readFileSync(join(dir, "export.ndjson"), "utf8")).toBe(ndjson(sent));
+    const file = await runCli(
+      ["lock", "verify-file", "--anchors", "anchors.ndjson", "--json", "export.ndjson"],
+      "",
+      dir,
+    );
+    expect(JSON.parse(file.stdout).verified).toBe(true);
+    const compact = await runCli(
+      [
+        "lock",
+        "export",
+        "--collector",
+        url,
+        "--out",
+        "compact.ndjson",
+        "--compact",
+        "--anchors",
+        "anchors.ndjson",
+      ],
+      "",
+      dir,
+    );
+    expect(compact.stdout).toMatch(/exported 27 entries to compact.ndjson \(\d+ with signatures\)/);
+    const c = await runCli(
+      ["lock", "verify-file", "--anchors", "anchors.ndjson", "--compaction", "compact.ndjson"],
+      "",
+      dir,
+    );
+    expect(c.code).toBe(0);
+    const strict = await runCli(
+      ["lock", "verify-file", "--anchors", "anchors.ndjson", "compact.ndjson"],
+      "",
+      dir,
+    );
+    expect(strict.code).toBe(1);
+    const stdin = await runCli(
+      ["lock", "verify-file", "--anchors", "anchors.ndjson", "-"],
+      ndjson(sent),
+      dir,
+    );
+    expect(stdin.code).toBe(0);
+  });
+
+  it("verify-file names every tampered entry and exits 1", async () => {
     const tampered = sent
       .filter((e) => e.seq !== 7)
       .map((e) =>
         e.seq === 12
-          ? { ...e, user: "someone-else" }
+          ? { ...e, event: "closed" }
           : e.seq === 15
             ? { ...e, time: "2025-01-01T00:00:00.000Z" }
             : e,
       );
-    writeFileSync(join(dir, "tampered.ndjson"), tampered.map((e) => JSON.stringify(e)).join("\n"));
+    tampered.splice(20, 0, sent[3]!);
+    writeFileSync(join(dir, "tampered.ndjson"), `${ndjson(tampered)}not json\n`);
     const bad = await runCli(
-      ["lock", "verify-file", "--anchors", "anchors.ndjson", "--devices", "devices.json", "tampered.ndjson"],
+      ["lock", "verify-file", "--anchors", "anchors.ndjson", "tampered.ndjson"],
       "",
       dir,
     );
     expect(bad.code).toBe(1);
-    expect(bad.stdout).toMatch(/dropped\s+7/);
-    expect(bad.stdout).toMatch(/altered\s+12 /);
-    expect(bad.stdout).toMatch(/backdated\s+15 /);
-    expect((await runCli(["lock", "audit", "--collector", url], "", dir)).code).toBe(2);
-    await new Promise((r) => server.close(r));
-    await store.close();
+    expect(bad.stdout).toMatch(/door-5\/2025-01 {2}TAMPERED/);
+    expect(bad.stdout).toMatch(/ {2}dropped +7 +missing from the collector's log/);
+    expect(bad.stdout).toMatch(/ {2}altered +12 +the device signature does not verify/);
+    expect(bad.stdout).toMatch(/ {2}backdated +15 /);
+    expect(bad.stdout).toMatch(/ {2}replayed +3 /);
+    expect(bad.stdout).toContain("1 lines were not entries of any chain");
+    expect(bad.stdout).toContain("RESULT: NOT verified");
+  });
+
+  it("usage and input errors", async () => {
+    expect((await runCli(["lock", "audit", "--collector", url], "", dir)).code).toBe(2); // no --anchors
+    expect((await runCli(["lock", "audit", "--anchors", "anchors.ndjson"], "", dir)).code).toBe(2);
+    expect(
+      (await runCli(["lock", "audit", "--collector", "ftp://x", "--anchors", "anchors.ndjson"], "", dir))
+        .code,
+    ).toBe(2);
+    expect((await runCli(["lock", "verify-file", "--anchors", "missing.ndjson", "x"], "", dir)).code).toBe(1);
+    expect(
+      (await runCli(["lock", "verify-file", "--anchors", "anchors.ndjson", "missing.ndjson"], "", dir)).code,
+    ).toBe(1);
+    expect(
+      (
+        await runCli(
+          ["lock", "audit", "--collector", "http://127.0.0.1:1", "--anchors", "anchors.ndjson"],
+          "",
+          dir,
+        )
+      ).code,
+    ).toBe(1);
+    writeFileSync(join(dir, "empty.ndjson"), "");
+    expect(
+      (await runCli(["lock", "verify-file", "--anchors", "empty.ndjson", "export.ndjson"], "", dir)).code,
+    ).toBe(2);
+  });
+
+  it("shows a progress bar on a terminal", async () => {
+    const out = new PassThrough();
+    const err = new PassThrough();
+    let stderr = "";
+    err.on("data", (c: Buffer) => {
+      stderr += c.toString();
+    });
+    out.resume();
+    const code = await main(["lock", "audit", "--collector", url, "--anchors", "anchors.ndjson"], {
+      stdin: Readable.from([]),
+      stdout: out,
+      stderr: err,
+      isTTY: true,
+      cwd: dir,
+      env: {},
+    });
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/auditing \[.*\] 100% 27\/27 entries/);
   });
 });

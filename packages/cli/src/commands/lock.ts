@@ -1,167 +1,205 @@
 // `chronoseal lock audit | export | verify-file`: auditing lock logs against their anchors.
-import { createReadStream, createWriteStream } from "node:fs";
-import { readFile } from "node:fs/promises";
+//   audit        streams a collector's export through the auditor (progress bar on a terminal)
+//   export       saves a collector's export as NDJSON (optionally with signature compaction)
+//   verify-file  audits an exported NDJSON file offline
+import { createWriteStream } from "node:fs";
 import { resolve } from "node:path";
-import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
-import { parseJson } from "@chronoseal/core";
-import { audit, type ChainVerdict, FileAnchors } from "@chronoseal/lock";
+import {
+  type AuditOptions,
+  Auditor,
+  anchorBoundaries,
+  compactSignatures,
+  indexAnchors,
+  type LockEntry,
+} from "@chronoseal/lock";
 import { SingleBar } from "cli-progress";
-import { type Command, EXIT_INVALID, EXIT_OK, InputError, type Io, UsageError } from "../command.js";
+import { type Command, EXIT_OK, InputError, type Io, UsageError } from "../command.js";
+import { writeReport } from "./lock-report.js";
+import {
+  collectorLines,
+  collectorTotal,
+  type EntryFilter,
+  fileLines,
+  parseLine,
+  readAnchors,
+  readDevices,
+} from "./lock-sources.js";
 
-async function readDevices(file: string | undefined, io: Io): Promise<Map<string, string>> {
-  if (!file) throw new UsageError("--devices FILE is required (a JSON object: door → base64 device key)");
+function parse(argv: string[], options: Record<string, { type: "string" | "boolean"; multiple?: boolean }>) {
   try {
-    const obj = parseJson(await readFile(resolve(io.cwd, file), "utf8")) as Record<string, string>;
-    return new Map(Object.entries(obj));
+    return parseArgs({ args: argv, allowPositionals: true, strict: true, options });
   } catch (e) {
-    throw new InputError(`devices ${file}: ${(e as Error).message}`);
+    throw new UsageError((e as Error).message);
   }
 }
 
-function anchorNotes(source: string | undefined, io: Io): string[] {
-  if (!source) throw new UsageError("--anchors SOURCE is required (an anchors NDJSON file)");
-  try {
-    return new FileAnchors(resolve(io.cwd, source)).notes();
-  } catch (e) {
-    throw new InputError(`anchors ${source}: ${(e as Error).message}`);
+const filterOptions = {
+  door: { type: "string" },
+  chain: { type: "string" },
+  from: { type: "string" },
+  to: { type: "string" },
+  since: { type: "string" },
+  until: { type: "string" },
+} as const;
+
+function filterOf(values: Record<string, unknown>): EntryFilter {
+  const f: EntryFilter = {};
+  for (const k of ["door", "chain", "from", "to", "since", "until"] as const) {
+    const v = values[k];
+    if (typeof v === "string") f[k] = v;
   }
+  return f;
 }
 
-async function* collectorEntries(
-  url: string,
-  door: string | undefined,
+async function runAudit(
+  lines: AsyncIterable<string>,
+  options: AuditOptions,
+  only: { door?: string; chain?: string },
+  json: boolean,
   io: Io,
-  bar?: SingleBar,
-): AsyncIterable<unknown> {
-  const q = door ? `?door=${encodeURIComponent(door)}` : "";
-  let res: Response;
-  try {
-    res = await fetch(`${url.replace(/\/$/, "")}/v1/entries${q}`);
-  } catch (e) {
-    throw new InputError(`collector ${url}: ${(e as Error).message}`);
+  total?: number,
+): Promise<number> {
+  const auditor = new Auditor(options);
+  const bar =
+    io.isTTY && !json
+      ? new SingleBar({
+          format: total
+            ? "auditing [{bar}] {percentage}% {value}/{total} entries, eta {eta}s"
+            : "auditing {value} entries",
+          stream: io.stderr as NodeJS.WriteStream,
+          hideCursor: true,
+          noTTYOutput: true, // io.isTTY decided already (tests pass a stream)
+          notTTYSchedule: 250,
+        })
+      : undefined;
+  bar?.start(total ?? 0, 0);
+  for await (const line of lines) {
+    if (!line.trim()) continue;
+    auditor.push(parseLine(line));
+    if (bar && auditor.count % 1000 === 0) bar.update(auditor.count);
   }
-  if (!res.ok || !res.body) throw new InputError(`collector ${url}: HTTP ${res.status}`);
-  let buf = "";
-  let n = 0;
-  const decoder = new TextDecoder();
-  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-    buf += decoder.decode(chunk, { stream: true });
-    let i = buf.indexOf("\n");
-    while (i >= 0) {
-      const line = buf.slice(0, i);
-      buf = buf.slice(i + 1);
-      if (line.trim()) {
-        n++;
-        if (n % 1000 === 0) bar?.update(n);
-        yield parseLineOrMarker(line);
-      }
-      i = buf.indexOf("\n");
-    }
-  }
-  if (buf.trim()) yield parseLineOrMarker(buf);
-  void io;
-}
-
-function parseLineOrMarker(line: string): unknown {
-  try {
-    return JSON.parse(line);
-  } catch {
-    return { malformed: line.slice(0, 80) };
-  }
-}
-
-async function* fileEntries(file: string, io: Io): AsyncIterable<unknown> {
-  const stream = createReadStream(resolve(io.cwd, file));
-  stream.on("error", () => {});
-  try {
-    for await (const line of createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY })) {
-      if (line.trim()) yield parseLineOrMarker(line);
-    }
-  } catch (e) {
-    throw new InputError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-}
-
-function report(verdicts: ChainVerdict[], json: boolean, io: Io): number {
-  if (json) io.stdout.write(`${JSON.stringify(verdicts, null, 2)}\n`);
-  else {
-    for (const v of verdicts) {
-      io.stdout.write(
-        `${v.chain}: ${v.verified ? "verified" : "TAMPERED"} (${v.received} entries, last seq ${v.lastSeq}, anchored through ${v.anchoredThrough})\n`,
-      );
-      for (const f of v.findings) {
-        const seqs =
-          f.seqs.length > 12
-            ? `${f.seqs.slice(0, 5).join(", ")} … ${f.seqs.at(-1)} (${f.seqs.length})`
-            : f.seqs.join(", ");
-        io.stdout.write(`  ${f.kind.padEnd(20)} ${seqs}  ${f.detail}\n`);
-      }
-    }
-    if (verdicts.length === 0) io.stdout.write("no chains found\n");
-  }
-  return verdicts.every((v) => v.verified) ? EXIT_OK : EXIT_INVALID;
+  bar?.update(auditor.count);
+  bar?.stop();
+  const chains = auditor
+    .finish()
+    .filter(
+      (v) =>
+        (only.door === undefined || v.door === only.door) &&
+        (only.chain === undefined || v.chain === only.chain),
+    );
+  return writeReport(
+    {
+      verified: chains.every((v) => v.verified),
+      entries: auditor.count,
+      chains,
+      unattributed: auditor.unattributed,
+      rejectedAnchors: [...auditor.rejectedAnchors],
+    },
+    json,
+    io,
+  );
 }
 
 const auditCmd: Command = {
   name: ["lock", "audit"],
   summary: "audit a collector's lock logs against the devices' anchors",
   usage: [
-    "usage: chronoseal lock audit --collector URL --anchors FILE --devices FILE [--door ID] [--json]",
+    "usage: chronoseal lock audit --collector URL --anchors SOURCE [--devices FILE] [--door ID] [--chain ID]",
+    "                             [--compaction] [--expired CHAIN]... [--json]",
     "",
-    "--devices: JSON object door → base64 device public key. Prints a verdict per chain and every",
-    "finding (dropped, altered, reordered, replayed, forked, backdated, unanchored, missing final",
-    "anchor). Exit 0 only when every chain verifies.",
+    "SOURCE: an anchors NDJSON file or URL (signed notes, and device key registrations). --devices:",
+    "a JSON object door → base64 device public key (default: the registrations in SOURCE).",
+    "Prints per chain: verified, or every finding with the exact sequence numbers — dropped, altered,",
+    "backdated, reordered, replayed, forked, unproven, unanchored tail, clock-skew, missing final",
+    "anchor, anchor problems. --compaction verifies one signature per anchor and the hash links.",
+    "--expired accepts the deletion of a chain whose final anchor is linked, without an expired anchor.",
+    "Exit 0 only when every chain verifies.",
   ].join("\n"),
   async run(argv, io) {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        collector: { type: "string" },
-        anchors: { type: "string" },
-        devices: { type: "string" },
-        door: { type: "string" },
-        json: { type: "boolean", default: false },
-      },
+    const { values, positionals } = parse(argv, {
+      collector: { type: "string" },
+      anchors: { type: "string" },
+      devices: { type: "string" },
+      compaction: { type: "boolean" },
+      expired: { type: "string", multiple: true },
+      json: { type: "boolean" },
+      door: { type: "string" },
+      chain: { type: "string" },
     });
     if (positionals.length) throw new UsageError("lock audit takes no positional arguments");
     if (!values.collector) throw new UsageError("--collector URL is required");
-    const devices = await readDevices(values.devices, io);
-    const anchors = anchorNotes(values.anchors, io);
-    const bar = io.isTTY
-      ? new SingleBar({ format: "auditing {value} entries", stream: io.stderr as NodeJS.WriteStream })
-      : undefined;
-    bar?.start(0, 0);
-    const verdicts = await audit(collectorEntries(values.collector, values.door, io, bar), {
-      deviceKeys: devices,
-      anchors,
-    });
-    bar?.stop();
-    return report(values.door ? verdicts.filter((v) => v.door === values.door) : verdicts, values.json, io);
+    const anchors = await readAnchors(values.anchors as string | undefined, io);
+    const deviceKeys = await readDevices(values.devices as string | undefined, anchors, io);
+    const filter = filterOf(values);
+    const collector = values.collector as string;
+    const total = io.isTTY ? await collectorTotal(collector, filter).catch(() => undefined) : undefined;
+    return runAudit(
+      collectorLines(collector, filter),
+      {
+        deviceKeys,
+        anchors: anchors.notes,
+        compaction: values.compaction === true,
+        expiredChains: (values.expired as string[] | undefined) ?? [],
+      },
+      filter,
+      values.json === true,
+      io,
+      total,
+    );
   },
 };
 
 const exportCmd: Command = {
   name: ["lock", "export"],
-  summary: "export a collector's entries as NDJSON (for an offline audit)",
-  usage: "usage: chronoseal lock export --collector URL [--door ID] --out FILE.ndjson",
+  summary: "save a collector's entries as NDJSON (for an offline audit)",
+  usage: [
+    "usage: chronoseal lock export --collector URL --out FILE [--door ID] [--chain ID] [--from N] [--to N]",
+    "                              [--since TIME] [--until TIME] [--compact --anchors SOURCE [--devices FILE]]",
+    "",
+    "--compact drops the signatures that an anchored later signature covers (keeps the newest",
+    "before each anchor and the unanchored tail's): audit the file with verify-file --compaction.",
+  ].join("\n"),
   async run(argv, io) {
-    const { values } = parseArgs({
-      args: argv,
-      strict: true,
-      options: { collector: { type: "string" }, door: { type: "string" }, out: { type: "string" } },
+    const { values, positionals } = parse(argv, {
+      collector: { type: "string" },
+      out: { type: "string" },
+      compact: { type: "boolean" },
+      anchors: { type: "string" },
+      devices: { type: "string" },
+      ...filterOptions,
     });
-    if (!values.collector || !values.out) throw new UsageError("--collector and --out are required");
-    const out = createWriteStream(resolve(io.cwd, values.out));
-    let n = 0;
-    for await (const e of collectorEntries(values.collector, values.door, io)) {
-      n++;
-      if (!out.write(`${JSON.stringify(e)}\n`)) await new Promise<void>((r) => out.once("drain", () => r()));
+    if (positionals.length) throw new UsageError("lock export takes no positional arguments");
+    if (!values.collector || !values.out) throw new UsageError("--collector URL and --out FILE are required");
+    let boundaries: Map<string, Set<number>> | undefined;
+    if (values.compact) {
+      const anchors = await readAnchors(values.anchors as string | undefined, io);
+      const keys = await readDevices(values.devices as string | undefined, anchors, io);
+      boundaries = anchorBoundaries(
+        [...indexAnchors(anchors.notes, keys).chains.values()].flatMap((c) => c.list),
+      );
     }
-    await new Promise<void>((r) => out.end(() => r()));
-    io.stdout.write(`exported ${n} entries to ${values.out}\n`);
+    const source = collectorLines(values.collector as string, filterOf(values));
+    async function* entries(): AsyncGenerator<LockEntry> {
+      for await (const line of source) if (line.trim()) yield parseLine(line) as LockEntry;
+    }
+    const out = createWriteStream(resolve(io.cwd, values.out as string));
+    const failed = new Promise<never>((_, reject) =>
+      out.once("error", (e) => reject(new InputError(`cannot write ${values.out}: ${e.message}`))),
+    );
+    let n = 0;
+    let signed = 0;
+    const stream = boundaries ? compactSignatures(entries(), boundaries) : entries();
+    for await (const e of stream) {
+      n++;
+      if (e.signatures) signed++;
+      if (!out.write(`${JSON.stringify(e)}\n`))
+        await Promise.race([new Promise<void>((r) => out.once("drain", () => r())), failed]);
+    }
+    await Promise.race([new Promise<void>((r) => out.end(() => r())), failed]);
+    io.stdout.write(
+      `exported ${n} entries to ${values.out}${boundaries ? ` (${signed} with signatures)` : ""}\n`,
+    );
     return EXIT_OK;
   },
 };
@@ -169,23 +207,36 @@ const exportCmd: Command = {
 const verifyFile: Command = {
   name: ["lock", "verify-file"],
   summary: "audit an exported NDJSON log offline",
-  usage: "usage: chronoseal lock verify-file --anchors FILE --devices FILE [--json] FILE.ndjson",
+  usage: [
+    "usage: chronoseal lock verify-file --anchors SOURCE [--devices FILE] [--door ID] [--compaction]",
+    "                                   [--expired CHAIN]... [--json] FILE.ndjson|-",
+    "",
+    "The same verdicts as lock audit, from a file (or standard input).",
+  ].join("\n"),
   async run(argv, io) {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        anchors: { type: "string" },
-        devices: { type: "string" },
-        json: { type: "boolean", default: false },
-      },
+    const { values, positionals } = parse(argv, {
+      anchors: { type: "string" },
+      devices: { type: "string" },
+      door: { type: "string" },
+      compaction: { type: "boolean" },
+      expired: { type: "string", multiple: true },
+      json: { type: "boolean" },
     });
-    if (positionals.length !== 1) throw new UsageError("expected one exported FILE.ndjson");
-    const devices = await readDevices(values.devices, io);
-    const anchors = anchorNotes(values.anchors, io);
-    const verdicts = await audit(fileEntries(positionals[0]!, io), { deviceKeys: devices, anchors });
-    return report(verdicts, values.json, io);
+    if (positionals.length !== 1) throw new UsageError("expected one exported FILE.ndjson (or - for stdin)");
+    const anchors = await readAnchors(values.anchors as string | undefined, io);
+    const deviceKeys = await readDevices(values.devices as string | undefined, anchors, io);
+    return runAudit(
+      fileLines(positionals[0]!, io),
+      {
+        deviceKeys,
+        anchors: anchors.notes,
+        compaction: values.compaction === true,
+        expiredChains: (values.expired as string[] | undefined) ?? [],
+      },
+      { ...(values.door ? { door: values.door as string } : {}) },
+      values.json === true,
+      io,
+    );
   },
 };
 
