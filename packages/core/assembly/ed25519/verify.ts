@@ -6,9 +6,9 @@
 // decoded points and scalars stay in memory. One item: Straus on the lattice-halved scalars.
 // Several: the items are combined with random 128-bit coefficients z_i (odd, so never zero):
 //   Q = [−Σ z_i·S_i]B + Σ [z_i]R_i + Σ [z_i·k_i]A_i,  all valid ⟺ [8]Q = O (but with prob. 2^−127).
-// When [8]Q ≠ O, the range is split: Q of the first quarter is computed with the same
-// coefficients, the rest's is Q minus it, and each failing part is split again; parts of one or
-// two items are verified singly. A prepared item's verdict is therefore exactly its single
+// When [8]Q ≠ O for a range, the sum of a part of it is computed with the same coefficients,
+// the rest's is Q minus it, and each failing part is searched again; parts of one or two items
+// are verified singly (see settle). A prepared item's verdict is therefore exactly its single
 // verdict (an item's own combined check is [8][z_i](its equation), and z_i is invertible).
 import { initBaseTables } from "./basetable";
 import { initCurve } from "./curve";
@@ -181,6 +181,7 @@ function combined(out: usize, lo: i32, hi: i32): void {
 
 // ---- bisection ------------------------------------------------------------------------------
 
+/** Two sums per recursion level; the search is at most 45 levels deep for 4,096 items. */
 const STACK: usize = memory.data(<i32>PT * 2 * 64, 16);
 const CACHED: usize = memory.data(<i32>PT, 16);
 /** Parts of at most this many items are verified item by item. */
