@@ -45,3 +45,38 @@ describe("HashStore", () => {
     store.close();
   });
 });
+
+describe("verifyDeviceSignatures", () => {
+  it("agrees with core's verifySignatureMaps for the device key", async () => {
+    const { syntheticLog } = await import("./helpers.js");
+    const { verifySignatureMaps, toBase64: b64, keyPairFromSeed: kps } = await import("@chronoseal/core");
+    const { verifyDeviceSignatures } = await import("../src/audit/signatures.js");
+    const { entryHash } = await import("../src/entry-hash.js");
+    const { entries, keyPair } = await syntheticLog(12, 100);
+    const key = b64(keyPair.publicKey);
+    const other = kps(new Uint8Array(32).fill(9));
+    const [k0, s0] = Object.entries(entries[1]!.signatures!)[0]!;
+    const variants = [
+      entries[0]!,
+      { ...entries[1]!, event: "closed" as const },
+      { ...entries[2]!, signatures: { [k0]: { ...s0 } } },
+      { ...entries[3]!, signatures: { [k0]: { ...s0, context: "anchor" } } },
+      { ...entries[4]!, signatures: { [k0]: { ...s0, signed_at: "2025-01-06T08:00:00Z" } } },
+      { ...entries[5]!, signatures: { [k0]: { ...s0, signature: "AAAA" } } },
+      { ...entries[6]!, signatures: {} },
+      { ...entries[7]!, signatures: undefined },
+      { ...entries[8]!, signatures: { [b64(other.publicKey)]: entries[8]!.signatures![key]! } },
+      { ...entries[9]!, signatures: { [key]: "x" } },
+      entries[10]!,
+    ];
+    const ours = verifyDeviceSignatures(
+      variants.map((entry) => ({ entry, hash: entryHash(entry), key, publicKey: keyPair.publicKey })),
+    );
+    const core = verifySignatureMaps(
+      variants.map((e) => ({ hash: entryHash(e), signatures: e.signatures })),
+      { trusted: [key], context: "lock-entry", now: Number.MAX_SAFE_INTEGER - 1 },
+    ).map((r) => r.valid.some((v) => v.key === key));
+    expect(ours).toEqual(core);
+    expect(ours).toEqual([true, false, false, false, false, false, false, false, false, false, true]);
+  });
+});

@@ -5,12 +5,13 @@
 // (one packed hash call and one signature-batch call per batch), and per chain it keeps only the
 // Merkle frontier, a bounded reorder window and a compaction segment; entry hashes (to tell
 // replays from forks) go to a disk-backed store, so memory does not grow with the log.
-import { type DocumentReport, verifySignatureMaps } from "@chronoseal/core";
-import { ENTRY_CONTEXT, entryShapeError, type LockEntry } from "../entry.js";
+import { fromBase64 } from "@chronoseal/core";
+import { entryShapeError, type LockEntry } from "../entry.js";
 import { entryHashes } from "../entry-hash.js";
 import { type AnchorIndex, indexAnchors } from "./anchor-index.js";
 import { ChainState, type Genuineness, type Item } from "./chain-state.js";
 import { HashStore } from "./hash-store.js";
+import { verifyDeviceSignatures } from "./signatures.js";
 import { type AuditOptions, type ChainVerdict, INFORMATIONAL } from "./verdict.js";
 
 const ZERO = new Uint8Array(32);
@@ -22,10 +23,10 @@ export class Auditor {
   private readonly chains = new Map<string, ChainState>();
   private readonly index: AnchorIndex;
   private readonly store = new HashStore();
+  private readonly keys = new Map<string, Uint8Array>();
   private inbox: unknown[] = [];
   private readonly window: number;
   private readonly batchSize: number;
-  private readonly trusted: string[];
   /** Entries that could not be attributed to any chain (not even malformed ones with chain and seq). */
   unattributed = 0;
   /** Entries taken so far. */
@@ -39,8 +40,8 @@ export class Auditor {
       throw new RangeError("reorderWindow: expected ≥ 1");
     if (!Number.isSafeInteger(this.batchSize) || this.batchSize < 1)
       throw new RangeError("batchSize: expected ≥ 1");
+    for (const [door, key] of o.deviceKeys) this.publicKey(key, door); // canonical base64 of 32 bytes
     this.index = indexAnchors(o.anchors, o.deviceKeys);
-    this.trusted = [...new Set(o.deviceKeys.values())];
   }
 
   /** Anchor notes that could not be used (unknown door, not a lock anchor). */
@@ -229,25 +230,36 @@ export class Auditor {
 
   // ---- verification -------------------------------------------------------------------------
 
-  /** Verifies the signatures of well-formed items (one batch call); reports align with items. */
-  private check(items: readonly Item[]): (DocumentReport | undefined)[] {
-    const good = items.filter((i) => !i.bad);
-    if (good.length === 0) return items.map(() => undefined);
-    const reports = verifySignatureMaps(
-      good.map((i) => ({ hash: i.hash, signatures: i.entry.signatures })),
-      { trusted: this.trusted, context: ENTRY_CONTEXT, now: Number.MAX_SAFE_INTEGER - 1 },
-    );
-    if (good.length === items.length) return reports;
-    let k = 0;
-    return items.map((i) => (i.bad ? undefined : reports[k++]));
+  /** Device-signature verdicts of items (one batch call); undefined where nothing can be checked. */
+  private check(items: readonly Item[]): (boolean | undefined)[] {
+    const todo: number[] = [];
+    const batch = items.flatMap((i, k) => {
+      if (i.bad || !i.s.deviceKey) return [];
+      todo.push(k);
+      return [{ entry: i.entry, hash: i.hash, key: i.s.deviceKey, publicKey: this.publicKey(i.s.deviceKey) }];
+    });
+    const verdicts = verifyDeviceSignatures(batch);
+    const out = new Array<boolean | undefined>(items.length).fill(undefined);
+    todo.forEach((k, j) => {
+      out[k] = verdicts[j];
+    });
+    return out;
   }
 
-  private genuine(item: Item, report: DocumentReport | undefined): Genuineness {
+  private publicKey(b64: string, door?: string): Uint8Array {
+    let k = this.keys.get(b64);
+    if (!k) {
+      k = fromBase64(b64, door ? `device key of ${door}` : "device key", 32);
+      this.keys.set(b64, k);
+    }
+    return k;
+  }
+
+  private genuine(item: Item, verdict: boolean | undefined): Genuineness {
     if (item.bad) return "invalid";
-    if (!item.s.deviceKey) return "unknown";
-    if (!report) return "unknown";
+    if (!item.s.deviceKey || verdict === undefined) return "unknown";
     if (this.o.compaction && item.entry.signatures === undefined) return "unsigned";
-    return report.valid.some((v) => v.key === item.s.deviceKey) ? "valid" : "invalid";
+    return verdict ? "valid" : "invalid";
   }
 
   private verify(accepted: Item[], closed: Item[][]): void {
