@@ -5,6 +5,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { BatchFrontier, leafHashesPacked } from "../src/audit/frontier.js";
 import { HashStore } from "../src/audit/hash-store.js";
+import type { LockEntry } from "../src/entry.js";
 
 describe("BatchFrontier", () => {
   it("gives core Frontier's roots for any sequence of batch sizes", () => {
@@ -66,7 +67,7 @@ describe("verifyDeviceSignatures", () => {
       { ...entries[6]!, signatures: {} },
       { ...entries[7]!, signatures: undefined },
       { ...entries[8]!, signatures: { [b64(other.publicKey)]: entries[8]!.signatures![key]! } },
-      { ...entries[9]!, signatures: { [key]: "x" } },
+      { ...entries[9]!, signatures: { [key]: "x" } } as unknown as LockEntry,
       entries[10]!,
     ];
     const ours = verifyDeviceSignatures(
