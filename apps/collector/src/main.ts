@@ -30,7 +30,9 @@ try {
   console.error(`chronoseal-collector: ${e instanceof ConfigError ? e.message : String(e)}`);
   process.exit(2);
 }
-const log = pino({ name: "collector", level: config.logLevel });
+// Synchronous writes: with async ones, the flush at process.exit can overtake a write in flight
+// and put "stopped" before "stopping".
+const log = pino({ name: "collector", level: config.logLevel }, pino.destination({ dest: 1, sync: true }));
 const store: CollectorStore =
   config.storage.type === "sqlite"
     ? new SqliteStore(config.storage.path)

@@ -39,7 +39,8 @@ try {
 } catch (e) {
   fail(e instanceof ConfigError ? e.message : String(e));
 }
-const log = pino({ name: "lock-agent", level: config.logLevel });
+// Synchronous writes keep the log in order up to process.exit.
+const log = pino({ name: "lock-agent", level: config.logLevel }, pino.destination({ dest: 1, sync: true }));
 await initKeys();
 let keyPair: ReturnType<typeof decodePrivateKey>;
 try {
