@@ -1,57 +1,72 @@
 #!/usr/bin/env node
 // meshd: the mesh node daemon — wiring only: config, keys, the node, JSON logs, signals.
-//   meshd --config meshd.json
+//   meshd --config meshd.json   (or meshd.toml)
+// A bad config or key file: a message naming the field on stderr and exit code 2.
 import { readFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { decodePrivateKey, initKeys, parseJson } from "@chronoseal/core";
+import { decodePrivateKey, initKeys, type KeyPair, parseJson } from "@chronoseal/core";
 import { type MeshEntry, MeshNode } from "@chronoseal/mesh";
 import { pino } from "pino";
+import { ConfigError, loadConfig, type MeshdConfig } from "./config.js";
 
-interface MeshdConfig {
-  stateDir: string;
-  listen?: string;
-  nodeKeyFile: string;
-  attestorKeyFile?: string;
-  networks: { admin: string; priority?: number; bootstrapPeers?: string[]; settingsFile?: string }[];
-  claims?: string[];
-  addresses?: string[];
-  gossipMs?: number;
-  dnsFile?: string;
-}
-
-const log = pino({ name: "meshd" });
-const { values } = parseArgs({ options: { config: { type: "string" } } });
-if (!values.config) {
-  console.error("usage: meshd --config FILE");
+function fail(message: string): never {
+  console.error(`meshd: ${message}`);
   process.exit(2);
 }
-const path = resolve(values.config);
-const at = (p: string) => resolve(dirname(path), p);
-const config = parseJson(readFileSync(path, "utf8")) as MeshdConfig;
+
+const { values } = parseArgs({ options: { config: { type: "string" } } });
+if (!values.config) fail("usage: meshd --config FILE (.json or .toml)");
+let config: MeshdConfig;
+try {
+  config = loadConfig(values.config);
+} catch (e) {
+  fail(e instanceof ConfigError ? e.message : String(e));
+}
 await initKeys();
-const [host, port] = (config.listen ?? "127.0.0.1:7331").split(":") as [string, string];
+const key = (path: string, what: string): KeyPair => {
+  try {
+    return decodePrivateKey(readFileSync(path, "utf8"));
+  } catch (e) {
+    fail(`${what} ${path}: ${(e as Error).message}`);
+  }
+};
+const settings = (path: string, what: string): MeshEntry => {
+  try {
+    return parseJson(readFileSync(path, "utf8")) as MeshEntry;
+  } catch (e) {
+    fail(`${what} ${path}: ${(e as Error).message}`);
+  }
+};
+// Synchronous writes keep the log in order up to process.exit.
+const log = pino({ name: "meshd", level: config.logLevel }, pino.destination({ dest: 1, sync: true }));
 const node = new MeshNode({
-  stateDir: at(config.stateDir),
-  host,
-  port: Number(port),
-  nodeKey: decodePrivateKey(readFileSync(at(config.nodeKeyFile), "utf8")),
-  ...(config.attestorKeyFile
-    ? { attestorKey: decodePrivateKey(readFileSync(at(config.attestorKeyFile), "utf8")) }
-    : {}),
-  networks: config.networks.map((n) => ({
+  stateDir: config.stateDir,
+  host: config.host,
+  port: config.port,
+  nodeKey: key(config.nodeKeyFile, "nodeKeyFile"),
+  ...(config.attestorKeyFile ? { attestorKey: key(config.attestorKeyFile, "attestorKeyFile") } : {}),
+  networks: config.networks.map((n, i) => ({
     admin: n.admin,
-    priority: n.priority ?? 1,
-    bootstrapPeers: n.bootstrapPeers ?? [],
-    ...(n.settingsFile ? { settings: parseJson(readFileSync(at(n.settingsFile), "utf8")) as MeshEntry } : {}),
+    priority: n.priority,
+    bootstrapPeers: n.bootstrapPeers,
+    bootstrapUrls: n.bootstrapUrls,
+    claims: n.claims,
+    ...(n.settingsFile ? { settings: settings(n.settingsFile, `networks[${i}].settingsFile`) } : {}),
   })),
-  claims: config.claims ?? [],
+  claims: config.claims,
   ...(config.addresses ? { addresses: config.addresses } : {}),
-  gossipMs: config.gossipMs ?? 1000,
-  ...(config.dnsFile ? { dnsPath: at(config.dnsFile) } : {}),
+  gossipMs: config.gossipMs,
+  fanout: config.fanout,
+  ...(config.suspicionMs !== undefined ? { suspicionMs: config.suspicionMs } : {}),
+  ...(config.dnsFile ? { dnsPath: config.dnsFile } : {}),
   log: (level, msg, fields) => log[level](fields ?? {}, msg),
 });
-await node.start();
+try {
+  await node.start();
+} catch (e) {
+  log.fatal({ error: String(e) }, "cannot start");
+  process.exit(1);
+}
 
 let stopping = false;
 async function stop(signal: string) {

@@ -14,4 +14,6 @@ export {
   hostRecords,
   mergeDns,
   type NamesView,
+  type SectionItem,
+  sectionRecords,
 } from "./views.js";

@@ -1,16 +1,19 @@
 // A mesh node: one or more networks, an HTTP API for peers and clients, gossip (digest first,
-// then only differing buckets) with failure detection and rejoin, attestation after each merge
-// (when the node holds an attestor key), persistence and an atomically written dns.json.
+// then only differing buckets; whole state when most buckets differ) with SWIM-style failure
+// detection (direct probe, indirect probe through other peers, suspicion, death, backoff and
+// rejoin), bootstrap from peers or a static data.json (URL or file), attestation after each
+// merge (when the node holds an attestor key), persistence and an atomically written dns.json.
 
-import { renameSync, writeFileSync } from "node:fs";
+import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { fileURLToPath } from "node:url";
 import { fromBase64, type KeyPair, parseJson, sign, toBase64 } from "@chronoseal/core";
 import { type Claim, type HostRecord, type MeshEntry, signEntry } from "./entries.js";
 import { loadState, saveState } from "./persist.js";
 import { checkDataJson } from "./schema.js";
 import type { NetworkState } from "./state.js";
 import { attestAll, type Digest, differingBuckets, digest, slice } from "./sync.js";
-import { dnsLines, hostnames, hostRecords, mergeDns } from "./views.js";
+import { dnsLines, hostnames, hostRecords, mergeDns, sectionRecords } from "./views.js";
 
 export interface NetworkConfig {
   /** Admin public key (base64): the network's identity. */
@@ -18,6 +21,13 @@ export interface NetworkConfig {
   priority: number;
   /** Peer base URLs to start from. */
   bootstrapPeers?: string[];
+  /**
+   * Static data.json snapshots to start from: http(s) URLs, file: URLs or paths. Loaded at start
+   * and retried every gossip round until one of them loads.
+   */
+  bootstrapUrls?: string[];
+  /** Host names this node claims in this network only (besides NodeConfig.claims). */
+  claims?: string[];
   /** Initial settings entry (signed by the admin) for a node that starts a network. */
   settings?: MeshEntry;
 }
@@ -34,6 +44,12 @@ export interface NodeConfig {
   /** Addresses published in the node's host record (default: the listen host). */
   addresses?: string[];
   gossipMs?: number;
+  /** Peers contacted per gossip round (default 3). */
+  fanout?: number;
+  /** How long a peer stays suspect before it is declared dead (default 3 gossip intervals). */
+  suspicionMs?: number;
+  /** Timeout of a direct or indirect probe (default 1000 ms). */
+  probeTimeoutMs?: number;
   dnsPath?: string;
   log?: (level: "info" | "warn", msg: string, fields?: Record<string, unknown>) => void;
 }
@@ -44,6 +60,17 @@ interface Peer {
   health: PeerHealth;
   failures: number;
   retryAt: number;
+  suspectSince: number;
+  /** The peer's node key and attestor key, from its last ping answer. */
+  node?: string;
+  attestor?: string;
+  lastSeen?: number;
+}
+
+interface PingAnswer {
+  node: string;
+  attestor?: string;
+  networks: string[];
 }
 
 export const MAX_BODY = 16 << 20;
@@ -64,6 +91,9 @@ export class MeshNode {
   private timer: NodeJS.Timeout | undefined;
   private lastDns = "";
   private readonly saved = new Map<string, number>();
+  /** Networks whose bootstrap snapshots have not loaded yet. */
+  private readonly bootstrapPending = new Set<string>();
+  private gossiping = false;
   readonly key: string;
 
   constructor(private readonly c: NodeConfig) {
@@ -84,32 +114,85 @@ export class MeshNode {
       const { state, quarantined, error } = loadState(this.c.stateDir, n.admin);
       if (quarantined)
         this.log("warn", "corrupt state file moved aside", { network: n.admin, quarantined, error });
-      if (n.settings) state.ingest([n.settings]);
-      // Our own host record and claims (signed anew on each start; identical payloads dedupe).
-      const own: MeshEntry[] = [
+      this.log("info", "state loaded", { network: n.admin, entries: state.entries.size });
+      if (n.settings) {
+        const r = state.ingest([n.settings]);
+        if (Object.keys(r.rejected).length)
+          this.log("warn", "settings entry rejected", { network: n.admin, rejected: r.rejected });
+      }
+      state.ingest(this.ownEntries(state, [...(this.c.claims ?? []), ...(n.claims ?? [])], now));
+      this.states.set(n.admin, state);
+      for (const p of n.bootstrapPeers ?? []) this.addPeer(p);
+      if (n.bootstrapUrls?.length) this.bootstrapPending.add(n.admin);
+    }
+    await this.bootstrapSnapshots();
+    this.afterChange();
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((r) => this.server!.listen(this.c.port, this.c.host, r));
+    this.timer = setInterval(() => void this.gossip(), this.gossipMs);
+    this.log("info", "mesh node started", { url: this.url, networks: this.c.networks.length });
+  }
+
+  private get gossipMs(): number {
+    return this.c.gossipMs ?? 1000;
+  }
+
+  /**
+   * Our host record and claims, signed only when the state does not already hold them (a
+   * restart does not add entries, and an earlier claim keeps its attested time).
+   */
+  private ownEntries(state: NetworkState, claims: readonly string[], now: number): MeshEntry[] {
+    const out: MeshEntry[] = [];
+    const addresses = this.c.addresses ?? [this.c.host];
+    const current = hostRecords(state, now).get(this.key);
+    if (!current || current.port !== this.c.port || current.addresses.join() !== addresses.join())
+      out.push(
         signEntry(
           {
             kind: "host",
-            network: n.admin,
+            network: state.network,
             writer: this.key,
             last_updated: new Date(now).toISOString(),
-            addresses: this.c.addresses ?? [this.c.host],
+            addresses,
             port: this.c.port,
           } as HostRecord,
           this.c.nodeKey.secretKey,
           now,
         ),
-        ...(this.c.claims ?? []).map((hostname) => this.claimEntry(n.admin, hostname, now)),
-      ];
-      state.ingest(own);
-      this.states.set(n.admin, state);
-      for (const p of n.bootstrapPeers ?? []) this.addPeer(p);
+      );
+    const deleted = state.deleted();
+    const claimed = new Set<string>();
+    for (const [id, e] of state.entries)
+      if (e.kind === "claim" && e.writer === this.key && !deleted.has(id)) claimed.add(e.hostname);
+    for (const hostname of new Set(claims))
+      if (!claimed.has(hostname)) out.push(this.claimEntry(state.network, hostname, now));
+    return out;
+  }
+
+  /** Loads the static data.json snapshots of networks that have not loaded one yet. */
+  private async bootstrapSnapshots(): Promise<void> {
+    for (const n of this.c.networks) {
+      if (!this.bootstrapPending.has(n.admin)) continue;
+      for (const src of n.bootstrapUrls ?? []) {
+        try {
+          const text = /^https?:/i.test(src)
+            ? await fetchText(src, MAX_BODY)
+            : readFileSync(src.startsWith("file:") ? fileURLToPath(src) : src, "utf8");
+          const json = checkDataJson(parseJson(text));
+          if (json.network !== n.admin) throw new Error(`snapshot is of network ${json.network}`);
+          const r = this.states.get(n.admin)!.merge(json);
+          this.log("info", "bootstrapped from snapshot", { network: n.admin, source: src, ...r });
+          this.bootstrapPending.delete(n.admin);
+          break;
+        } catch (e) {
+          this.log("warn", "bootstrap snapshot unusable", {
+            network: n.admin,
+            source: src,
+            error: String(e),
+          });
+        }
+      }
     }
-    this.afterChange();
-    this.server = createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((r) => this.server!.listen(this.c.port, this.c.host, r));
-    this.timer = setInterval(() => void this.gossip(), this.c.gossipMs ?? 1000);
-    this.log("info", "mesh node started", { url: this.url, networks: this.c.networks.length });
   }
 
   async stop(): Promise<void> {
@@ -136,7 +219,7 @@ export class MeshNode {
   private addPeer(url: string): void {
     const u = url.replace(/\/$/, "");
     if (u === this.url || this.peers.has(u)) return;
-    this.peers.set(u, { url: u, health: "alive", failures: 0, retryAt: 0 });
+    this.peers.set(u, { url: u, health: "alive", failures: 0, retryAt: 0, suspectSince: 0 });
   }
 
   /** Attest, learn peers from host records, persist, rewrite dns.json when it changed. */
@@ -174,28 +257,96 @@ export class MeshNode {
     }
   }
 
-  /** One gossip round: up to three live peers (dead ones are retried with backoff). */
+  /**
+   * One gossip round: up to `fanout` peers, chosen at random among the live and suspect ones
+   * and the dead ones whose backoff has passed. Each is probed first (directly, then through up
+   * to two other live peers), then synced with.
+   */
   async gossip(): Promise<void> {
-    const now = Date.now();
-    const candidates = [...this.peers.values()].filter((p) => p.health !== "dead" || p.retryAt <= now);
-    for (let i = candidates.length - 1; i > 0; i--) {
-      const j = Math.floor(Math.random() * (i + 1));
-      [candidates[i], candidates[j]] = [candidates[j]!, candidates[i]!];
+    if (this.gossiping) return; // a slow round is still running
+    this.gossiping = true;
+    try {
+      await this.bootstrapSnapshots();
+      const now = Date.now();
+      const candidates = [...this.peers.values()].filter((p) => p.health !== "dead" || p.retryAt <= now);
+      shuffle(candidates);
+      await Promise.all(candidates.slice(0, this.c.fanout ?? 3).map((peer) => this.contact(peer)));
+      this.afterChange();
+    } finally {
+      this.gossiping = false;
     }
-    for (const peer of candidates.slice(0, 3)) {
+  }
+
+  private async contact(peer: Peer): Promise<void> {
+    let reachable = await this.probe(peer.url).then(
+      (a) => this.seen(peer, a),
+      () => false,
+    );
+    if (!reachable) reachable = await this.indirectProbe(peer);
+    if (!reachable) return this.failed(peer, "probe failed");
+    try {
+      for (const s of this.states.values()) await this.syncWith(peer, s);
+    } catch (e) {
+      this.failed(peer, String(e));
+    }
+  }
+
+  private async probe(url: string): Promise<PingAnswer> {
+    const res = await fetch(`${url}/v1/ping`, { signal: AbortSignal.timeout(this.c.probeTimeoutMs ?? 1000) });
+    if (!res.ok) throw new Error(`ping: HTTP ${res.status}`);
+    const a = (await res.json()) as PingAnswer;
+    if (typeof a?.node !== "string") throw new Error("ping: no node key");
+    return a;
+  }
+
+  /** Asks up to two other live peers to probe the peer (a failing link is not a dead peer). */
+  private async indirectProbe(peer: Peer): Promise<boolean> {
+    const helpers = [...this.peers.values()].filter((p) => p !== peer && p.health === "alive");
+    shuffle(helpers);
+    for (const h of helpers.slice(0, 2)) {
       try {
-        for (const s of this.states.values()) await this.syncWith(peer, s);
-        if (peer.health !== "alive") this.log("info", "peer alive", { peer: peer.url });
-        peer.health = "alive";
-        peer.failures = 0;
-      } catch (e) {
-        peer.failures++;
-        peer.health = peer.failures >= 3 ? "dead" : "suspect";
-        peer.retryAt = now + Math.min(60_000, 1000 * 2 ** peer.failures);
-        this.log("warn", "peer unreachable", { peer: peer.url, failures: peer.failures, error: String(e) });
+        const res = await fetch(`${h.url}/v1/probe`, {
+          method: "POST",
+          body: JSON.stringify({ url: peer.url }),
+          signal: AbortSignal.timeout(2 * (this.c.probeTimeoutMs ?? 1000)),
+        });
+        if (res.ok && ((await res.json()) as { ok?: boolean }).ok === true) return true;
+      } catch {
+        // the helper itself is unreachable: its own probe will tell
       }
     }
-    this.afterChange();
+    return false;
+  }
+
+  private seen(peer: Peer, a: PingAnswer): boolean {
+    if (peer.health !== "alive") this.log("info", "peer alive", { peer: peer.url, was: peer.health });
+    peer.health = "alive";
+    peer.failures = 0;
+    peer.node = a.node;
+    peer.attestor = typeof a.attestor === "string" ? a.attestor : undefined;
+    peer.lastSeen = Date.now();
+    return true;
+  }
+
+  /** Suspect on the first failure; dead once suspect for suspicionMs; retried with backoff. */
+  private failed(peer: Peer, error: string): void {
+    const now = Date.now();
+    peer.failures++;
+    if (peer.health === "alive") {
+      peer.health = "suspect";
+      peer.suspectSince = now;
+    } else if (
+      peer.health === "suspect" &&
+      now - peer.suspectSince >= (this.c.suspicionMs ?? 3 * this.gossipMs)
+    )
+      peer.health = "dead";
+    peer.retryAt = now + Math.min(60_000, this.gossipMs * 2 ** Math.min(peer.failures, 16));
+    this.log("warn", "peer unreachable", {
+      peer: peer.url,
+      health: peer.health,
+      failures: peer.failures,
+      error,
+    });
   }
 
   private async syncWith(peer: Peer, s: NetworkState): Promise<void> {
@@ -204,21 +355,38 @@ export class MeshNode {
     if (res.status === 404) return; // the peer is not in this network
     if (!res.ok) throw new Error(`digest: HTTP ${res.status}`);
     const theirs = (await res.json()) as Digest;
+    if (!Array.isArray(theirs?.buckets) || theirs.buckets.length !== 256)
+      throw new Error("digest: malformed answer");
     const diff = differingBuckets(digest(s), theirs);
     if (diff.length === 0) return;
-    const pull = await fetch(`${base}/slice`, {
-      method: "POST",
-      body: JSON.stringify({ buckets: diff }),
-      signal: AbortSignal.timeout(5000),
-    });
-    if (!pull.ok) throw new Error(`slice: HTTP ${pull.status}`);
-    s.merge(checkDataJson(parseJson(await pull.text())));
+    // Most buckets differ (a new or long-partitioned node): exchange whole states instead.
+    const whole = diff.length > 192;
+    const pull = whole
+      ? await fetch(`${base}/state`, { signal: AbortSignal.timeout(10_000) })
+      : await fetch(`${base}/slice`, {
+          method: "POST",
+          body: JSON.stringify({ buckets: diff }),
+          signal: AbortSignal.timeout(5000),
+        });
+    if (!pull.ok) throw new Error(`${whole ? "state" : "slice"}: HTTP ${pull.status}`);
+    const report = s.merge(checkDataJson(parseJson(await readLimited(pull, MAX_BODY))));
+    if (Object.keys(report.rejected).length)
+      this.log("warn", "peer sent rejected entries", { peer: peer.url, rejected: report.rejected });
     const push = await fetch(`${base}/push`, {
       method: "POST",
-      body: JSON.stringify(slice(s, diff)),
-      signal: AbortSignal.timeout(5000),
+      body: JSON.stringify(whole ? s.toJSON() : slice(s, diff)),
+      signal: AbortSignal.timeout(10_000),
     });
-    if (!push.ok) throw new Error(`push: HTTP ${push.status}`);
+    if (!push.ok && push.status !== 422) throw new Error(`push: HTTP ${push.status}`);
+  }
+
+  /** Is a trusted attestor of the network reachable (this node, or a peer not declared dead)? */
+  attestorReachable(network: string): boolean {
+    const attestors = new Set(this.states.get(network)?.settings()?.attestors ?? []);
+    if (this.c.attestorKey && attestors.has(toBase64(this.c.attestorKey.publicKey))) return true;
+    for (const p of this.peers.values())
+      if (p.health !== "dead" && p.attestor !== undefined && attestors.has(p.attestor)) return true;
+    return false;
   }
 
   /** Status for the API and the CLI. */
@@ -228,22 +396,32 @@ export class MeshNode {
       node: this.key,
       url: this.url,
       attestor: this.c.attestorKey ? toBase64(this.c.attestorKey.publicKey) : undefined,
-      peers: [...this.peers.values()].map((p) => ({ url: p.url, health: p.health, failures: p.failures })),
+      peers: [...this.peers.values()].map((p) => ({
+        url: p.url,
+        health: p.health,
+        failures: p.failures,
+        ...(p.node ? { node: p.node } : {}),
+        ...(p.attestor ? { attestor: p.attestor } : {}),
+        ...(p.lastSeen ? { lastSeen: new Date(p.lastSeen).toISOString() } : {}),
+      })),
       networks: this.c.networks.map((n) => {
         const s = this.states.get(n.admin)!;
         const names = hostnames(s, now);
-        const attestors = s.settings()?.attestors ?? [];
-        const anyAttested = [...s.entries.keys()].some((id) => s.timeOf(id) !== undefined);
+        const attestorReachable = this.attestorReachable(n.admin);
+        let deletedCount = 0;
+        for (const id of s.deleted()) if (s.entries.has(id)) deletedCount++;
         return {
           network: n.admin,
           priority: n.priority,
           entries: s.entries.size,
+          attested: [...s.entries.keys()].filter((id) => s.timeOf(id) !== undefined).length,
+          deleted: deletedCount,
           active: names.active.length,
           pending: names.pending.length,
           rejected: s.rejected,
+          attestorReachable,
           // Without a reachable attestor new claims stay pending: the network is read-only for them.
-          readOnlyForNewClaims:
-            attestors.length === 0 || (!this.c.attestorKey && names.pending.length > 0 && !anyAttested),
+          readOnlyForNewClaims: !attestorReachable,
           names: names.active,
           pendingNames: names.pending,
         };
@@ -264,6 +442,23 @@ export class MeshNode {
       const url = new URL(req.url ?? "/", this.url);
       const parts = url.pathname.split("/").filter(Boolean);
       if (req.method === "GET" && url.pathname === "/v1/status") return send(200, this.status());
+      if (req.method === "GET" && url.pathname === "/v1/ping")
+        return send(200, {
+          node: this.key,
+          ...(this.c.attestorKey ? { attestor: toBase64(this.c.attestorKey.publicKey) } : {}),
+          networks: [...this.states.keys()],
+        } satisfies PingAnswer);
+      if (req.method === "POST" && url.pathname === "/v1/probe") {
+        // Indirect probe for a peer that could not reach `url` itself; only peers we know.
+        const body = (await this.body(req, 1024)) as { url?: unknown };
+        const target = typeof body?.url === "string" ? this.peers.get(body.url) : undefined;
+        if (!target) throw new HttpError(400, "url: not a known peer");
+        const ok = await this.probe(target.url).then(
+          () => true,
+          () => false,
+        );
+        return send(200, { url: target.url, ok });
+      }
       if (req.method === "GET" && url.pathname === "/v1/dns")
         return send(
           200,
@@ -288,8 +483,18 @@ export class MeshNode {
         const op = parts[3];
         if (req.method === "GET" && op === "digest") return send(200, digest(s));
         if (req.method === "GET" && op === "state") return send(200, s.toJSON());
-        if (req.method === "GET" && op === "entries")
-          return send(200, { entries: s.toJSON().entries.length, names: hostnames(s, Date.now()) });
+        if (req.method === "GET" && op === "entries") return send(200, entriesView(s, url.searchParams));
+        if (req.method === "GET" && op === "sections" && parts[4]) {
+          const name = decodeURIComponent(parts[4]);
+          return send(200, {
+            section: name,
+            policy: s.settings()?.sections?.[name]?.policy ?? null,
+            records: sectionRecords(s, name).map((r) => ({
+              ...r,
+              ...(r.time === undefined ? {} : { time: new Date(r.time).toISOString() }),
+            })),
+          });
+        }
         if (req.method === "POST" && op === "slice") {
           const body = (await this.body(req, 64 * 1024)) as { buckets?: unknown };
           const b = body?.buckets;
@@ -315,6 +520,11 @@ export class MeshNode {
             report = s.merge(json);
           } else {
             if (!Array.isArray(body)) throw new HttpError(400, "expected an array of signed entries");
+            try {
+              checkDataJson({ version: 1, network: s.network, entries: body, attestations: {} });
+            } catch (e) {
+              throw new HttpError(400, (e as Error).message);
+            }
             report = s.ingest(body);
           }
           if (report.added || report.attestationsAdded) this.afterChange();
@@ -368,4 +578,77 @@ export function verifyChallenge(
   } catch {
     return false;
   }
+}
+
+function shuffle<T>(a: T[]): void {
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [a[i], a[j]] = [a[j]!, a[i]!];
+  }
+}
+
+/** Reads a response body, refusing more than `limit` bytes. */
+async function readLimited(res: Response, limit: number): Promise<string> {
+  if (Number(res.headers.get("content-length") ?? 0) > limit)
+    throw new Error(`answer larger than ${limit} bytes`);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = res.body?.getReader();
+  for (;;) {
+    const r = await reader?.read();
+    if (!r || r.done) break;
+    size += r.value.length;
+    if (size > limit) {
+      await reader?.cancel();
+      throw new Error(`answer larger than ${limit} bytes`);
+    }
+    chunks.push(r.value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+async function fetchText(url: string, limit: number): Promise<string> {
+  const res = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+  if (!res.ok) throw new Error(`HTTP ${res.status}`);
+  return readLimited(res, limit);
+}
+
+type EntryStatus = "active" | "pending" | "deleted" | "expired";
+
+/** Entries with their status, for the API: `?kind=claim&status=pending` filter. */
+function entriesView(s: NetworkState, q: URLSearchParams) {
+  const now = Date.now();
+  const deleted = s.deleted();
+  const ttl = s.settings()?.host_ttl ?? 0;
+  const kind = q.get("kind");
+  const status = q.get("status");
+  const out: {
+    id: string;
+    kind: string;
+    writer: string;
+    status: EntryStatus;
+    time?: string;
+    entry: MeshEntry;
+  }[] = [];
+  for (const [id, e] of s.entries) {
+    if (kind && e.kind !== kind) continue;
+    const t = s.timeOf(id);
+    const st: EntryStatus = deleted.has(id)
+      ? "deleted"
+      : t === undefined
+        ? "pending"
+        : ttl > 0 && (e.kind === "host" || e.kind === "claim") && t + ttl < now
+          ? "expired"
+          : "active";
+    if (status && st !== status) continue;
+    out.push({
+      id,
+      kind: e.kind,
+      writer: e.writer,
+      status: st,
+      ...(t === undefined ? {} : { time: new Date(t).toISOString() }),
+      entry: e,
+    });
+  }
+  return { network: s.network, count: out.length, entries: out.sort((a, b) => (a.id < b.id ? -1 : 1)) };
 }

@@ -106,3 +106,55 @@ export function mergeDns(networks: { priority: number; network: string; lines: D
     a.hostname < b.hostname ? -1 : a.hostname > b.hostname ? 1 : a.ip < b.ip ? -1 : 1,
   );
 }
+
+export interface SectionItem {
+  id: string;
+  key: string;
+  value: unknown;
+  writer: string;
+  /** Trusted attestation time (undefined: pending). */
+  time?: number;
+}
+
+/**
+ * The records of a section under its policy:
+ * - `append-only`: every record ever written by an authorized writer, in attested order
+ *   (pending ones last, by id); tombstones do not apply and nothing expires.
+ * - `lww`: per key the newest record (last_updated, ties by id); tombstones apply.
+ * - `first-attested-wins`: per key the earliest attested record (ties by id); pending ones are
+ *   not shown; tombstones apply.
+ */
+export function sectionRecords(state: NetworkState, section: string): SectionItem[] {
+  const policy = state.settings()?.sections?.[section]?.policy ?? "append-only";
+  const deleted = policy === "append-only" ? new Set<string>() : state.deleted();
+  const items: (SectionItem & { last_updated: string })[] = [];
+  for (const [id, e] of state.entries) {
+    if (e.kind !== "record" || e.section !== section || deleted.has(id)) continue;
+    const time = state.timeOf(id);
+    items.push({
+      id,
+      key: e.key,
+      value: e.value,
+      writer: e.writer,
+      last_updated: e.last_updated,
+      ...(time === undefined ? {} : { time }),
+    });
+  }
+  const byTime = (a: SectionItem, b: SectionItem) =>
+    (a.time ?? Number.POSITIVE_INFINITY) - (b.time ?? Number.POSITIVE_INFINITY) || (a.id < b.id ? -1 : 1);
+  const strip = ({ last_updated: _, ...rest }: SectionItem & { last_updated: string }): SectionItem => rest;
+  if (policy === "append-only") return items.sort(byTime).map(strip);
+  const best = new Map<string, SectionItem & { last_updated: string }>();
+  for (const it of items) {
+    const cur = best.get(it.key);
+    if (policy === "lww") {
+      if (
+        !cur ||
+        it.last_updated > cur.last_updated ||
+        (it.last_updated === cur.last_updated && it.id > cur.id)
+      )
+        best.set(it.key, it);
+    } else if (it.time !== undefined && (!cur || byTime(it, cur) < 0)) best.set(it.key, it);
+  }
+  return [...best.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map(strip);
+}

@@ -1,0 +1,157 @@
+// meshd configuration: a JSON or TOML file (by extension). Every field is checked here, with the
+// field named in the error, before anything starts; relative paths are relative to the file.
+import { readFileSync } from "node:fs";
+import { dirname, extname, resolve } from "node:path";
+import { ChronosealError, fromBase64, parseJson } from "@chronoseal/core";
+import { parse as parseToml } from "smol-toml";
+
+export interface MeshdNetwork {
+  admin: string;
+  priority: number;
+  bootstrapPeers: string[];
+  bootstrapUrls: string[];
+  claims: string[];
+  settingsFile?: string;
+}
+
+export interface MeshdConfig {
+  stateDir: string;
+  host: string;
+  port: number;
+  nodeKeyFile: string;
+  attestorKeyFile?: string;
+  networks: MeshdNetwork[];
+  claims: string[];
+  addresses?: string[];
+  gossipMs: number;
+  fanout: number;
+  suspicionMs?: number;
+  dnsFile?: string;
+  logLevel: string;
+}
+
+export class ConfigError extends ChronosealError {
+  constructor(message: string) {
+    super("ERR_CONFIG", message);
+    this.name = "ConfigError";
+  }
+}
+
+const HOSTNAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
+const TOP = [
+  "stateDir",
+  "listen",
+  "nodeKeyFile",
+  "attestorKeyFile",
+  "networks",
+  "claims",
+  "addresses",
+  "gossipMs",
+  "fanout",
+  "suspicionMs",
+  "dnsFile",
+  "logLevel",
+];
+const NET = ["admin", "priority", "bootstrapPeers", "bootstrapUrls", "claims", "settingsFile"];
+
+function strings(v: unknown, where: string, check?: (s: string) => boolean, what = "strings"): string[] {
+  if (v === undefined) return [];
+  if (!Array.isArray(v) || !v.every((x) => typeof x === "string" && (!check || check(x))))
+    throw new ConfigError(`${where}: expected an array of ${what}`);
+  return v as string[];
+}
+
+function isUrl(s: string): boolean {
+  try {
+    return ["http:", "https:"].includes(new URL(s).protocol);
+  } catch {
+    return false;
+  }
+}
+
+function int(v: unknown, where: string, min: number, max: number, dflt: number): number {
+  if (v === undefined) return dflt;
+  if (!Number.isInteger(v) || (v as number) < min || (v as number) > max)
+    throw new ConfigError(`${where}: expected an integer in ${min}..${max}`);
+  return v as number;
+}
+
+/** Reads and checks a config file. */
+export function loadConfig(path: string): MeshdConfig {
+  let raw: Record<string, unknown>;
+  try {
+    const text = readFileSync(path, "utf8");
+    raw = (extname(path) === ".toml" ? parseToml(text) : parseJson(text)) as Record<string, unknown>;
+  } catch (e) {
+    throw new ConfigError(`config ${path}: ${(e as Error).message}`);
+  }
+  if (!raw || typeof raw !== "object" || Array.isArray(raw))
+    throw new ConfigError(`config ${path}: expected an object`);
+  for (const k of Object.keys(raw)) if (!TOP.includes(k)) throw new ConfigError(`unknown field ${k}`);
+  const at = (p: string) => resolve(dirname(path), p);
+  const file = (k: string, required: boolean): string | undefined => {
+    const v = raw[k];
+    if (v === undefined && !required) return undefined;
+    if (typeof v !== "string" || v === "") throw new ConfigError(`${k}: expected a path`);
+    return at(v);
+  };
+  const listen = raw.listen ?? "127.0.0.1:7331";
+  const m = typeof listen === "string" ? /^(.+):(\d{1,5})$/.exec(listen) : null;
+  if (!m || Number(m[2]) > 65535) throw new ConfigError("listen: expected host:port");
+  const host = m[1]!.replace(/^\[(.*)\]$/, "$1");
+  if (!Array.isArray(raw.networks) || raw.networks.length === 0)
+    throw new ConfigError("networks: expected a non-empty array");
+  const networks = raw.networks.map((n: unknown, i: number): MeshdNetwork => {
+    const where = `networks[${i}]`;
+    if (!n || typeof n !== "object" || Array.isArray(n))
+      throw new ConfigError(`${where}: expected an object`);
+    const o = n as Record<string, unknown>;
+    for (const k of Object.keys(o))
+      if (!NET.includes(k)) throw new ConfigError(`${where}: unknown field ${k}`);
+    try {
+      fromBase64(o.admin as string, `${where}.admin`, 32);
+    } catch (e) {
+      throw new ConfigError(`${where}.admin: ${(e as Error).message}`);
+    }
+    const priority = o.priority ?? 1;
+    if (typeof priority !== "number" || !Number.isFinite(priority))
+      throw new ConfigError(`${where}.priority: expected a number`);
+    if (o.settingsFile !== undefined && (typeof o.settingsFile !== "string" || o.settingsFile === ""))
+      throw new ConfigError(`${where}.settingsFile: expected a path`);
+    const bootstrapUrls = strings(o.bootstrapUrls, `${where}.bootstrapUrls`).map((u) =>
+      isUrl(u) || u.startsWith("file:") ? u : at(u),
+    );
+    return {
+      admin: o.admin as string,
+      priority,
+      bootstrapPeers: strings(o.bootstrapPeers, `${where}.bootstrapPeers`, isUrl, "http(s) URLs"),
+      bootstrapUrls,
+      claims: strings(o.claims, `${where}.claims`, (s) => HOSTNAME.test(s), "host names ([a-z0-9-], 1-63)"),
+      ...(o.settingsFile ? { settingsFile: at(o.settingsFile as string) } : {}),
+    };
+  });
+  if (new Set(networks.map((n) => n.admin)).size !== networks.length)
+    throw new ConfigError("networks: the same admin key appears twice");
+  const logLevel = raw.logLevel ?? "info";
+  if (typeof logLevel !== "string" || !LEVELS.includes(logLevel))
+    throw new ConfigError(`logLevel: expected one of ${LEVELS.join(", ")}`);
+  const gossipMs = int(raw.gossipMs, "gossipMs", 50, 3_600_000, 1000);
+  return {
+    stateDir: file("stateDir", true)!,
+    host,
+    port: Number(m[2]),
+    nodeKeyFile: file("nodeKeyFile", true)!,
+    ...(raw.attestorKeyFile !== undefined ? { attestorKeyFile: file("attestorKeyFile", false)! } : {}),
+    networks,
+    claims: strings(raw.claims, "claims", (s) => HOSTNAME.test(s), "host names ([a-z0-9-], 1-63)"),
+    ...(raw.addresses !== undefined ? { addresses: strings(raw.addresses, "addresses") } : {}),
+    gossipMs,
+    fanout: int(raw.fanout, "fanout", 1, 64, 3),
+    ...(raw.suspicionMs !== undefined
+      ? { suspicionMs: int(raw.suspicionMs, "suspicionMs", 0, 86_400_000, 3 * gossipMs) }
+      : {}),
+    ...(raw.dnsFile !== undefined ? { dnsFile: file("dnsFile", false)! } : {}),
+    logLevel,
+  };
+}

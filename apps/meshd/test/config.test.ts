@@ -1,0 +1,70 @@
+// meshd's config checks: every field named in its error; JSON and TOML; exit code 2 on a bad file.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../src/config.js";
+
+const dir = mkdtempSync(join(tmpdir(), "meshd-config-"));
+const ADMIN = "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=";
+const write = (name: string, text: string) => {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+};
+const json = (o: unknown) => write(`c${Math.random()}.json`, JSON.stringify(o));
+const base = { stateDir: "s", nodeKeyFile: "node.pem", networks: [{ admin: ADMIN }] };
+
+describe("meshd config", () => {
+  it("fills defaults and resolves paths relative to the file", () => {
+    const c = loadConfig(json(base));
+    expect(c).toMatchObject({ host: "127.0.0.1", port: 7331, gossipMs: 1000, fanout: 3, claims: [] });
+    expect(c.stateDir).toBe(join(dir, "s"));
+    expect(c.networks[0]).toMatchObject({ admin: ADMIN, priority: 1, bootstrapPeers: [], bootstrapUrls: [] });
+  });
+
+  it("reads TOML", () => {
+    const p = write(
+      "m.toml",
+      `stateDir = "s"\nnodeKeyFile = "n.pem"\nlisten = "127.0.0.1:7400"\nclaims = ["mors"]\n[[networks]]\nadmin = "${ADMIN}"\npriority = 1.5\nbootstrapUrls = ["data.json", "https://example.invalid/data.json"]\n`,
+    );
+    const c = loadConfig(p);
+    expect(c.port).toBe(7400);
+    expect(c.networks[0]!.priority).toBe(1.5);
+    expect(c.networks[0]!.bootstrapUrls).toEqual([
+      join(dir, "data.json"),
+      "https://example.invalid/data.json",
+    ]);
+  });
+
+  it.each([
+    [{ ...base, extra: 1 }, /unknown field extra/],
+    [{ ...base, listen: "nope" }, /listen: expected host:port/],
+    [{ ...base, networks: [] }, /networks: expected a non-empty array/],
+    [{ ...base, networks: [{ admin: "short" }] }, /networks\[0\]\.admin/],
+    [{ ...base, networks: [{ admin: ADMIN, priority: "1" }] }, /networks\[0\]\.priority/],
+    [{ ...base, networks: [{ admin: ADMIN, bootstrapPeers: ["ftp://x"] }] }, /networks\[0\]\.bootstrapPeers/],
+    [{ ...base, networks: [{ admin: ADMIN }, { admin: ADMIN }] }, /same admin key appears twice/],
+    [{ ...base, claims: ["Not_A_Name"] }, /claims: expected an array of host names/],
+    [{ ...base, gossipMs: 1 }, /gossipMs: expected an integer/],
+    [{ ...base, logLevel: "loud" }, /logLevel/],
+    [{ networks: base.networks, nodeKeyFile: "k" }, /stateDir: expected a path/],
+  ])("refuses %j", (config, message) => {
+    expect(() => loadConfig(json(config))).toThrow(message);
+    expect(() => loadConfig(json(config))).toThrow(ConfigError);
+  });
+
+  it("the daemon exits 2 with the field named", () => {
+    const main = resolve(dirname(fileURLToPath(import.meta.url)), "..", "dist", "main.js");
+    const r = spawnSync(process.execPath, [main, "--config", json({ ...base, fanout: 0 })], {
+      encoding: "utf8",
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/fanout: expected an integer in 1\.\.64/);
+    const k = spawnSync(process.execPath, [main, "--config", json(base)], { encoding: "utf8" });
+    expect(k.status).toBe(2);
+    expect(k.stderr).toMatch(/nodeKeyFile .*node\.pem/);
+  });
+});
