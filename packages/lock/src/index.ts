@@ -41,6 +41,7 @@ export {
 export { entryCanonical, entryHash, entryHashBytes, entryHashes } from "./entry-hash.js";
 export type { StorageObserver } from "./files.js";
 export { type Manifest, readManifest } from "./manifest.js";
+export { ANCHOR_SECTION, MeshAnchorError, MeshAnchors, type MeshAnchorsOptions } from "./mesh-anchors.js";
 export { daily, everyMs, monthly, type RetentionPeriods } from "./periods.js";
 export { PeriodKeys, pseudonym } from "./pseudonym.js";
 export { runVirtual, type ScriptStep, SimulatedDriver, type SimulatedDriverOptions } from "./sim-driver.js";

@@ -98,17 +98,27 @@ export class MeshNode {
 
   constructor(private readonly c: NodeConfig) {
     this.key = toBase64(c.nodeKey.publicKey);
+    this.port = c.port;
   }
 
   private log(level: "info" | "warn", msg: string, fields?: Record<string, unknown>) {
     this.c.log?.(level, msg, fields);
   }
 
+  /** The listening port (the configured one, or the one the OS chose for port 0). */
+  private port: number;
+
   get url(): string {
-    return `http://${this.c.host}:${this.c.port}`;
+    const h = this.c.host.includes(":") ? `[${this.c.host}]` : this.c.host;
+    return `http://${h}:${this.port}`;
   }
 
   async start(): Promise<void> {
+    // Listen first: with port 0 the host record needs the port the OS chose. Until the states
+    // are loaded, requests for a network get 404 (peers take that as "not in this network").
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((r) => this.server!.listen(this.c.port, this.c.host, r));
+    this.port = (this.server.address() as { port: number }).port;
     const now = Date.now();
     for (const n of this.c.networks) {
       const { state, quarantined, error } = loadState(this.c.stateDir, n.admin);
@@ -127,8 +137,6 @@ export class MeshNode {
     }
     await this.bootstrapSnapshots();
     this.afterChange();
-    this.server = createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((r) => this.server!.listen(this.c.port, this.c.host, r));
     this.timer = setInterval(() => void this.gossip(), this.gossipMs);
     this.log("info", "mesh node started", { url: this.url, networks: this.c.networks.length });
   }
@@ -145,7 +153,7 @@ export class MeshNode {
     const out: MeshEntry[] = [];
     const addresses = this.c.addresses ?? [this.c.host];
     const current = hostRecords(state, now).get(this.key);
-    if (!current || current.port !== this.c.port || current.addresses.join() !== addresses.join())
+    if (!current || current.port !== this.port || current.addresses.join() !== addresses.join())
       out.push(
         signEntry(
           {
@@ -154,7 +162,7 @@ export class MeshNode {
             writer: this.key,
             last_updated: new Date(now).toISOString(),
             addresses,
-            port: this.c.port,
+            port: this.port,
           } as HostRecord,
           this.c.nodeKey.secretKey,
           now,
