@@ -1,9 +1,19 @@
-// An in-process gossip simulation (virtual rounds, seeded): every round each node exchanges
-// digests with `fanout` random peers (push-pull), then only the differing buckets; messages are
-// lost with probability `loss`, and a partition can split the nodes for a number of rounds.
-// Attestor nodes attest after each merge. Used by tests and the convergence benchmark.
-import type { NetworkState } from "./state.js";
-import { attestAll, type Digest, differingBuckets, digest, slice } from "./sync.js";
+// An in-process gossip simulation (virtual rounds, seeded): every round each node syncs with
+// `fanout` random peers (push-pull, digest first, then only what differs — by item summaries,
+// protocol 2 of sync.ts, or by whole buckets); every message is lost with probability `loss`,
+// and a partition can split the nodes for a number of rounds. Attestor nodes attest after each
+// round. Used by tests and the convergence and sync-bytes benchmarks.
+import type { NetworkState, StateJSON } from "./state.js";
+import {
+  attestAll,
+  type Digest,
+  differingBuckets,
+  digest,
+  itemsFor,
+  reconcile,
+  slice,
+  summaries,
+} from "./sync.js";
 
 export interface SimOptions {
   fanout?: number;
@@ -14,14 +24,30 @@ export interface SimOptions {
   maxRounds?: number;
   attestors?: { index: number; publicKey: string; secretKey: Uint8Array }[];
   now?: number;
+  /**
+   * What is exchanged after the digests: `items` (default) — item summaries of the differing
+   * buckets, then only the missing items (protocol 2 in sync.ts); `buckets` — every entry of the
+   * differing buckets, both ways.
+   */
+  protocol?: "items" | "buckets";
+  /**
+   * The peers node i contacts in a round (default: `fanout` uniformly random nodes; picking itself
+   * skips that contact). For fixed topologies and for measuring a single exchange.
+   */
+  peers?: (i: number, round: number, random: () => number) => readonly number[];
 }
 
 export interface SimResult {
   /** Rounds after the partition healed until every digest was equal (-1: did not converge). */
   rounds: number;
+  /** Messages sent (each request and each answer; lost ones included). */
   messages: number;
+  /** Bytes of every message sent (JSON): digests, summaries, entries. */
   bytes: number;
 }
+
+const sizeOf = (x: unknown) => Buffer.byteLength(JSON.stringify(x));
+const empty = (s: StateJSON) => s.entries.length === 0 && Object.keys(s.attestations).length === 0;
 
 export function simulate(nodes: NetworkState[], o: SimOptions = {}): SimResult {
   let rng = (o.seed ?? 1) >>> 0 || 1;
@@ -31,45 +57,72 @@ export function simulate(nodes: NetworkState[], o: SimOptions = {}): SimResult {
     rng ^= rng << 5;
     return (rng >>> 0) / 2 ** 32;
   };
-  const cache = new Map<NetworkState, { rev: number; d: Digest }>();
+  const cache = new Map<NetworkState, { rev: number; d: Digest; size: number }>();
   const dig = (s: NetworkState) => {
     const c = cache.get(s);
-    if (c && c.rev === s.revision) return c.d;
+    if (c && c.rev === s.revision) return c;
     const d = digest(s);
-    cache.set(s, { rev: s.revision, d });
-    return d;
+    const fresh = { rev: s.revision, d, size: sizeOf(d) };
+    cache.set(s, fresh);
+    return fresh;
   };
   const n = nodes.length;
   const fanout = o.fanout ?? 3;
   const loss = o.loss ?? 0;
   const partition = o.partitionRounds ?? 0;
+  const byItem = (o.protocol ?? "items") === "items";
   let messages = 0;
   let bytes = 0;
+  /** Sends a message of `size` bytes; false when it is lost. */
+  const deliver = (size: number): boolean => {
+    messages++;
+    bytes += size;
+    return random() >= loss;
+  };
+  const send = (x: unknown): boolean => deliver(sizeOf(x));
   const attest = () => {
     for (const a of o.attestors ?? []) attestAll(nodes[a.index]!, a, o.now ?? Date.now());
   };
+  const pick = (i: number, round: number): readonly number[] =>
+    o.peers ? o.peers(i, round, random) : Array.from({ length: fanout }, () => Math.floor(random() * n));
+
+  /** a asks b for its digest (request and answer), then they exchange what differs. */
+  const exchange = (a: NetworkState, b: NetworkState) => {
+    const theirs = dig(b);
+    if (!deliver(0) || !deliver(theirs.size)) return;
+    const diff = differingBuckets(dig(a).d, theirs.d);
+    if (diff.length === 0) return;
+    if (!byItem) {
+      // Pull the differing buckets (request, answer), push ours (computed before merging).
+      const toA = slice(b, diff);
+      const toB = slice(a, diff);
+      if (!send({ buckets: diff }) || !send(toA)) return;
+      a.merge(toA);
+      if (send(toB)) b.merge(toB);
+      return;
+    }
+    const mine = summaries(a, diff);
+    if (!send({ summaries: mine })) return;
+    const r = reconcile(b, mine);
+    if (!send(r)) return;
+    a.merge(r.give);
+    const push = itemsFor(a, r.want);
+    if (!empty(push) && send(push)) b.merge(push);
+  };
+
   attest();
   for (let round = 1; round <= (o.maxRounds ?? 200) + partition; round++) {
     for (let i = 0; i < n; i++) {
-      for (let f = 0; f < fanout; f++) {
-        const j = Math.floor(random() * n);
-        if (j === i) continue;
+      for (const j of pick(i, round)) {
+        if (j === i || j < 0 || j >= n) continue;
         if (round <= partition && i < n / 2 !== j < n / 2) continue;
-        messages++;
-        if (random() < loss) continue;
-        const diff = differingBuckets(dig(nodes[i]!), dig(nodes[j]!));
-        if (diff.length === 0) continue;
-        const toJ = slice(nodes[i]!, diff);
-        const toI = slice(nodes[j]!, diff);
-        bytes += JSON.stringify(toJ).length + JSON.stringify(toI).length;
-        if (random() >= loss) nodes[j]!.merge(toJ);
-        if (random() >= loss) nodes[i]!.merge(toI);
+        exchange(nodes[i]!, nodes[j]!);
       }
     }
     attest();
     if (round > partition) {
-      const root = dig(nodes[0]!).root;
-      if (nodes.every((s) => dig(s).root === root)) return { rounds: round - partition, messages, bytes };
+      const root = dig(nodes[0]!).d.root;
+      if (nodes.every((s) => dig(s).d.root === root)) return { rounds: round - partition, messages, bytes };
     }
   }
   return { rounds: -1, messages, bytes };

@@ -3,7 +3,21 @@
 // it is commutative, associative and idempotent. Ingest verifies every new signature in batch
 // calls and rejects — never stores or forwards — invalid, banned and unauthorized entries,
 // counting them by reason. Views are pure functions of the state and a time.
-import { type SignatureMap, verifySignatureMaps } from "@chronoseal/core";
+//
+// Cost of an ingest of n entries and m attestations: linear bookkeeping, one canonicalHashBatch
+// call for the n entry ids, one verifySignatureMaps call (one verifyBatch) per entry kind for the
+// writer signatures (the writer's signature only), and one for the attestations that could
+// change something (a copy of a signature already held, or one dated later, is not verified).
+// The state also keeps, per digest bucket (see sync.ts), its ids and a revision counter, so
+// digests are recomputed only for the buckets that changed.
+import {
+  DEFAULT_MAX_SIGNATURES,
+  parseTimestamp,
+  payloadHashes,
+  type SignatureEntry,
+  type SignatureMap,
+  verifySignatureMaps,
+} from "@chronoseal/core";
 import { ATTESTATION, CONTEXTS, entryId, type MeshEntry, type Settings } from "./entries.js";
 
 export type RejectReason = "malformed" | "invalid-signature" | "banned" | "unauthorized" | "wrong-network";
@@ -21,11 +35,49 @@ export interface IngestReport {
   rejected: Partial<Record<RejectReason, number>>;
 }
 
+export interface StateOptions {
+  /**
+   * Signatures already verified, shared by the states of one process (a simulation of many
+   * nodes, tests): a signature found here is not verified again. Only valid verdicts are stored,
+   * keyed by everything a verdict depends on (context, hash, key, signed_at, signature, entry
+   * context). Grows without bound: not for a long-running daemon.
+   */
+  verified?: Set<string>;
+}
+
 const KINDS = new Set(Object.keys(CONTEXTS));
+// Canonical base64 of 32 bytes (a public key or a payload hash).
+const KEY_RE = /^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/;
+const NOW = Number.MAX_SAFE_INTEGER - 1;
+const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+const B64_VALUE = new Int8Array(128).fill(-1);
+for (let i = 0; i < 64; i++) B64_VALUE[B64.charCodeAt(i)] = i;
+
+/** The digest bucket (0..255) of an entry id: its first 8 bits (ids are base64 SHA-256). */
+export function bucketOf(id: string): number {
+  const a = B64_VALUE[id.charCodeAt(0)] ?? -1;
+  const b = B64_VALUE[id.charCodeAt(1)] ?? -1;
+  return ((a << 2) | (b >> 4)) & 0xff;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+
+/** One signature to check: `entry` is the map entry of `key` for payload hash `hash`. */
+interface Check {
+  hash: string;
+  key: string;
+  entry: SignatureEntry;
+}
 
 export class NetworkState {
+  /** id → entry. Read-only for callers: change the state through ingest/merge only. */
   readonly entries = new Map<string, MeshEntry>();
-  /** id → attestor key → entry (signed_at, signature). */
+  /**
+   * id → attestor key → entry (signed_at, signature). Read-only for callers; a map is replaced
+   * (never mutated) when it changes, so its identity can key a cache.
+   */
   readonly attestations = new Map<string, SignatureMap>();
   /** Attested time per id, per attestor: the earliest valid one (epoch ms). */
   private readonly attestedAt = new Map<string, Map<string, number>>();
@@ -34,42 +86,63 @@ export class NetworkState {
   private readonly banned = new Set<string>();
   /** Writers ever authorized per section. */
   private readonly sectionWriters = new Map<string, Set<string>>();
+  private current: { id: string; settings: Settings; attestors: Set<string> } | undefined;
+  private readonly members: Set<string>[] = Array.from({ length: 256 }, () => new Set<string>());
+  private readonly bucketRevs = new Uint32Array(256);
+  private readonly verified: Set<string> | undefined;
   private version = 0;
 
-  constructor(readonly network: string) {}
+  constructor(
+    readonly network: string,
+    options: StateOptions = {},
+  ) {
+    this.verified = options.verified;
+  }
 
   /** Changes whenever the state changes (for caching and persistence). */
   get revision(): number {
     return this.version;
   }
 
-  private reject(reason: RejectReason, report: IngestReport): void {
-    this.rejected[reason] = (this.rejected[reason] ?? 0) + 1;
-    report.rejected[reason] = (report.rejected[reason] ?? 0) + 1;
+  /** The ids of a digest bucket and a counter that changes whenever the bucket's content does. */
+  bucket(b: number): { ids: ReadonlySet<string>; revision: number } {
+    const ids = this.members[b];
+    if (!ids) throw new RangeError(`bucket: expected an integer in 0..255, got ${b}`);
+    return { ids, revision: this.bucketRevs[b]! };
+  }
+
+  private touch(id: string): void {
+    this.bucketRevs[bucketOf(id)]!++;
+  }
+
+  private store(id: string, e: MeshEntry): void {
+    this.entries.set(id, e);
+    this.members[bucketOf(id)]!.add(id);
+    this.touch(id);
+  }
+
+  private remove(id: string): void {
+    this.entries.delete(id);
+    this.attestations.delete(id);
+    this.attestedAt.delete(id);
+    this.members[bucketOf(id)]!.delete(id);
+    this.touch(id);
+  }
+
+  private reject(reason: RejectReason, report: IngestReport, n = 1): void {
+    this.rejected[reason] = (this.rejected[reason] ?? 0) + n;
+    report.rejected[reason] = (report.rejected[reason] ?? 0) + n;
   }
 
   /** The current settings (admin-signed, last writer wins by last_updated, ties by id). */
   settings(): Settings | undefined {
-    let best: Settings | undefined;
-    let bestId = "";
-    for (const [id, e] of this.entries) {
-      if (e.kind !== "settings") continue;
-      if (
-        !best ||
-        e.last_updated > best.last_updated ||
-        (e.last_updated === best.last_updated && id > bestId)
-      ) {
-        best = e;
-        bestId = id;
-      }
-    }
-    return best;
+    return this.current?.settings;
   }
 
   /** Adds entries and attestations received from a peer, a file or a local write. */
   ingest(entries: readonly unknown[], attestations: Record<string, unknown> = {}): IngestReport {
     const report: IngestReport = { added: 0, attestationsAdded: 0, rejected: {} };
-    const fresh: { id: string; e: MeshEntry }[] = [];
+    const shaped: MeshEntry[] = [];
     for (const raw of entries) {
       const e = raw as MeshEntry;
       if (
@@ -86,53 +159,75 @@ export class NetworkState {
         this.reject("wrong-network", report);
         continue;
       }
-      let id: string;
-      try {
-        id = entryId(e);
-      } catch {
-        this.reject("malformed", report);
-        continue;
-      }
-      if (!this.entries.has(id) && !fresh.some((f) => f.id === id)) fresh.push({ id, e });
+      shaped.push(e);
     }
-    // Writer signatures: one batch call per kind (each kind has its own context).
-    const byKind = new Map<string, { id: string; e: MeshEntry }[]>();
-    for (const f of fresh) byKind.set(f.e.kind, [...(byKind.get(f.e.kind) ?? []), f]);
+    // Ids in one batch; first occurrence of an id wins, known ids are skipped.
+    const ids = this.ids(shaped, report);
+    const fresh = new Map<string, MeshEntry>();
+    shaped.forEach((e, i) => {
+      const id = ids[i];
+      if (id !== undefined && !this.entries.has(id) && !fresh.has(id)) fresh.set(id, e);
+    });
+    // Writer signatures: one batch call per kind (each kind has its own context), only the
+    // writer's signature is checked. A map that is not an object or has more entries than
+    // maxSignatures is invalid as a whole (as verifySignatureMaps reports it).
+    const byKind = new Map<MeshEntry["kind"], { id: string; e: MeshEntry }[]>();
+    for (const [id, e] of fresh) {
+      const list = byKind.get(e.kind);
+      if (list) list.push({ id, e });
+      else byKind.set(e.kind, [{ id, e }]);
+    }
     const valid: { id: string; e: MeshEntry }[] = [];
     for (const [kind, list] of byKind) {
-      const reports = verifySignatureMaps(
-        list.map((f) => ({ hash: f.id, signatures: f.e.signatures })),
-        {
-          trusted: [...new Set(list.map((f) => f.e.writer))].filter((k) => /^[A-Za-z0-9+/]{43}=$/.test(k)),
-          context: CONTEXTS[kind as MeshEntry["kind"]],
-          now: Number.MAX_SAFE_INTEGER - 1,
-        },
-      );
+      const checks: Check[] = [];
+      const at: number[] = [];
+      list.forEach(({ id, e }, i) => {
+        const map = e.signatures as unknown;
+        if (
+          !isRecord(map) ||
+          !KEY_RE.test(e.writer) ||
+          !Object.hasOwn(map, e.writer) ||
+          Object.keys(map).length > DEFAULT_MAX_SIGNATURES
+        )
+          return;
+        checks.push({ hash: id, key: e.writer, entry: map[e.writer] as SignatureEntry });
+        at.push(i);
+      });
+      const times = this.verify(checks, CONTEXTS[kind]);
+      const ok = new Uint8Array(list.length);
+      at.forEach((i, j) => {
+        if (times[j] !== undefined) ok[i] = 1;
+      });
       list.forEach((f, i) => {
-        if (reports[i]!.valid.some((v) => v.key === f.e.writer)) valid.push(f);
+        if (ok[i]) valid.push(f);
         else this.reject("invalid-signature", report);
       });
     }
     // Settings first: authorization of the rest depends on them. Authorization uses only
     // monotone facts (bans and section writers accumulated over every settings version), so the
     // outcome does not depend on the order in which entries arrive.
-    valid.sort((a, b) => (a.e.kind === "settings" ? -1 : 0) - (b.e.kind === "settings" ? -1 : 0));
+    let newBans = false;
     for (const { id, e } of valid) {
-      if (e.kind === "settings") {
-        if (e.writer !== this.network) {
-          this.reject("unauthorized", report);
-          continue;
-        }
-        this.entries.set(id, e);
-        for (const k of e.banned ?? []) this.banned.add(k);
-        for (const [name, sec] of Object.entries(e.sections ?? {})) {
-          const w = this.sectionWriters.get(name) ?? new Set<string>();
-          for (const k of sec.writers ?? []) w.add(k);
-          this.sectionWriters.set(name, w);
-        }
-        report.added++;
+      if (e.kind !== "settings") continue;
+      if (e.writer !== this.network) {
+        this.reject("unauthorized", report);
         continue;
       }
+      this.store(id, e);
+      this.considerSettings(id, e);
+      for (const k of e.banned ?? []) {
+        if (!this.banned.has(k)) newBans = true;
+        this.banned.add(k);
+      }
+      for (const [name, sec] of Object.entries(e.sections ?? {})) {
+        const w = this.sectionWriters.get(name) ?? new Set<string>();
+        for (const k of sec.writers ?? []) w.add(k);
+        this.sectionWriters.set(name, w);
+      }
+      report.added++;
+    }
+    for (const { id, e } of valid) {
+      if (e.kind === "settings") continue;
       if (this.banned.has(e.writer)) {
         this.reject("banned", report);
         continue;
@@ -141,59 +236,132 @@ export class NetworkState {
         this.reject("unauthorized", report);
         continue;
       }
-      this.entries.set(id, e);
+      this.store(id, e);
       report.added++;
     }
     // A ban is permanent: entries by a banned key are removed wherever they were stored first.
-    for (const [id, e] of this.entries) {
-      if (e.kind !== "settings" && this.banned.has(e.writer)) {
-        this.entries.delete(id);
-        this.attestations.delete(id);
-        this.attestedAt.delete(id);
-      }
-    }
+    // Only a new ban can make a stored entry banned.
+    if (newBans)
+      for (const [id, e] of this.entries)
+        if (e.kind !== "settings" && this.banned.has(e.writer)) this.remove(id);
     report.attestationsAdded = this.addAttestations(attestations);
     if (report.added || report.attestationsAdded) this.version++;
     return report;
   }
 
+  /** Entry ids in one canonicalHashBatch call; per entry when one payload is not canonical. */
+  private ids(shaped: readonly MeshEntry[], report: IngestReport): (string | undefined)[] {
+    try {
+      return payloadHashes(shaped);
+    } catch {
+      return shaped.map((e) => {
+        try {
+          return entryId(e);
+        } catch {
+          this.reject("malformed", report);
+          return undefined;
+        }
+      });
+    }
+  }
+
+  private considerSettings(id: string, e: Settings): void {
+    const best = this.current;
+    if (
+      !best ||
+      e.last_updated > best.settings.last_updated ||
+      (e.last_updated === best.settings.last_updated && id > best.id)
+    )
+      this.current = { id, settings: e, attestors: new Set(Array.isArray(e.attestors) ? e.attestors : []) };
+  }
+
+  /**
+   * Verifies single signatures with one verifySignatureMaps call (one verifyBatch) for those not
+   * found in the shared cache; returns signed_at (epoch ms) of each valid one, undefined otherwise.
+   */
+  private verify(checks: readonly Check[], context: string): (number | undefined)[] {
+    const out: (number | undefined)[] = new Array(checks.length).fill(undefined);
+    const todo: number[] = [];
+    const cacheKey = (c: Check) =>
+      isRecord(c.entry) &&
+      typeof c.entry.signed_at === "string" &&
+      typeof c.entry.signature === "string" &&
+      (c.entry.context === undefined || typeof c.entry.context === "string")
+        ? `${context}|${c.hash}|${c.key}|${c.entry.signed_at}|${c.entry.signature}|${c.entry.context ?? ""}`
+        : undefined;
+    checks.forEach((c, i) => {
+      const k = this.verified && cacheKey(c);
+      if (k && this.verified!.has(k)) out[i] = parseTimestamp(c.entry.signed_at);
+      else if (KEY_RE.test(c.key)) todo.push(i);
+    });
+    if (todo.length === 0) return out;
+    const trusted = new Set(todo.map((i) => checks[i]!.key));
+    const reports = verifySignatureMaps(
+      todo.map((i) => ({ hash: checks[i]!.hash, signatures: { [checks[i]!.key]: checks[i]!.entry } })),
+      { trusted, context, now: NOW },
+    );
+    todo.forEach((i, j) => {
+      const v = reports[j]!.valid[0];
+      if (v === undefined || v.key !== checks[i]!.key) return;
+      out[i] = v.signedAt;
+      const k = this.verified && cacheKey(checks[i]!);
+      if (k) this.verified!.add(k);
+    });
+    return out;
+  }
+
   /** Merges attestation maps, keeping per attestor the earliest valid signature. */
   private addAttestations(attestations: Record<string, unknown>): number {
-    const attestors = this.settings()?.attestors ?? [];
-    const items: { id: string; signatures: unknown }[] = [];
-    for (const [id, map] of Object.entries(attestations))
-      if (this.entries.has(id) && map && typeof map === "object") items.push({ id, signatures: map });
-    if (items.length === 0 || attestors.length === 0) return 0;
-    const reports = verifySignatureMaps(
-      items.map((x) => ({ hash: x.id, signatures: x.signatures })),
-      { trusted: attestors, context: ATTESTATION, now: Number.MAX_SAFE_INTEGER - 1 },
-    );
-    let added = 0;
-    items.forEach((x, i) => {
-      const times = this.attestedAt.get(x.id) ?? new Map<string, number>();
-      const map = this.attestations.get(x.id) ?? {};
-      for (const v of reports[i]!.valid) {
-        const cur = times.get(v.key);
-        const entry = (x.signatures as SignatureMap)[v.key]!;
+    const attestors = this.current?.attestors;
+    if (!attestors || attestors.size === 0) return 0;
+    // Only signatures that could win are verified: by a current attestor, and earlier than (or
+    // as early as, with a smaller signature) the one held.
+    const checks: Check[] = [];
+    for (const [id, map] of Object.entries(attestations)) {
+      if (!this.entries.has(id) || !isRecord(map)) continue;
+      const keys = Object.keys(map);
+      if (keys.length > DEFAULT_MAX_SIGNATURES) continue;
+      const held = this.attestations.get(id);
+      for (const key of keys) {
+        if (!attestors.has(key)) continue;
+        const entry = map[key] as SignatureEntry;
+        if (!isRecord(entry)) continue;
+        const cur = held?.[key];
         if (
-          cur === undefined ||
-          v.signedAt < cur ||
-          (v.signedAt === cur && entry.signature < map[v.key]!.signature)
-        ) {
-          times.set(v.key, v.signedAt);
-          map[v.key] = entry;
-          added++;
-        }
+          cur &&
+          !(
+            entry.signed_at < cur.signed_at ||
+            (entry.signed_at === cur.signed_at && entry.signature < cur.signature)
+          )
+        )
+          continue;
+        checks.push({ hash: id, key, entry });
       }
-      this.attestedAt.set(x.id, times);
-      this.attestations.set(x.id, map);
+    }
+    if (checks.length === 0) return 0;
+    const times = this.verify(checks, ATTESTATION);
+    let added = 0;
+    checks.forEach(({ hash: id, key, entry }, i) => {
+      const t = times[i];
+      if (t === undefined) return;
+      const held = this.attestations.get(id);
+      const at = this.attestedAt.get(id) ?? new Map<string, number>();
+      const cur = at.get(key);
+      if (cur === undefined || t < cur || (t === cur && entry.signature < held![key]!.signature)) {
+        at.set(key, t);
+        this.attestedAt.set(id, at);
+        this.attestations.set(id, { ...held, [key]: entry });
+        this.touch(id);
+        added++;
+      }
     });
     return added;
   }
 
   /** Earliest trusted attestation time of an entry (undefined: pending). */
   timeOf(id: string): number | undefined {
-    const attestors = new Set(this.settings()?.attestors ?? []);
+    const attestors = this.current?.attestors;
+    if (!attestors) return undefined;
     let best: number | undefined;
     for (const [key, t] of this.attestedAt.get(id) ?? [])
       if (attestors.has(key) && (best === undefined || t < best)) best = t;
