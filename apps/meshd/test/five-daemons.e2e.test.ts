@@ -212,6 +212,9 @@ describe("meshd: five real daemons", () => {
       ),
     ).toBe(400);
     expect(await post("entries", JSON.stringify([{ kind: 7 }]))).toBe(400);
+    expect(await post("reconcile", JSON.stringify({ summaries: { 999: [] } }))).toBe(400);
+    expect(await post("reconcile", JSON.stringify({ summaries: { 7: ["<script>"] } }))).toBe(400);
+    expect(await post("slice", JSON.stringify({ buckets: [-1] }))).toBe(400);
     expect(await post("push", "x".repeat(17 << 20))).toBe(413);
     const forged = { ...claim(3, "forged"), hostname: "stolen" };
     expect(await post("entries", JSON.stringify([forged]))).toBe(422);

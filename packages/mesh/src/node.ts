@@ -12,7 +12,18 @@ import { type Claim, type HostRecord, type MeshEntry, signEntry } from "./entrie
 import { loadState, saveState } from "./persist.js";
 import { checkDataJson } from "./schema.js";
 import type { NetworkState } from "./state.js";
-import { attestAll, type Digest, differingBuckets, digest, slice } from "./sync.js";
+import {
+  attestAll,
+  checkSummaries,
+  type Digest,
+  differingBuckets,
+  digest,
+  itemsFor,
+  type Reconciliation,
+  reconcile,
+  slice,
+  summaries,
+} from "./sync.js";
 import { dnsLines, hostnames, hostRecords, mergeDns, sectionRecords } from "./views.js";
 
 export interface NetworkConfig {
@@ -368,21 +379,50 @@ export class MeshNode {
     const diff = differingBuckets(digest(s), theirs);
     if (diff.length === 0) return;
     // Most buckets differ (a new or long-partitioned node): exchange whole states instead.
-    const whole = diff.length > 192;
-    const pull = whole
-      ? await fetch(`${base}/state`, { signal: AbortSignal.timeout(10_000) })
-      : await fetch(`${base}/slice`, {
-          method: "POST",
-          body: JSON.stringify({ buckets: diff }),
-          signal: AbortSignal.timeout(5000),
-        });
-    if (!pull.ok) throw new Error(`${whole ? "state" : "slice"}: HTTP ${pull.status}`);
-    const report = s.merge(checkDataJson(parseJson(await readLimited(pull, MAX_BODY))));
+    if (diff.length > 192) {
+      const pull = await fetch(`${base}/state`, { signal: AbortSignal.timeout(10_000) });
+      if (!pull.ok) throw new Error(`state: HTTP ${pull.status}`);
+      this.mergeFrom(peer, s, parseJson(await readLimited(pull, MAX_BODY)));
+      await this.pushTo(base, s.toJSON());
+      return;
+    }
+    // Protocol 2: item summaries of the differing buckets; the peer answers with what we lack
+    // and names what it lacks. A peer without the route gets whole buckets (protocol 1).
+    const rec = await fetch(`${base}/reconcile`, {
+      method: "POST",
+      body: JSON.stringify({ summaries: summaries(s, diff) }),
+      signal: AbortSignal.timeout(10_000),
+    });
+    if (rec.status === 404) {
+      const pull = await fetch(`${base}/slice`, {
+        method: "POST",
+        body: JSON.stringify({ buckets: diff }),
+        signal: AbortSignal.timeout(10_000),
+      });
+      if (!pull.ok) throw new Error(`slice: HTTP ${pull.status}`);
+      this.mergeFrom(peer, s, parseJson(await readLimited(pull, MAX_BODY)));
+      await this.pushTo(base, slice(s, diff));
+      return;
+    }
+    if (!rec.ok) throw new Error(`reconcile: HTTP ${rec.status}`);
+    const answer = parseJson(await readLimited(rec, MAX_BODY)) as Partial<Reconciliation>;
+    this.mergeFrom(peer, s, answer?.give);
+    const want = checkSummaries(answer?.want ?? {});
+    if (Object.keys(want).length) await this.pushTo(base, itemsFor(s, want));
+  }
+
+  private mergeFrom(peer: Peer, s: NetworkState, json: unknown): void {
+    const data = checkDataJson(json);
+    if (data.network !== s.network) throw new Error("peer sent another network's state");
+    const report = s.merge(data);
     if (Object.keys(report.rejected).length)
       this.log("warn", "peer sent rejected entries", { peer: peer.url, rejected: report.rejected });
+  }
+
+  private async pushTo(base: string, json: unknown): Promise<void> {
     const push = await fetch(`${base}/push`, {
       method: "POST",
-      body: JSON.stringify(whole ? s.toJSON() : slice(s, diff)),
+      body: JSON.stringify(json),
       signal: AbortSignal.timeout(10_000),
     });
     if (!push.ok && push.status !== 422) throw new Error(`push: HTTP ${push.status}`);
@@ -513,6 +553,16 @@ export class MeshNode {
           )
             throw new HttpError(400, "buckets: expected up to 256 integers in 0..255");
           return send(200, slice(s, b as number[]));
+        }
+        if (req.method === "POST" && op === "reconcile") {
+          const body = (await this.body(req, MAX_BODY)) as { summaries?: unknown };
+          let theirs: ReturnType<typeof checkSummaries>;
+          try {
+            theirs = checkSummaries(body?.summaries, 500_000);
+          } catch (e) {
+            throw new HttpError(400, (e as Error).message);
+          }
+          return send(200, reconcile(s, theirs));
         }
         if (req.method === "POST" && (op === "push" || op === "entries")) {
           const body = await this.body(req, MAX_BODY);
