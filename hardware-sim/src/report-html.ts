@@ -90,7 +90,8 @@ function scaleFor(report: FleetReport): Scale {
         const t = Date.parse(e.time);
         if (Number.isFinite(t)) [t0, t1] = [Math.min(t0, t), Math.max(t1, t)];
       }
-    if (!(t1 > t0)) [t0, t1] = [0, 1];
+    if (!Number.isFinite(t0)) [t0, t1] = [0, 1];
+    else if (t1 === t0) [t0, t1] = [t0 - 3_600_000, t1 + 3_600_000]; // one instant: an hour either side
   }
   const span = t1 - t0;
   return { t0, t1, x: (t) => PAD + (Math.min(Math.max(t, t0), t1) - t0) * (W / span) };
