@@ -251,12 +251,16 @@ function timeline(
   return { svg, counts, notes };
 }
 
+/** Only `verified: true` counts: the JSON is untrusted and a truthy string is no verdict. */
+function isVerified(door: DoorReport): boolean {
+  return door.verified === true;
+}
+
 function doorSection(door: DoorReport, index: number, s: Scale): string {
   const { svg, counts, notes } = timeline(door, s);
   const name = escapeHtml(door.door);
-  const badge = door.verified
-    ? `<span class="badge ok">verified</span>`
-    : `<span class="badge bad">TAMPERED</span>`;
+  const ok = isVerified(door);
+  const badge = ok ? `<span class="badge ok">verified</span>` : `<span class="badge bad">TAMPERED</span>`;
   const chains =
     door.chains.slice(0, 6).map(escapeHtml).join(", ") +
     (door.chains.length > 6 ? `, … ${door.chains.length - 6} more` : "");
@@ -272,7 +276,7 @@ function doorSection(door: DoorReport, index: number, s: Scale): string {
   const findings = rows
     ? `<table><thead><tr><th>kind</th><th>chain</th><th>seqs</th><th>detail</th></tr></thead><tbody>${rows}</tbody></table>`
     : `<p class="none">No findings.</p>`;
-  return `<section class="door ${door.verified ? "ok" : "bad"}" id="door-${index}" data-door="${name}" data-verified="${door.verified}">
+  return `<section class="door ${ok ? "ok" : "bad"}" id="door-${index}" data-door="${name}" data-verified="${ok}">
 <h2>${badge} <span class="name">${name}</span></h2>
 <p class="meta">${num(door.events.length)} events: ${stats} · ${plural(door.faults.length, "fault")} · chains: ${chains || "none"}</p>
 ${svg}
@@ -289,7 +293,7 @@ function header(r: FleetReport): string {
     .map(([k, n]) => `<tr data-kind="${escapeHtml(k)}"><td>${escapeHtml(k)}</td><td>${num(n)}</td></tr>`)
     .join("");
   const warnings: string[] = [];
-  const verified = r.doors.filter((d) => d.verified).length;
+  const verified = r.doors.filter(isVerified).length;
   if (sm.doors !== r.doors.length)
     warnings.push(`the summary counts ${num(sm.doors)} doors; ${num(r.doors.length)} are listed`);
   if (sm.verified !== verified || sm.tampered !== r.doors.length - verified)
@@ -297,7 +301,7 @@ function header(r: FleetReport): string {
       `the summary counts ${num(sm.verified)} verified and ${num(sm.tampered)} tampered doors; the sections show ${num(verified)} and ${num(r.doors.length - verified)}`,
     );
   const index = r.doors
-    .map((d, i) => `<a class="${d.verified ? "ok" : "bad"}" href="#door-${i}">${escapeHtml(d.door)}</a>`)
+    .map((d, i) => `<a class="${isVerified(d) ? "ok" : "bad"}" href="#door-${i}">${escapeHtml(d.door)}</a>`)
     .join(" ");
   return `<header>
 <h1>${escapeHtml(r.title)}</h1>

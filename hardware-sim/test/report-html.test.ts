@@ -148,8 +148,11 @@ describe("renderHtml without a browser", () => {
     d.findings[0]!.chain = HOSTILE;
     Object.assign(d.events[1]!, { event: HOSTILE, chain: HOSTILE, kind: HOSTILE, detail: HOSTILE });
     d.faults[0] = { time: HOSTILE, kind: HOSTILE, detail: HOSTILE };
+    // A non-boolean verdict is not trusted either: it renders as TAMPERED, and nowhere verbatim.
+    (r.doors[0] as { verified: unknown }).verified = `"><script>window.__pwned=3</script>`;
     const html = renderHtml(r);
     expect(html).not.toMatch(/<script|<img|onerror="/i);
+    expect(html).toContain(`data-door="lobby" data-verified="false"`);
     expect(html).toContain(`data-door="${escapeHtml(HOSTILE)}"`);
     expect(html).toContain("&lt;script&gt;window.__pwned=1&lt;/script&gt;");
     expect(escapeHtml(`<a href="x" title='y'>&amp;</a>`)).toBe(
