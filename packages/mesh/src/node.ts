@@ -4,12 +4,12 @@
 // rejoin), bootstrap from peers or a static data.json (URL or file), attestation after each
 // merge (when the node holds an attestor key), persistence and an atomically written dns.json.
 
-import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { fileURLToPath } from "node:url";
 import { fromBase64, type KeyPair, parseJson, sign, toBase64 } from "@chronoseal/core";
 import { type Claim, type HostRecord, type MeshEntry, signEntry } from "./entries.js";
-import { loadState, saveState } from "./persist.js";
+import { appendJournal, loadState, saveState } from "./persist.js";
 import { checkDataJson } from "./schema.js";
 import type { NetworkState } from "./state.js";
 import {
@@ -101,7 +101,8 @@ export class MeshNode {
   private server: Server | undefined;
   private timer: NodeJS.Timeout | undefined;
   private lastDns = "";
-  private readonly saved = new Map<string, number>();
+  /** Size of each network's last snapshot (the journal is folded in once it grows past it). */
+  private readonly snapshotBytes = new Map<string, number>();
   /** Networks whose bootstrap snapshots have not loaded yet. */
   private readonly bootstrapPending = new Set<string>();
   private gossiping = false;
@@ -132,10 +133,11 @@ export class MeshNode {
     this.port = (this.server.address() as { port: number }).port;
     const now = Date.now();
     for (const n of this.c.networks) {
-      const { state, quarantined, error } = loadState(this.c.stateDir, n.admin);
+      const { state, quarantined, error, replayed, tornBytes } = loadState(this.c.stateDir, n.admin);
       if (quarantined)
         this.log("warn", "corrupt state file moved aside", { network: n.admin, quarantined, error });
-      this.log("info", "state loaded", { network: n.admin, entries: state.entries.size });
+      if (tornBytes) this.log("warn", "torn journal line cut off", { network: n.admin, tornBytes });
+      this.log("info", "state loaded", { network: n.admin, entries: state.entries.size, replayed });
       if (n.settings) {
         const r = state.ingest([n.settings]);
         if (Object.keys(r.rejected).length)
@@ -254,9 +256,15 @@ export class MeshNode {
       for (const [writer, h] of hostRecords(s, now))
         if (writer !== this.key)
           for (const a of h.addresses) this.addPeer(`http://${a.includes(":") ? `[${a}]` : a}:${h.port}`);
-      if (this.saved.get(s.network) !== s.revision) {
-        saveState(this.c.stateDir, s);
-        this.saved.set(s.network, s.revision);
+      // Durable before anything is acknowledged: the change goes to the journal (one fsynced
+      // line); the whole state is rewritten only when the journal outgrows the last snapshot.
+      const change = s.takeChanges();
+      if (change) {
+        const journal = appendJournal(this.c.stateDir, change);
+        if (journal > Math.max(1 << 20, this.snapshotBytes.get(s.network) ?? 0)) {
+          const path = saveState(this.c.stateDir, s);
+          this.snapshotBytes.set(s.network, statSync(path).size);
+        }
       }
     }
     if (this.c.dnsPath) {

@@ -113,6 +113,30 @@ export class NetworkState {
 
   private touch(id: string): void {
     this.bucketRevs[bucketOf(id)]!++;
+    this.changed.add(id);
+  }
+
+  /** Ids whose entry or attestations changed since the last takeChanges() (for journaling). */
+  private readonly changed = new Set<string>();
+
+  /**
+   * What changed since the last call, as a partial data.json: the entries added and the current
+   * attestation maps of the ids whose attestations changed. Ingesting it into a copy of the
+   * earlier state gives this state (a journal line).
+   */
+  takeChanges(): StateJSON | undefined {
+    if (this.changed.size === 0) return undefined;
+    const entries: MeshEntry[] = [];
+    const attestations: Record<string, SignatureMap> = {};
+    for (const id of this.changed) {
+      const e = this.entries.get(id);
+      if (!e) continue;
+      entries.push(e);
+      const m = this.attestations.get(id);
+      if (m && Object.keys(m).length) attestations[id] = m;
+    }
+    this.changed.clear();
+    return { version: 1, network: this.network, entries, attestations };
   }
 
   private store(id: string, e: MeshEntry): void {
