@@ -111,7 +111,8 @@ export class MeshAnchors implements AnchorSink, AnchorSource {
     this.registration = undefined;
   }
 
-  private async records(): Promise<SectionAnswer["records"]> {
+  /** The section's records as a mesh node serves them (attested time when attested). */
+  async records(): Promise<SectionAnswer["records"]> {
     const errors: string[] = [];
     for (const node of this.o.nodes) {
       try {
