@@ -1,2 +1,21 @@
 // @chronoseal/hardware-sim: a seeded, virtual-time lock fleet with faults and adversaries.
+export { type AdversaryOptions, type AdversaryPlanItem, AdversaryProxy } from "./adversary.js";
+export { DeviceClock, SimDriver } from "./driver.js";
+export { type ClockPlan, type FaultOptions, type FaultPlan, type PlannedCut, planFaults } from "./faults.js";
+export { type Door, doorId, type Fleet, type ModelOptions, makeFleet, planPhysical } from "./model.js";
+export { PowerGate, PowerObserver } from "./power.js";
+export { Rng } from "./prng.js";
 export type { DoorReport, FleetReport, TimelineEvent } from "./report.js";
+export { type AnchorFactory, deviceKeyPair, type FleetOptions, type FleetRun, runFleet } from "./runner.js";
+export {
+  ADVERSARY_MODES,
+  type AdversaryAction,
+  type AdversaryMode,
+  type EntryRef,
+  EXPECTED_FINDING,
+  type FaultKind,
+  type FaultRecord,
+  type GroundTruth,
+  type PhysicalEvent,
+  type PhysicalKind,
+} from "./truth.js";
