@@ -1,5 +1,13 @@
 // @chronoseal/hardware-sim: a seeded, virtual-time lock fleet with faults and adversaries.
 export { type AdversaryOptions, type AdversaryPlanItem, AdversaryProxy } from "./adversary.js";
+export {
+  type ActionOutcome,
+  checkAgainstTruth,
+  type DoorComparison,
+  type EventOutcome,
+  type EventStatus,
+  type TruthComparison,
+} from "./check.js";
 export { DeviceClock, SimDriver } from "./driver.js";
 export { type ClockPlan, type FaultOptions, type FaultPlan, type PlannedCut, planFaults } from "./faults.js";
 export { type Door, doorId, type Fleet, type ModelOptions, makeFleet, planPhysical } from "./model.js";
