@@ -13,7 +13,14 @@ export { type ClockPlan, type FaultOptions, type FaultPlan, type PlannedCut, pla
 export { type Door, doorId, type Fleet, type ModelOptions, makeFleet, planPhysical } from "./model.js";
 export { PowerGate, PowerObserver } from "./power.js";
 export { Rng } from "./prng.js";
-export type { DoorReport, FleetReport, TimelineEvent } from "./report.js";
+export {
+  type BuildReportInput,
+  buildFleetReport,
+  type DoorReport,
+  type FleetReport,
+  type TimelineEvent,
+} from "./report.js";
+export { renderHtml } from "./report-html.js";
 export { type AnchorFactory, deviceKeyPair, type FleetOptions, type FleetRun, runFleet } from "./runner.js";
 export {
   ADVERSARY_MODES,

@@ -1,5 +1,8 @@
 // The fleet report: a JSON object describing one simulated run, door by door (ground truth joined
 // with the auditor's verdicts). `buildFleetReport` fills it; `renderHtml` (report-html.ts) draws it.
+import type { ChainVerdict } from "@chronoseal/lock";
+import type { EventOutcome, TruthComparison } from "./check.js";
+import type { GroundTruth, PhysicalEvent } from "./truth.js";
 
 /** One simulated run: summary counts and a timeline per door. */
 export interface FleetReport {
@@ -44,4 +47,134 @@ export interface TimelineEvent {
   status: "verified" | "tampered" | "missing" | "recovered";
   kind?: string;
   detail?: string;
+}
+
+// ---- building the report ----------------------------------------------------------------------
+
+export interface BuildReportInput {
+  truth: GroundTruth;
+  verdicts: readonly ChainVerdict[];
+  comparison: TruthComparison;
+  title?: string;
+  /** RFC 3339 (default: now). */
+  generatedAt?: string;
+  wallMs?: number;
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+function label(e: PhysicalEvent): string {
+  switch (e.kind) {
+    case "badge":
+      return `opened (badge ${e.badge})`;
+    case "exit-open":
+      return "opened (exit button, no badge)";
+    case "held-open":
+      return "held open past 60 s";
+    case "door-close":
+      return "closed";
+    default:
+      return e.kind;
+  }
+}
+
+function timeline(o: EventOutcome): TimelineEvent {
+  const e = o.event;
+  const bad = o.findings.filter((f) => f !== "unanchored" && f !== "clock-skew");
+  const status: TimelineEvent["status"] =
+    o.status === "verified" ? "verified" : o.status === "tampered" ? "tampered" : "missing";
+  return {
+    time: iso(e.time),
+    event: label(e),
+    ...(e.entry ? { seq: e.entry.seq, chain: e.entry.chain } : {}),
+    status,
+    ...(bad.length > 0 ? { kind: bad[0] } : {}),
+    ...(o.reason ? { detail: o.reason } : {}),
+  };
+}
+
+/** The report for one run: ground truth joined with the verdicts, door by door. */
+export function buildFleetReport(input: BuildReportInput): FleetReport {
+  const { truth, verdicts, comparison } = input;
+  const findings: Record<string, number> = {};
+  for (const v of verdicts)
+    for (const f of v.findings) findings[f.kind] = (findings[f.kind] ?? 0) + Math.max(1, f.seqs.length);
+  const doors = comparison.doors.map((d): DoorReport => {
+    const mine = verdicts.filter((v) => v.door === d.door);
+    const events: TimelineEvent[] = d.events.filter((o) => o.status !== "none").map(timeline);
+    const shown = new Set(events.filter((e) => e.seq !== undefined).map((e) => `${e.chain}#${e.seq}`));
+    const faults: DoorReport["faults"] = [];
+    for (const f of truth.faults.filter((x) => x.door === d.door)) {
+      faults.push({ time: iso(f.time), kind: f.kind, detail: f.detail });
+      if (f.recovered) {
+        events.push({
+          time: iso(f.until ?? f.time),
+          event: "recovered after power loss",
+          seq: f.recovered.seq,
+          chain: f.recovered.chain,
+          status: "recovered",
+          detail: f.torn
+            ? `entry ${f.torn.seq} was torn (${f.torn.keptBytes} of ${f.torn.writtenBytes} bytes on disk)`
+            : "power restored",
+        });
+        shown.add(`${f.recovered.chain}#${f.recovered.seq}`);
+      }
+    }
+    for (const e of d.events)
+      if (e.event.kind === "held-open") faults.push({ time: iso(e.event.time), kind: "held-open" });
+    const timeOf = new Map(truth.durable.map((x) => [`${x.chain}#${x.seq}`, x.time]));
+    for (const a of d.actions)
+      for (const seq of a.action.seqs) {
+        const k = `${a.action.chain}#${seq}`;
+        if (shown.has(k)) continue;
+        events.push({
+          time: timeOf.get(k) ?? iso(truth.to),
+          event: `entry ${seq} (${a.action.mode})`,
+          seq,
+          chain: a.action.chain,
+          status: a.action.mode === "drop" ? "missing" : "tampered",
+          kind: a.findings[0] ?? a.action.mode,
+          detail: a.action.detail,
+        });
+      }
+    events.sort((x, y) => (x.time < y.time ? -1 : x.time > y.time ? 1 : 0));
+    faults.sort((x, y) => (x.time < y.time ? -1 : x.time > y.time ? 1 : 0));
+    return {
+      door: d.door,
+      chains: d.chains,
+      verified: mine.every((v) => v.verified),
+      events,
+      findings: mine.flatMap((v) =>
+        v.findings.map((f) => ({
+          chain: v.chain,
+          kind: f.kind,
+          seqs: f.seqs,
+          ranges: f.ranges,
+          detail: f.detail,
+        })),
+      ),
+      faults,
+    };
+  });
+  const verified = doors.filter((d) => d.verified).length;
+  return {
+    title: input.title ?? `chronoseal fleet simulation, seed ${truth.seed}`,
+    generatedAt: input.generatedAt ?? new Date().toISOString(),
+    seed: truth.seed,
+    locks: truth.doors.length,
+    days: Math.round((truth.to - truth.from) / 86_400_000),
+    from: iso(truth.from),
+    to: iso(truth.to),
+    summary: {
+      doors: doors.length,
+      verified,
+      tampered: doors.length - verified,
+      physicalEvents: comparison.totals.events,
+      reconstructed: comparison.totals.reconstructed,
+      missing: comparison.totals.missing,
+      findings,
+      ...(input.wallMs !== undefined ? { wallMs: input.wallMs } : {}),
+    },
+    doors,
+  };
 }

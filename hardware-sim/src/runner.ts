@@ -54,12 +54,12 @@ export interface FleetOptions extends ModelOptions {
   anchorEvery?: number;
   /** Anchor (or heartbeat) after this long (default 4 h). */
   anchorInterval?: number;
-  /** How often each lock flushes its uplink (default 30 min of virtual time). */
+  /** How often each lock flushes its uplink (default 1 h of virtual time). */
   uplinkEveryMs?: number;
   /** Retention periods (default: the agent's monthly) and how many are kept on the device. */
   periods?: RetentionPeriods;
   retainPeriods?: number;
-  /** Locks stepping at once (default 16). */
+  /** Locks stepping at once (default 32). */
   concurrency?: number;
   /** Called as steps complete (done of total). */
   onProgress?: (done: number, total: number) => void;
@@ -124,13 +124,15 @@ export async function runFleet(o: FleetOptions): Promise<FleetRun> {
   const anchorsOf = new Map<string, AnchorSink & AnchorSource>();
   try {
     mkdirSync(join(root, "anchors"), { recursive: true });
+    const eventsOf = new Map<string, typeof events>(doors.map((d) => [d, []]));
+    for (const e of events) eventsOf.get(e.door)!.push(e);
     const locks = fleet.doors.map((door) => {
       const keyPair = keys.get(door.id)!;
       const anchors =
         o.anchors?.(door.id, keyPair) ?? new FileAnchors(join(root, "anchors", `${door.id}.ndjson`));
       anchorsOf.set(door.id, anchors);
       const c = plan.clocks.get(door.id)!;
-      const every = o.uplinkEveryMs ?? 30 * 60_000;
+      const every = o.uplinkEveryMs ?? 60 * 60_000;
       return new SimLock({
         door: door.id,
         dir: join(root, "locks", door.id),
@@ -139,7 +141,7 @@ export async function runFleet(o: FleetOptions): Promise<FleetRun> {
         sink: anchors,
         collector: url,
         authorized: door.authorized,
-        events: events.filter((e) => e.door === door.id),
+        events: eventsOf.get(door.id)!,
         cuts: plan.cuts.filter((x) => x.door === door.id),
         partitions: plan.partitions.filter((p) => p.door === door.id),
         truth,
@@ -152,7 +154,7 @@ export async function runFleet(o: FleetOptions): Promise<FleetRun> {
       });
     });
     for (const l of locks) await l.start(o.seed, from, to);
-    await schedule(locks, to, o.concurrency ?? 16, o.onProgress);
+    await schedule(locks, to, o.concurrency ?? 32, o.onProgress);
     for (const l of locks) await l.finish(to);
     truth.durable = locks.flatMap((l) => l.durable);
     truth.expired = locks.flatMap((l) => l.expired).sort();
@@ -183,11 +185,10 @@ async function schedule(
   });
   const running = new Set<Promise<void>>();
   let failure: unknown;
+  let done = locks.reduce((n, l) => n + l.done, 0);
   let reported = -1;
   const progress = () => {
-    if (!onProgress) return;
-    const done = locks.reduce((n, l) => n + l.done, 0);
-    if (done !== reported) {
+    if (onProgress && done !== reported && (done - reported >= total / 1000 || done === total)) {
       reported = done;
       onProgress(done, total);
     }
@@ -196,10 +197,14 @@ async function schedule(
     while (running.size < concurrency && queue.size > 0 && queue.peek()!.at < to && failure === undefined) {
       const { i } = queue.pop()!;
       const lock = locks[i]!;
+      const before = lock.done;
       const p: Promise<void> = lock
         .step()
         .then(
-          () => queue.push({ at: lock.nextAt(), i }),
+          () => {
+            done += lock.done - before;
+            queue.push({ at: lock.nextAt(), i });
+          },
           (e: unknown) => {
             failure ??= e;
           },
