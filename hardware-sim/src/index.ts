@@ -14,10 +14,11 @@ export { type Door, doorId, type Fleet, type ModelOptions, makeFleet, planPhysic
 export { PowerGate, PowerObserver } from "./power.js";
 export { Rng } from "./prng.js";
 export {
-  type BuildReportInput,
+  type BuildReportOptions,
   buildFleetReport,
   type DoorReport,
   type FleetReport,
+  type ReportRun,
   type TimelineEvent,
 } from "./report.js";
 export { renderHtml } from "./report-html.js";

@@ -1,7 +1,7 @@
 // The fleet report: a JSON object describing one simulated run, door by door (ground truth joined
 // with the auditor's verdicts). `buildFleetReport` fills it; `renderHtml` (report-html.ts) draws it.
 import type { ChainVerdict } from "@chronoseal/lock";
-import type { EventOutcome, TruthComparison } from "./check.js";
+import { checkAgainstTruth, type EventOutcome, type TruthComparison } from "./check.js";
 import type { GroundTruth, PhysicalEvent } from "./truth.js";
 
 /** One simulated run: summary counts and a timeline per door. */
@@ -51,14 +51,22 @@ export interface TimelineEvent {
 
 // ---- building the report ----------------------------------------------------------------------
 
-export interface BuildReportInput {
+/** What a report is built from: a run (runFleet's result, or its parts). */
+export interface ReportRun {
   truth: GroundTruth;
   verdicts: readonly ChainVerdict[];
-  comparison: TruthComparison;
+  exported: readonly unknown[];
+  wallMs?: number;
+}
+
+export interface BuildReportOptions {
   title?: string;
   /** RFC 3339 (default: now). */
   generatedAt?: string;
+  /** Wall time to show (default: the run's). */
   wallMs?: number;
+  /** A comparison already made (default: checkAgainstTruth of the run). */
+  comparison?: TruthComparison;
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -94,8 +102,10 @@ function timeline(o: EventOutcome): TimelineEvent {
 }
 
 /** The report for one run: ground truth joined with the verdicts, door by door. */
-export function buildFleetReport(input: BuildReportInput): FleetReport {
-  const { truth, verdicts, comparison } = input;
+export function buildFleetReport(run: ReportRun, input: BuildReportOptions = {}): FleetReport {
+  const { truth, verdicts } = run;
+  const comparison = input.comparison ?? checkAgainstTruth(truth, verdicts, run.exported);
+  const wallMs = input.wallMs ?? run.wallMs;
   const findings: Record<string, number> = {};
   for (const v of verdicts)
     for (const f of v.findings) findings[f.kind] = (findings[f.kind] ?? 0) + Math.max(1, f.seqs.length);
@@ -173,7 +183,7 @@ export function buildFleetReport(input: BuildReportInput): FleetReport {
       reconstructed: comparison.totals.reconstructed,
       missing: comparison.totals.missing,
       findings,
-      ...(input.wallMs !== undefined ? { wallMs: input.wallMs } : {}),
+      ...(wallMs !== undefined ? { wallMs } : {}),
     },
     doors,
   };
