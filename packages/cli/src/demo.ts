@@ -1,7 +1,8 @@
 // `pnpm demo`: the main job. Part 1 shows the CLI canonicalizing and hashing the RFC 8785
-// sample documents; part 2 runs a small lock fleet (fleetDemo in demo-fleet.ts): signed access
-// logs sent to a real collector, a collector that tampers with its export, and the audit that
-// catches it. The mesh and the full hardware simulator join when their issues land.
+// sample documents; part 2 runs the whole system (demo-system.ts): a three-node mesh with one
+// attestor and a collector on SQLite as real processes, 20 simulated locks for a simulated week
+// with power cuts, clock trouble and partitions, a tampering collector, the audit, the check
+// against the simulator's ground truth, and the report as JSON and HTML in .demo/.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { PassThrough, Readable } from "node:stream";
@@ -66,5 +67,5 @@ for (const [name, text] of samples) {
 const bad = await run(["canonicalize"], '{"a": 1, "a": 2}');
 console.log(`a document with a duplicate key is refused (exit ${bad.code}): ${bad.err.trim()}`);
 
-const { fleetDemo } = await import("./demo-fleet.js");
-await fleetDemo(repoRoot);
+const { systemDemo } = await import("./demo-system.js");
+process.exitCode = (await systemDemo(join(repoRoot, ".demo"))) ? (process.exitCode ?? 0) : 1;
