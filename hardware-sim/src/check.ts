@@ -94,13 +94,23 @@ export function checkAgainstTruth(
   const expired = new Set(truth.expired);
   const verdictOf = new Map(verdicts.map((v) => [v.chain, v]));
   const durableAt = new Map(truth.durable.map((d) => [key(d.chain, d.seq), d]));
+  const byDoor = <T>(items: readonly T[], doorOf: (x: T) => string): Map<string, T[]> => {
+    const m = new Map<string, T[]>(truth.doors.map((d) => [d, []]));
+    for (const x of items) m.get(doorOf(x))?.push(x);
+    return m;
+  };
+  const doorOfChain = (chain: string) => chain.slice(0, chain.indexOf("/"));
+  const durableOf = byDoor(truth.durable, (d) => doorOfChain(d.chain));
+  const eventsOf = byDoor(truth.events, (e) => e.door);
+  const verdictsOf = byDoor(verdicts, (v) => v.door);
 
   const doors = truth.doors.map((door): DoorComparison => {
     const problems: string[] = [];
     const lost: EntryRef[] = [];
-    const chains = [...new Set([...verdicts.filter((v) => v.door === door).map((v) => v.chain)])].sort();
+    const mine = verdictsOf.get(door) ?? [];
+    const chains = [...new Set(mine.map((v) => v.chain))].sort();
     // durable entries
-    for (const d of truth.durable.filter((x) => x.chain.startsWith(`${door}/`))) {
+    for (const d of durableOf.get(door) ?? []) {
       const k = key(d.chain, d.seq);
       if (expired.has(d.chain)) {
         if (!verdictOf.get(d.chain)?.expired)
@@ -137,7 +147,7 @@ export function checkAgainstTruth(
         return { action, detected, findings: found };
       });
     // findings and verdicts
-    for (const v of verdicts.filter((x) => x.door === door)) {
+    for (const v of mine) {
       const attacked = truth.adversary.some((a) => a.chain === v.chain);
       if (v.verified === attacked)
         problems.push(`${v.chain}: verified=${v.verified} but ${attacked ? "" : "not "}attacked`);
@@ -156,58 +166,55 @@ export function checkAgainstTruth(
     }
     // physical events
     const linked = new Set<string>();
-    const events = truth.events
-      .filter((e) => e.door === door)
-      .map((event): EventOutcome => {
-        if (!event.expect) return { event, status: "none", reconstructed: false, findings: [] };
-        const ref = event.entry;
-        if (!ref) {
-          const fault = event.fault !== undefined ? truth.faults[event.fault] : undefined;
-          if (!event.lost || !fault) {
-            problems.push(`${door} event ${event.id} (${event.kind}): no entry and no fault to explain it`);
-            return { event, status: "missing", reconstructed: false, findings: [], reason: "unexplained" };
-          }
-          const rec = fault.recovered;
-          if (!rec || !durableAt.has(key(rec.chain, rec.seq)))
-            problems.push(
-              `${door} event ${event.id}: lost to a power cut but no recovered entry records the gap`,
-            );
-          const reason =
-            event.lost === "power-cut"
-              ? `power cut while the entry was written; the gap is recorded by recovered entry ${rec?.seq}`
-              : `the lock had no power; the gap is recorded by recovered entry ${rec?.seq}`;
-          return { event, status: "missing", reconstructed: false, findings: [], reason };
+    const events = (eventsOf.get(door) ?? []).map((event): EventOutcome => {
+      if (!event.expect) return { event, status: "none", reconstructed: false, findings: [] };
+      const ref = event.entry;
+      if (!ref) {
+        const fault = event.fault !== undefined ? truth.faults[event.fault] : undefined;
+        if (!event.lost || !fault) {
+          problems.push(`${door} event ${event.id} (${event.kind}): no entry and no fault to explain it`);
+          return { event, status: "missing", reconstructed: false, findings: [], reason: "unexplained" };
         }
-        const k = key(ref.chain, ref.seq);
-        linked.add(k);
-        if (ref.event !== event.expect) problems.push(`${k}: ${ref.event} written for a ${event.kind} event`);
-        if (expired.has(ref.chain))
-          return {
-            event,
-            status: "missing",
-            reconstructed: false,
-            findings: [],
-            reason: "deleted by retention",
-          };
-        const findings = [...new Set(findingsAt.get(k) ?? [])];
-        const genuine = (copies.get(k) ?? []).includes(ref.hash);
-        const bad = findings.filter((f) => !INFORMATIONAL.has(f));
-        if (bad.length === 0 && genuine) return { event, status: "verified", reconstructed: true, findings };
-        if (!genuine)
-          return {
-            event,
-            status: "missing",
-            reconstructed: false,
-            findings,
-            reason: bad.includes("dropped")
-              ? "dropped by the collector"
-              : `the log holds a changed entry (${bad.join(", ")})`,
-          };
-        return { event, status: "tampered", reconstructed: true, findings };
-      });
-    for (const d of truth.durable)
+        const rec = fault.recovered;
+        if (!rec || !durableAt.has(key(rec.chain, rec.seq)))
+          problems.push(
+            `${door} event ${event.id}: lost to a power cut but no recovered entry records the gap`,
+          );
+        const reason =
+          event.lost === "power-cut"
+            ? `power cut while the entry was written; the gap is recorded by recovered entry ${rec?.seq}`
+            : `the lock had no power; the gap is recorded by recovered entry ${rec?.seq}`;
+        return { event, status: "missing", reconstructed: false, findings: [], reason };
+      }
+      const k = key(ref.chain, ref.seq);
+      linked.add(k);
+      if (ref.event !== event.expect) problems.push(`${k}: ${ref.event} written for a ${event.kind} event`);
+      if (expired.has(ref.chain))
+        return {
+          event,
+          status: "missing",
+          reconstructed: false,
+          findings: [],
+          reason: "deleted by retention",
+        };
+      const findings = [...new Set(findingsAt.get(k) ?? [])];
+      const genuine = (copies.get(k) ?? []).includes(ref.hash);
+      const bad = findings.filter((f) => !INFORMATIONAL.has(f));
+      if (bad.length === 0 && genuine) return { event, status: "verified", reconstructed: true, findings };
+      if (!genuine)
+        return {
+          event,
+          status: "missing",
+          reconstructed: false,
+          findings,
+          reason: bad.includes("dropped")
+            ? "dropped by the collector"
+            : `the log holds a changed entry (${bad.join(", ")})`,
+        };
+      return { event, status: "tampered", reconstructed: true, findings };
+    });
+    for (const d of durableOf.get(door) ?? [])
       if (
-        d.chain.startsWith(`${door}/`) &&
         (d.event === "opened" || d.event === "closed" || d.event === "held-open") &&
         !linked.has(key(d.chain, d.seq))
       )

@@ -2,11 +2,12 @@
 // time is logged, not asserted (speed belongs in bench/).
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { checkAgainstTruth, runFleet } from "../src/index.js";
-import { type Collector, startCollector } from "./helpers.js";
+import { type Collector, startCollectorWorker } from "./helpers.js";
 
-let collector: Collector;
+// The collector runs in a worker thread, as it would in its own process.
+let collector: Omit<Collector, "store">;
 beforeAll(async () => {
-  collector = await startCollector(100, 100);
+  collector = await startCollectorWorker(100, 100);
 });
 afterAll(async () => {
   await collector.close();
