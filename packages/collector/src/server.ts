@@ -118,7 +118,16 @@ export function createCollectorServer(o: CollectorOptions): Server {
         if (closed) break;
         n++;
         if (!res.write(`${JSON.stringify(e)}\n`))
-          await new Promise((r) => res.once("drain", r).once("close", r));
+          await new Promise<void>((r) => {
+            // Both listeners go once either fires (a long export waits many times).
+            const done = () => {
+              res.off("drain", done);
+              res.off("close", done);
+              r();
+            };
+            res.on("drain", done);
+            res.on("close", done);
+          });
       }
       res.end();
       log("info", "export", { ...q, entries: n, complete: !closed });

@@ -310,6 +310,10 @@ export class LockAgent implements LockInputs {
     const tasks: Promise<unknown>[] = [durable];
     if (this.sinceAnchor >= (this.o.anchorEvery ?? 100)) tasks.push(this.anchor("intermediate"));
     const all = Promise.all(tasks);
+    // When the write fails, `await durable` throws first and `all` is never awaited here: mark
+    // its rejection handled so a disk error is reported to the caller, not as an unhandled
+    // rejection that would end the process.
+    all.catch(() => undefined);
     this.inflight.add(all);
     try {
       await durable;

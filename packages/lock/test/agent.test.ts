@@ -215,3 +215,24 @@ describe("restarts", () => {
     await third.agent.stop();
   });
 });
+
+describe("disk errors", () => {
+  it("a failed write is reported to the caller, not as an unhandled rejection", async () => {
+    let fail = false;
+    const observer = {
+      wrote(path: string) {
+        if (fail && path.endsWith(".log")) throw new Error("EIO: i/o error (simulated)");
+      },
+      synced() {},
+      replaced() {},
+      truncated() {},
+      removed() {},
+    };
+    const lock = await makeLock({ storageObserver: observer, anchorEvery: 1 });
+    fail = true;
+    await expect(lock.badge("1")).rejects.toThrow(/EIO/);
+    // vitest fails the run on an unhandled rejection; give one a chance to surface
+    await new Promise((r) => setTimeout(r, 50));
+  });
+});
+
