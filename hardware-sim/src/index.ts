@@ -23,6 +23,7 @@ export {
 } from "./report.js";
 export { renderHtml } from "./report-html.js";
 export { type AnchorFactory, deviceKeyPair, type FleetOptions, type FleetRun, runFleet } from "./runner.js";
+export { type System, startSystem } from "./system.js";
 export {
   ADVERSARY_MODES,
   type AdversaryAction,

@@ -1,5 +1,11 @@
-// End-to-end scenarios: real agents, files, uplinks, collector (and proxy); the auditor's verdicts
-// are checked against the simulator's ground truth.
+// End-to-end scenarios: real agents, files and uplinks; the rest of the system as real processes
+// (three meshd nodes, one of them the attestor, holding the anchors in their append-only
+// section; a collector on SQLite), with the adversarial proxy where a scenario asks for one. The
+// auditor reads the export and the anchors from the mesh; its verdicts are checked against the
+// simulator's ground truth.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 import { everyMs } from "@chronoseal/lock";
 import { afterEach, describe, expect, it } from "vitest";
@@ -9,18 +15,27 @@ import {
   EXPECTED_FINDING,
   type FleetOptions,
   runFleet,
+  type System,
+  startSystem,
 } from "../src/index.js";
-import { type Collector, startCollector } from "./helpers.js";
 
-let collector: Collector | undefined;
+let system: System | undefined;
+let dir: string | undefined;
 afterEach(async () => {
-  await collector?.close();
-  collector = undefined;
+  await system?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  system = undefined;
+  dir = undefined;
 });
 
 async function run(o: Omit<FleetOptions, "collector">) {
-  collector = await startCollector(o.seed, o.locks);
-  const r = await runFleet({ ...o, collector: collector.url });
+  dir = mkdtempSync(join(tmpdir(), "sim-scenario-"));
+  system = await startSystem({ dir, locks: o.locks, seed: o.seed });
+  const r = await runFleet({ ...o, collector: system.collector.url, anchors: system.anchors });
+  // The anchors the auditor used are the mesh's: every one of them reaches another node of the
+  // mesh and is attested there.
+  const mesh = await system.settle(r.anchors);
+  expect(mesh).toEqual({ records: r.anchors.length, attested: r.anchors.length, missing: 0 });
   const cmp = checkAgainstTruth(r.truth, r.verdicts, r.exported);
   return { ...r, cmp };
 }

@@ -14,9 +14,9 @@ import {
   type FleetRun,
   renderHtml,
   runFleet,
+  startSystem,
   type TruthComparison,
 } from "@chronoseal/hardware-sim";
-import { startSystem } from "./system.js";
 
 export interface SystemSimOptions {
   locks: number;
@@ -67,17 +67,9 @@ export async function runSystemSim(o: SystemSimOptions): Promise<SystemSimResult
         stateDir: join(work, "locks"),
         ...(o.onProgress ? { onProgress: o.onProgress } : {}),
       });
-      // The auditor's anchors came from the mesh. Read them once more from another node and wait
-      // (a bounded number of gossip rounds) until the attestor has attested every one.
-      let attested = 0;
-      let records = 0;
-      for (let round = 0; round < 40; round++) {
-        const notes = (await sys.source.records()).filter((r) => !r.key.startsWith("device:"));
-        records = notes.length;
-        attested = notes.filter((r) => r.time !== undefined).length;
-        if (records >= run.anchors.length && attested === records) break;
-        await new Promise((r) => setTimeout(r, 250));
-      }
+      // The auditor's anchors came from the mesh: wait until another node holds them all,
+      // attested.
+      const { records, attested } = await sys.settle(run.anchors);
       const check = checkAgainstTruth(run.truth, run.verdicts, run.exported);
       const wallMs = Math.round(performance.now() - t0);
       const report = buildFleetReport(run, {

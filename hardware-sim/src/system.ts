@@ -1,14 +1,18 @@
-// The whole system on loopback, as real processes: a three-node mesh (meshd; node 0 holds the
-// attestor key and starts the network, whose append-only `lock-anchors` section lists every
-// lock's device key as a writer) and a collector on SQLite (chronoseal-collector). Used by
-// `pnpm demo` and `chronoseal sim run`. stop() ends every process it started.
+// The rest of the system on loopback, as real processes, for a fleet run: a three-node mesh
+// (meshd; node 0 holds the attestor key and starts the network, whose append-only `lock-anchors`
+// section lists every lock's device key as a writer) and a collector on SQLite
+// (chronoseal-collector). Used by the fleet scenarios, `pnpm demo` and `chronoseal sim run`:
+//   const sys = await startSystem({ dir, locks, seed });
+//   await runFleet({ seed, locks, collector: sys.collector.url, anchors: sys.anchors });
+//   await sys.stop();   // ends every process it started
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type CollectorProcess, launchCollector } from "@chronoseal/collector-app";
 import { encodePrivateKey, initKeys, keyPairFromSeed, sha256, toBase64 } from "@chronoseal/core";
-import { deviceKeyPair, doorId } from "@chronoseal/hardware-sim";
 import { ANCHOR_SECTION, MeshAnchors } from "@chronoseal/lock";
 import { createNetwork, launchMeshd, type MeshdProcess } from "@chronoseal/meshd";
+import { doorId } from "./model.js";
+import { deviceKeyPair } from "./runner.js";
 
 export interface System {
   network: string;
@@ -20,10 +24,15 @@ export interface System {
   anchors: (door: string, keyPair: ReturnType<typeof deviceKeyPair>) => MeshAnchors;
   /** The auditor's view of the anchors (read from node 2). */
   source: MeshAnchors;
+  /**
+   * Waits (a bounded number of gossip rounds) until node 2 holds every given anchor note and
+   * the attestor has attested all of them; returns what it found then.
+   */
+  settle(notes: readonly string[]): Promise<{ records: number; attested: number; missing: number }>;
   stop(): Promise<void>;
 }
 
-const seedOf = (label: string) => sha256(new TextEncoder().encode(`chronoseal-demo/${label}`));
+const seedOf = (label: string) => sha256(new TextEncoder().encode(`chronoseal-sim-system/${label}`));
 
 export async function startSystem(o: { dir: string; locks: number; seed: number }): Promise<System> {
   await initKeys();
@@ -68,6 +77,7 @@ export async function startSystem(o: { dir: string; locks: number; seed: number 
     }
     const collector = await launchCollector({ dir: join(o.dir, "collector"), devices });
     started.push(collector);
+    const source = new MeshAnchors({ nodes: [mesh[2]!.url, mesh[0]!.url], network: net.key });
     return {
       network: net.key,
       mesh,
@@ -76,7 +86,22 @@ export async function startSystem(o: { dir: string; locks: number; seed: number 
       devices,
       anchors: (_door, keyPair) =>
         new MeshAnchors({ nodes: [mesh[1]!.url, mesh[2]!.url], network: net.key, keyPair }),
-      source: new MeshAnchors({ nodes: [mesh[2]!.url, mesh[0]!.url], network: net.key }),
+      source,
+      async settle(notes) {
+        let found = { records: 0, attested: 0, missing: notes.length };
+        for (let round = 0; round < 80; round++) {
+          const records = (await source.records()).filter((r) => !r.key.startsWith("device:"));
+          const held = new Set(records.map((r) => (r.value as { note?: string }).note));
+          found = {
+            records: records.length,
+            attested: records.filter((r) => r.time !== undefined).length,
+            missing: notes.filter((n) => !held.has(n)).length,
+          };
+          if (found.missing === 0 && found.attested === found.records) break;
+          await new Promise((r) => setTimeout(r, 250));
+        }
+        return found;
+      },
       stop,
     };
   } catch (e) {
