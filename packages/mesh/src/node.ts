@@ -216,10 +216,21 @@ export class MeshNode {
     }
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Stops gossip and the server: idle keep-alive connections (peers reuse them) are closed at
+   * once, requests in flight get up to graceMs, then every connection is closed. The state is
+   * snapshotted last.
+   */
+  async stop(graceMs = 2000): Promise<void> {
     clearInterval(this.timer);
-    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
-    this.server?.closeAllConnections();
+    const server = this.server;
+    if (server) {
+      const closed = new Promise<void>((r) => server.close(() => r()));
+      server.closeIdleConnections();
+      const force = setTimeout(() => server.closeAllConnections(), graceMs);
+      await closed;
+      clearTimeout(force);
+    }
     for (const s of this.states.values()) saveState(this.c.stateDir, s);
   }
 
@@ -602,7 +613,9 @@ export class MeshNode {
       throw new HttpError(404, `no route ${req.method} ${url.pathname}`);
     } catch (e) {
       if (e instanceof HttpError) {
-        this.log("warn", "bad request", { status: e.status, error: e.message });
+        // A peer asking about a network we are not in is normal gossip, not a bad request.
+        if (e.message !== "unknown network")
+          this.log("warn", "bad request", { status: e.status, error: e.message });
         return send(e.status, { error: e.message });
       }
       this.log("warn", "internal error", { error: String(e) });
