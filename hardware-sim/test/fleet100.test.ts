@@ -1,16 +1,27 @@
 // A 100-lock simulated week with every kind of fault and adversary: correctness only; the wall
 // time is logged, not asserted (speed belongs in bench/).
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type CollectorProcess, launchCollector } from "@chronoseal/collector-app";
+import { initKeys, toBase64 } from "@chronoseal/core";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { checkAgainstTruth, runFleet } from "../src/index.js";
-import { type Collector, startCollectorWorker } from "./helpers.js";
+import { checkAgainstTruth, deviceKeyPair, doorId, runFleet } from "../src/index.js";
 
-// The collector runs in a worker thread, as it would in its own process.
-let collector: Omit<Collector, "store">;
+// The collector runs as its own process (chronoseal-collector on SQLite), as in production.
+let collector: CollectorProcess;
+let dir: string;
 beforeAll(async () => {
-  collector = await startCollectorWorker(100, 100);
+  await initKeys();
+  dir = mkdtempSync(join(tmpdir(), "fleet100-"));
+  const devices = new Map(
+    Array.from({ length: 100 }, (_, i) => [doorId(i), toBase64(deviceKeyPair(100, doorId(i)).publicKey)]),
+  );
+  collector = await launchCollector({ dir, devices, logLevel: "warn" });
 });
 afterAll(async () => {
-  await collector.close();
+  await collector.stop();
+  rmSync(dir, { recursive: true, force: true });
 });
 
 it("100 locks, one simulated week: verdicts match the ground truth", async () => {
