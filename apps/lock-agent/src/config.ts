@@ -25,8 +25,9 @@ export interface LockAgentConfig {
   keyFile: string;
   /** Collector base URL. */
   collector: string;
-  /** Anchors NDJSON file (until anchors travel on the mesh). */
-  anchorsFile: string;
+  /** Where anchors go: an NDJSON file, or a mesh network's `lock-anchors` section. */
+  anchorsFile?: string;
+  mesh?: { nodes: string[]; network: string };
   /** Pin the period label (rotate by changing it); default: automatic `periods`. */
   period?: string;
   periods: "monthly" | "daily";
@@ -77,6 +78,7 @@ export function loadConfig(path: string): LockAgentConfig {
     "keyFile",
     "collector",
     "anchorsFile",
+    "mesh",
     "period",
     "periods",
     "retainPeriods",
@@ -113,6 +115,25 @@ export function loadConfig(path: string): LockAgentConfig {
   } else if (d.type === "module") {
     driver = { type: "module", path: at(str(d.path, "driver.path")), options: d.options };
   } else throw new ConfigError('driver.type must be "simulated" or "module"');
+  if ((c.anchorsFile === undefined) === (c.mesh === undefined))
+    throw new ConfigError("exactly one of anchorsFile and mesh must be given (where the anchors go)");
+  let mesh: LockAgentConfig["mesh"];
+  if (c.mesh !== undefined) {
+    const m = c.mesh as Record<string, unknown>;
+    if (!m || typeof m !== "object" || Array.isArray(m)) throw new ConfigError("mesh must be an object");
+    for (const k of Object.keys(m))
+      if (k !== "nodes" && k !== "network") throw new ConfigError(`mesh: unknown field ${k}`);
+    if (
+      !Array.isArray(m.nodes) ||
+      m.nodes.length === 0 ||
+      !m.nodes.every((n) => typeof n === "string" && /^https?:\/\//.test(n))
+    )
+      throw new ConfigError("mesh.nodes must be a non-empty array of http(s) URLs of meshd nodes");
+    const network = str(m.network, "mesh.network");
+    if (!/^[A-Za-z0-9+/]{43}=$/.test(network))
+      throw new ConfigError("mesh.network must be the network's admin public key (base64, 32 bytes)");
+    mesh = { nodes: m.nodes as string[], network };
+  }
   const logLevel = c.logLevel ?? "info";
   if (typeof logLevel !== "string" || !LEVELS.includes(logLevel))
     throw new ConfigError(`logLevel must be one of ${LEVELS.join(", ")}`);
@@ -122,7 +143,8 @@ export function loadConfig(path: string): LockAgentConfig {
     door,
     keyFile: at(str(c.keyFile, "keyFile")),
     collector,
-    anchorsFile: at(str(c.anchorsFile, "anchorsFile")),
+    ...(c.anchorsFile !== undefined ? { anchorsFile: at(str(c.anchorsFile, "anchorsFile")) } : {}),
+    ...(mesh ? { mesh } : {}),
     ...(c.period !== undefined ? { period: c.period as string } : {}),
     periods,
     ...opt("retainPeriods", int(c.retainPeriods, "retainPeriods", 1, 1000)),

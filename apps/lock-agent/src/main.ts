@@ -14,6 +14,7 @@ import {
   FileAnchors,
   LockAgent,
   type LockDriver,
+  MeshAnchors,
   monthly,
   SimulatedDriver,
   Uplink,
@@ -76,7 +77,9 @@ const agent = await LockAgent.start({
   door: config.door,
   keyPair,
   driver,
-  anchors: new FileAnchors(config.anchorsFile),
+  anchors: config.mesh
+    ? new MeshAnchors({ nodes: config.mesh.nodes, network: config.mesh.network, keyPair })
+    : new FileAnchors(config.anchorsFile!),
   ...(config.period ? { period: config.period } : { periods: config.periods === "daily" ? daily : monthly }),
   ...(config.retainPeriods ? { retainPeriods: config.retainPeriods } : {}),
   ...(config.anchorEvery ? { anchorEvery: config.anchorEvery } : {}),

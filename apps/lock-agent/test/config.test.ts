@@ -41,6 +41,16 @@ describe("lock agent config", () => {
     expect(m.driver).toEqual({ type: "module", path: join(dir, "hw.js"), options: { port: "/dev/ttyS0" } });
   });
 
+  it("anchors in a mesh instead of a file", () => {
+    const mesh = {
+      nodes: ["http://127.0.0.1:7331"],
+      network: "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=",
+    };
+    const c = loadConfig(write("mesh.json", { ...base, anchorsFile: undefined, mesh }));
+    expect(c.mesh).toEqual(mesh);
+    expect(c.anchorsFile).toBeUndefined();
+  });
+
   const bad: [string, unknown, RegExp][] = [
     ["not JSON", "[", /config/],
     ["missing door", { ...base, door: undefined }, /door must be/],
@@ -53,6 +63,25 @@ describe("lock agent config", () => {
     ["bad driver", { ...base, driver: { type: "serial" } }, /driver.type/],
     ["bad driver option", { ...base, driver: { type: "simulated", seed: -1 } }, /driver.seed/],
     ["bad uplink", { ...base, uplink: { batchSize: 20_000 } }, /uplink.batchSize/],
+    ["no anchors", { ...base, anchorsFile: undefined }, /exactly one of anchorsFile and mesh/],
+    [
+      "both anchors",
+      {
+        ...base,
+        mesh: { nodes: ["http://127.0.0.1:7331"], network: "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=" },
+      },
+      /exactly one of anchorsFile and mesh/,
+    ],
+    [
+      "mesh without nodes",
+      { ...base, anchorsFile: undefined, mesh: { nodes: [], network: "x" } },
+      /mesh.nodes/,
+    ],
+    [
+      "mesh bad network",
+      { ...base, anchorsFile: undefined, mesh: { nodes: ["http://127.0.0.1:7331"], network: "x" } },
+      /mesh.network/,
+    ],
   ];
   for (const [name, value, re] of bad)
     it(`rejects: ${name}`, () => {
