@@ -235,4 +235,3 @@ describe("disk errors", () => {
     await new Promise((r) => setTimeout(r, 50));
   });
 });
-
