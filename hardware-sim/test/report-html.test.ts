@@ -7,8 +7,10 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DoorReport, FleetReport, TimelineEvent } from "../src/report.js";
+import { runFleet } from "../src/index.js";
+import { buildFleetReport, type DoorReport, type FleetReport, type TimelineEvent } from "../src/report.js";
 import { escapeHtml, formatRanges, renderHtml } from "../src/report-html.js";
+import { startCollector } from "./helpers.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const HOSTILE = `<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">"'&`;
@@ -349,4 +351,42 @@ describe("renderHtml in headless Chromium", () => {
     expect(requests).toEqual([url]);
     await page.close();
   });
+
+  it("the report of a real run (faults, a tampering collector) loads with every door and the tampering marked", async () => {
+    const collector = await startCollector(41, 5);
+    try {
+      const run = await runFleet({
+        seed: 41,
+        locks: 5,
+        days: 2,
+        collector: collector.url,
+        faults: { powerCuts: 2, clockJumps: 1, partitions: 1 },
+        adversary: [
+          { mode: "alter", count: 1 },
+          { mode: "replay", count: 1 },
+        ],
+      });
+      const real = buildFleetReport(run);
+      const file = join(dir, "real.html");
+      writeFileSync(file, renderHtml(real));
+      const page = await browser.newPage();
+      const problems: string[] = [];
+      page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
+      page.on("console", (m) => {
+        if (m.type() === "error" || m.type() === "warning") problems.push(`console ${m.type()}: ${m.text()}`);
+      });
+      await page.goto(pathToFileURL(file).href, { waitUntil: "load" });
+      const shown = await page.$$eval("[data-door]", (els) =>
+        els.map((el) => [el.getAttribute("data-door"), el.getAttribute("data-verified")]),
+      );
+      const attacked = new Set(run.truth.adversary.map((a) => a.door));
+      expect(attacked.size).toBeGreaterThan(0);
+      expect(shown).toEqual(run.truth.doors.map((d) => [d, String(!attacked.has(d))]));
+      expect(await page.locator("[data-door] svg rect.tampered").count()).toBeGreaterThan(0);
+      expect(problems).toEqual([]);
+      await page.close();
+    } finally {
+      await collector.close();
+    }
+  }, 120_000);
 });
