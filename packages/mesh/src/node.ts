@@ -4,10 +4,11 @@
 // rejoin), bootstrap from peers or a static data.json (URL or file), attestation after each
 // merge (when the node holds an attestor key), persistence and an atomically written dns.json.
 
+import { randomBytes } from "node:crypto";
 import { readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { fileURLToPath } from "node:url";
-import { fromBase64, type KeyPair, parseJson, sign, toBase64 } from "@chronoseal/core";
+import { fromBase64, type KeyPair, parseJson, sign, toBase64, verify } from "@chronoseal/core";
 import { type Claim, type HostRecord, type MeshEntry, signEntry } from "./entries.js";
 import { appendJournal, loadState, saveState } from "./persist.js";
 import { checkDataJson } from "./schema.js";
@@ -72,6 +73,12 @@ interface Peer {
   failures: number;
   retryAt: number;
   suspectSince: number;
+  /**
+   * The node key whose host record published this address. Such a peer is used only after it
+   * answers a reachability challenge signed with that key (`verified`).
+   */
+  claimedBy?: string;
+  verified?: boolean;
   /** The peer's node key and attestor key, from its last ping answer. */
   node?: string;
   attestor?: string;
@@ -248,10 +255,46 @@ export class MeshNode {
     );
   }
 
-  private addPeer(url: string): void {
+  private addPeer(url: string, claimedBy?: string): void {
     const u = url.replace(/\/$/, "");
-    if (u === this.url || this.peers.has(u)) return;
-    this.peers.set(u, { url: u, health: "alive", failures: 0, retryAt: 0, suspectSince: 0 });
+    if (u === this.url) return;
+    const known = this.peers.get(u);
+    if (known) {
+      // A configured peer that a host record now claims: check it like any claimed address.
+      if (claimedBy && known.claimedBy !== claimedBy) {
+        known.claimedBy = claimedBy;
+        known.verified = false;
+      }
+      return;
+    }
+    this.peers.set(u, {
+      url: u,
+      health: "alive",
+      failures: 0,
+      retryAt: 0,
+      suspectSince: 0,
+      ...(claimedBy ? { claimedBy, verified: false } : {}),
+    });
+  }
+
+  /**
+   * Reachability: the peer at a claimed address must sign a fresh nonce with the node key that
+   * claimed it, or it is not used (another machine may sit at that address).
+   */
+  private async challenge(peer: Peer): Promise<boolean> {
+    const nonce = randomBytes(24).toString("base64");
+    const res = await fetch(`${peer.url}/v1/challenge`, {
+      method: "POST",
+      body: JSON.stringify({ nonce }),
+      signal: AbortSignal.timeout(this.c.probeTimeoutMs ?? 1000),
+    });
+    if (!res.ok) return false;
+    const a = (await res.json()) as { node?: unknown; signature?: unknown };
+    return (
+      a?.node === peer.claimedBy &&
+      typeof a.signature === "string" &&
+      verifyChallenge(peer.claimedBy!, nonce, a.signature, (sig, msg, pk) => verify(sig, msg, pk))
+    );
   }
 
   /** Attest, learn peers from host records, persist, rewrite dns.json when it changed. */
@@ -266,7 +309,8 @@ export class MeshNode {
         );
       for (const [writer, h] of hostRecords(s, now))
         if (writer !== this.key)
-          for (const a of h.addresses) this.addPeer(`http://${a.includes(":") ? `[${a}]` : a}:${h.port}`);
+          for (const a of h.addresses)
+            this.addPeer(`http://${a.includes(":") ? `[${a}]` : a}:${h.port}`, writer);
       // Durable before anything is acknowledged: the change goes to the journal (one fsynced
       // line); the whole state is rewritten only when the journal outgrows the last snapshot.
       const change = s.takeChanges();
@@ -322,6 +366,16 @@ export class MeshNode {
     );
     if (!reachable) reachable = await this.indirectProbe(peer);
     if (!reachable) return this.failed(peer, "probe failed");
+    if (peer.claimedBy && !peer.verified) {
+      peer.verified = await this.challenge(peer).catch(() => false);
+      if (!peer.verified) {
+        this.log("warn", "reachability challenge failed", { peer: peer.url, claimedBy: peer.claimedBy });
+        peer.retryAt = Date.now() + Math.min(60_000, this.gossipMs * 2 ** Math.min(++peer.failures, 16));
+        peer.health = "dead";
+        return;
+      }
+      this.log("info", "peer verified", { peer: peer.url, node: peer.claimedBy });
+    }
     try {
       for (const s of this.states.values()) await this.syncWith(peer, s);
     } catch (e) {
@@ -468,6 +522,7 @@ export class MeshNode {
         health: p.health,
         failures: p.failures,
         ...(p.node ? { node: p.node } : {}),
+        ...(p.claimedBy ? { claimedBy: p.claimedBy, verified: p.verified === true } : {}),
         ...(p.attestor ? { attestor: p.attestor } : {}),
         ...(p.lastSeen ? { lastSeen: new Date(p.lastSeen).toISOString() } : {}),
       })),

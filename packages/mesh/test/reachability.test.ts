@@ -1,0 +1,101 @@
+// Reachability: a node uses an address learned from a host record only after the peer there
+// signs a fresh nonce with the node key that published the record. An impostor at a claimed
+// address (another node, another key) is never synced with; the genuine node is.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { generateKeyPair, initKeys, type KeyPair, toBase64 } from "@chronoseal/core";
+import { afterAll, describe, expect, it } from "vitest";
+import { type MeshEntry, signEntry } from "../src/entries.js";
+import { MeshNode } from "../src/node.js";
+
+const nodes: MeshNode[] = [];
+afterAll(async () => {
+  for (const n of nodes) await n.stop(100);
+});
+
+function settingsOf(admin: KeyPair): MeshEntry {
+  const network = toBase64(admin.publicKey);
+  return signEntry(
+    {
+      kind: "settings",
+      network,
+      writer: network,
+      last_updated: new Date().toISOString(),
+      tld: "mesh",
+      attestors: [],
+      banned: [],
+      overrides: {},
+      host_ttl: 0,
+      sections: {},
+    },
+    admin.secretKey,
+  );
+}
+
+async function node(admin: KeyPair, settings: MeshEntry, key = generateKeyPair()): Promise<MeshNode> {
+  const n = new MeshNode({
+    stateDir: mkdtempSync(join(tmpdir(), "mesh-reach-")),
+    host: "127.0.0.1",
+    port: 0,
+    nodeKey: key,
+    networks: [{ admin: toBase64(admin.publicKey), priority: 1, settings }],
+    gossipMs: 60_000,
+    probeTimeoutMs: 2000,
+  });
+  await n.start();
+  nodes.push(n);
+  return n;
+}
+
+describe("reachability challenge", () => {
+  it("a claimed address is used only when the peer there holds the claiming key", async () => {
+    await initKeys();
+    const admin = generateKeyPair();
+    const settings = settingsOf(admin);
+    const network = toBase64(admin.publicKey);
+    const a = await node(admin, settings);
+    const genuine = await node(admin, settings);
+    const impostor = await node(admin, settings);
+    // A host record by a key nobody at that address holds, pointing at the impostor's port.
+    const victim = generateKeyPair();
+    const port = Number(new URL(impostor.url).port);
+    const forgedHome = signEntry(
+      {
+        kind: "host",
+        network,
+        writer: toBase64(victim.publicKey),
+        last_updated: new Date().toISOString(),
+        addresses: ["127.0.0.1"],
+        port,
+      },
+      victim.secretKey,
+    );
+    const genuineRecord = genuine.states
+      .get(network)!
+      .toJSON()
+      .entries.filter((e) => e.kind === "host");
+    const r = await fetch(`${a.url}/v1/networks/${encodeURIComponent(network)}/entries`, {
+      method: "POST",
+      body: JSON.stringify([forgedHome, ...genuineRecord]),
+    });
+    expect(r.status).toBe(200);
+    const before = impostor.states.get(network)!.entries.size;
+    for (let i = 0; i < 4; i++) await a.gossip();
+    const peers = a.status().peers;
+    const atImpostor = peers.find((p) => p.url === impostor.url)!;
+    const atGenuine = peers.find((p) => p.url === genuine.url)!;
+    expect(atImpostor).toMatchObject({
+      claimedBy: toBase64(victim.publicKey),
+      verified: false,
+      health: "dead",
+    });
+    expect(atGenuine).toMatchObject({ claimedBy: genuine.key, verified: true, health: "alive" });
+    // a synced with the genuine node (it now holds a's host record) but never with the impostor
+    expect(impostor.states.get(network)!.entries.size).toBe(before);
+    const aHost = [...a.states.get(network)!.entries.values()].find(
+      (e) => e.kind === "host" && e.writer === a.key,
+    );
+    expect([...genuine.states.get(network)!.entries.values()]).toContainEqual(aHost);
+  }, 60_000);
+});
