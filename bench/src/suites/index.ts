@@ -5,6 +5,7 @@ import { ed25519Suite } from "./ed25519.js";
 import { hashSuite } from "./hash.js";
 import { lockSuite } from "./lock.js";
 import { merkleSuite } from "./merkle.js";
+import { meshSuite } from "./mesh.js";
 import { validitySuite } from "./validity.js";
 
 export const suites: Record<string, () => Promise<SuiteResult>> = {
@@ -14,4 +15,5 @@ export const suites: Record<string, () => Promise<SuiteResult>> = {
   validity: validitySuite,
   lock: lockSuite,
   merkle: merkleSuite,
+  mesh: meshSuite,
 };
