@@ -99,6 +99,28 @@ describe("network state CRDT", () => {
     expect(merged(all).settings()?.tld).toBe(merged(tombless, all).settings()?.tld);
   });
 
+  it("deleted or expired entries never come back, whatever is merged in and in which order (property)", () => {
+    const tomb = pool.entries.length - 1; // the tombstone of node 2's "ceres" claim
+    const ttl = 60_000;
+    const late = T0 + 1000 + 50 * 1000 + ttl + 1; // after every attested time + ttl
+    const ttlSettings = w.settings({ host_ttl: ttl }, T0 + 9000);
+    fc.assert(
+      fc.property(subset(), subset(), (x, y) => {
+        const deleting = build({ e: [...new Set([...x.e, tomb])], a: x.a });
+        const other = build(y);
+        for (const m of [merged(deleting, other), merged(other, deleting)])
+          expect(hostnames(m, T0).active.some((n) => n.hostname === "ceres")).toBe(false);
+        const expiring = build(x);
+        expiring.ingest([ttlSettings]);
+        for (const m of [merged(expiring, other), merged(other, expiring)]) {
+          expect(hostnames(m, late).active).toEqual([]);
+          expect(dnsLines(m, late)).toEqual([]);
+        }
+      }),
+      { seed: 11, numRuns: 40 },
+    );
+  });
+
   it("a state with one forged signature merges to the same result as without it", () => {
     const base = build({ e: [...Array(13).keys()], a: [...Array(13).keys()] });
     const forged = { ...w.claim(w.nodes[3]!, "vesta"), hostname: "pallas" } as MeshEntry; // payload changed after signing
