@@ -10,7 +10,9 @@ import {
   differingBuckets,
   digest,
   itemsFor,
+  type Reconciliation,
   reconcile,
+  type Summaries,
   slice,
   summaries,
 } from "./sync.js";
@@ -46,7 +48,48 @@ export interface SimResult {
   bytes: number;
 }
 
-const sizeOf = (x: unknown) => Buffer.byteLength(JSON.stringify(x));
+const sizes = new WeakMap<object, number>();
+/** JSON bytes of an object that never changes (an entry, an attestation map), memoized. */
+function fixedSize(x: object): number {
+  let n = sizes.get(x);
+  if (n === undefined) {
+    n = Buffer.byteLength(JSON.stringify(x));
+    sizes.set(x, n);
+  }
+  return n;
+}
+
+function summariesSize(x: Summaries): number {
+  let n = 2;
+  let first = true;
+  for (const [b, list] of Object.entries(x)) {
+    n += (first ? 0 : 1) + b.length + 5 + Math.max(0, list.length - 1);
+    for (const s of list) n += s.length + 2;
+    first = false;
+  }
+  return n;
+}
+
+function stateSize(x: StateJSON): number {
+  let n = `{"version":1,"network":${JSON.stringify(x.network)},"entries":[],"attestations":{}}`.length;
+  n += Math.max(0, x.entries.length - 1);
+  for (const e of x.entries) n += fixedSize(e);
+  const ids = Object.keys(x.attestations);
+  n += Math.max(0, ids.length - 1);
+  for (const id of ids) n += id.length + 3 + fixedSize(x.attestations[id]!);
+  return n;
+}
+
+/** Bytes of a message's JSON (JSON.stringify(x) in UTF-8), without stringifying whole states. */
+export function messageSize(
+  x: StateJSON | Reconciliation | { summaries: Summaries } | { buckets: number[] },
+): number {
+  if ("entries" in x) return stateSize(x);
+  if ("give" in x) return 17 + stateSize(x.give) + summariesSize(x.want);
+  if ("summaries" in x) return 14 + summariesSize(x.summaries);
+  return Buffer.byteLength(JSON.stringify(x));
+}
+
 const empty = (s: StateJSON) => s.entries.length === 0 && Object.keys(s.attestations).length === 0;
 
 export function simulate(nodes: NetworkState[], o: SimOptions = {}): SimResult {
@@ -62,7 +105,7 @@ export function simulate(nodes: NetworkState[], o: SimOptions = {}): SimResult {
     const c = cache.get(s);
     if (c && c.rev === s.revision) return c;
     const d = digest(s);
-    const fresh = { rev: s.revision, d, size: sizeOf(d) };
+    const fresh = { rev: s.revision, d, size: Buffer.byteLength(JSON.stringify(d)) };
     cache.set(s, fresh);
     return fresh;
   };
@@ -79,7 +122,7 @@ export function simulate(nodes: NetworkState[], o: SimOptions = {}): SimResult {
     bytes += size;
     return random() >= loss;
   };
-  const send = (x: unknown): boolean => deliver(sizeOf(x));
+  const send = (x: Parameters<typeof messageSize>[0]): boolean => deliver(messageSize(x));
   const attest = () => {
     for (const a of o.attestors ?? []) attestAll(nodes[a.index]!, a, o.now ?? Date.now());
   };

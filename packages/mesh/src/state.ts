@@ -12,7 +12,6 @@
 // digests are recomputed only for the buckets that changed.
 import {
   DEFAULT_MAX_SIGNATURES,
-  parseTimestamp,
   payloadHashes,
   type SignatureEntry,
   type SignatureMap,
@@ -35,14 +34,26 @@ export interface IngestReport {
   rejected: Partial<Record<RejectReason, number>>;
 }
 
+/** A valid signature as verified once, keyed by its signature string in a VerifiedCache. */
+export interface VerifiedSignature {
+  /** The verifier's context, payload hash, signer key, signed_at and the entry's own context. */
+  context: string;
+  hash: string;
+  key: string;
+  signed_at: string;
+  entryContext: string | undefined;
+  /** signed_at, epoch ms. */
+  signedAt: number;
+}
+export type VerifiedCache = Map<string, VerifiedSignature>;
+
 export interface StateOptions {
   /**
    * Signatures already verified, shared by the states of one process (a simulation of many
-   * nodes, tests): a signature found here is not verified again. Only valid verdicts are stored,
-   * keyed by everything a verdict depends on (context, hash, key, signed_at, signature, entry
-   * context). Grows without bound: not for a long-running daemon.
+   * nodes, tests): a signature found here with every input equal is not verified again. Only
+   * valid verdicts are stored. Grows without bound: not for a long-running daemon.
    */
-  verified?: Set<string>;
+  verified?: VerifiedCache;
 }
 
 const KINDS = new Set(Object.keys(CONTEXTS));
@@ -89,7 +100,7 @@ export class NetworkState {
   private current: { id: string; settings: Settings; attestors: Set<string> } | undefined;
   private readonly members: Set<string>[] = Array.from({ length: 256 }, () => new Set<string>());
   private readonly bucketRevs = new Uint32Array(256);
-  private readonly verified: Set<string> | undefined;
+  private readonly verified: VerifiedCache | undefined;
   private version = 0;
 
   constructor(
@@ -306,16 +317,18 @@ export class NetworkState {
   private verify(checks: readonly Check[], context: string): (number | undefined)[] {
     const out: (number | undefined)[] = new Array(checks.length).fill(undefined);
     const todo: number[] = [];
-    const cacheKey = (c: Check) =>
-      isRecord(c.entry) &&
-      typeof c.entry.signed_at === "string" &&
-      typeof c.entry.signature === "string" &&
-      (c.entry.context === undefined || typeof c.entry.context === "string")
-        ? `${context}|${c.hash}|${c.key}|${c.entry.signed_at}|${c.entry.signature}|${c.entry.context ?? ""}`
-        : undefined;
+    const cache = this.verified;
     checks.forEach((c, i) => {
-      const k = this.verified && cacheKey(c);
-      if (k && this.verified!.has(k)) out[i] = parseTimestamp(c.entry.signed_at);
+      const hit = cache && typeof c.entry?.signature === "string" ? cache.get(c.entry.signature) : undefined;
+      if (
+        hit &&
+        hit.context === context &&
+        hit.hash === c.hash &&
+        hit.key === c.key &&
+        hit.signed_at === c.entry.signed_at &&
+        hit.entryContext === c.entry.context
+      )
+        out[i] = hit.signedAt;
       else if (KEY_RE.test(c.key)) todo.push(i);
     });
     if (todo.length === 0) return out;
@@ -328,8 +341,15 @@ export class NetworkState {
       const v = reports[j]!.valid[0];
       if (v === undefined || v.key !== checks[i]!.key) return;
       out[i] = v.signedAt;
-      const k = this.verified && cacheKey(checks[i]!);
-      if (k) this.verified!.add(k);
+      const { hash, key, entry } = checks[i]!;
+      cache?.set(entry.signature, {
+        context,
+        hash,
+        key,
+        signed_at: entry.signed_at,
+        entryContext: entry.context,
+        signedAt: v.signedAt,
+      });
     });
     return out;
   }

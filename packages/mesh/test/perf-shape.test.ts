@@ -4,8 +4,8 @@
 import { canonicalize, sha256, toBase64 } from "@chronoseal/core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { attestEntry, entryId, type MeshEntry } from "../src/entries.js";
-import { simulate } from "../src/sim.js";
-import { NetworkState } from "../src/state.js";
+import { messageSize, simulate } from "../src/sim.js";
+import { NetworkState, type VerifiedCache } from "../src/state.js";
 import {
   attestAll,
   checkSummaries,
@@ -83,7 +83,7 @@ describe("ingest fast paths", () => {
   });
 
   it("a shared verification cache gives the same states and still rejects a forgery", () => {
-    const verified = new Set<string>();
+    const verified: VerifiedCache = new Map();
     const a = new NetworkState(w.admin.key, { verified });
     const b = new NetworkState(w.admin.key, { verified });
     a.ingest(base);
@@ -152,6 +152,24 @@ describe("protocol 2: item summaries", () => {
     a.merge(r.give);
     b.merge(itemsFor(a, r.want));
     expect(digest(a)).toEqual(digest(b));
+  });
+
+  it("message sizes in the simulation equal the bytes of JSON.stringify", () => {
+    const a = new NetworkState(w.admin.key);
+    a.ingest(base);
+    attestAll(a, attestor(), T0 + 1000);
+    const b = new NetworkState(w.admin.key);
+    b.ingest(base.slice(0, 20));
+    const diff = differingBuckets(digest(a), digest(b));
+    const msgs = [
+      a.toJSON(),
+      new NetworkState(w.admin.key).toJSON(),
+      { summaries: summaries(b, diff) },
+      reconcile(a, summaries(b, diff)),
+      reconcile(a, {}),
+      { buckets: diff },
+    ];
+    for (const m of msgs) expect(messageSize(m)).toBe(Buffer.byteLength(JSON.stringify(m)));
   });
 
   it("checkSummaries rejects malformed bodies", () => {
