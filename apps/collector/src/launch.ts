@@ -2,7 +2,7 @@
 // simulator's fleet tests and end-to-end tests. Stopped with SIGTERM (clean) or SIGKILL.
 import { type ChildProcess, spawn } from "node:child_process";
 import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { createServer, type Socket } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -37,11 +37,17 @@ export class CollectorProcess {
   async start(): Promise<this> {
     const out = openSync(join(this.dir, "collector.log"), "a");
     const err = openSync(join(this.dir, "collector.err"), "a");
-    const child = spawn(process.execPath, [MAIN, "--config", join(this.dir, "collector.json")], {
-      stdio: ["ignore", out, err],
-    });
+    const child = spawn(
+      process.execPath,
+      [MAIN, "--config", join(this.dir, "collector.json"), "--exit-with-parent"],
+      {
+        // stdin is a pipe the child watches: if this process dies, the child stops.
+        stdio: ["pipe", out, err],
+      },
+    );
     closeSync(out);
     closeSync(err);
+    (child.stdin as Socket | null)?.unref(); // the pipe alone must not keep this process alive
     this.child = child;
     let exited: number | null | undefined;
     child.once("exit", (code) => {

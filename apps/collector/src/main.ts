@@ -2,6 +2,8 @@
 // chronoseal-collector: wiring only — config, storage, the HTTP server, JSON logs, signals.
 //   chronoseal-collector --config collector.json
 // SIGTERM/SIGINT: stop accepting connections, let requests in flight finish, close the store, exit 0.
+// --exit-with-parent: the same clean stop when stdin closes (the launching process died, even by
+// SIGKILL): launchCollector uses it so a crashed test or demo leaves no collector behind.
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import {
@@ -14,8 +16,13 @@ import { pino } from "pino";
 import { ConfigError, loadConfig } from "./config.js";
 
 let configPath: string | undefined;
+let exitWithParent = false;
 try {
-  configPath = parseArgs({ options: { config: { type: "string" } } }).values.config;
+  const { values } = parseArgs({
+    options: { config: { type: "string" }, "exit-with-parent": { type: "boolean", default: false } },
+  });
+  configPath = values.config;
+  exitWithParent = values["exit-with-parent"] === true;
 } catch (e) {
   console.error(`chronoseal-collector: ${(e as Error).message}`);
 }
@@ -72,3 +79,8 @@ async function stop(signal: string): Promise<void> {
 }
 process.on("SIGTERM", () => void stop("SIGTERM"));
 process.on("SIGINT", () => void stop("SIGINT"));
+if (exitWithParent) {
+  process.stdin.on("end", () => void stop("parent gone"));
+  process.stdin.on("error", () => void stop("parent gone"));
+  process.stdin.resume();
+}

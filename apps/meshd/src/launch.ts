@@ -3,7 +3,7 @@
 // with SIGTERM (clean) or SIGKILL (a crash), and restarted from the same directory.
 import { type ChildProcess, spawn } from "node:child_process";
 import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { createServer, type Socket } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { encodePrivateKey, generateKeyPair, type KeyPair, toBase64 } from "@chronoseal/core";
@@ -71,11 +71,13 @@ export class MeshdProcess {
   async start(): Promise<this> {
     const out = openSync(join(this.dir, "meshd.log"), "a");
     const err = openSync(join(this.dir, "meshd.err"), "a");
-    const child = spawn(process.execPath, [MAIN, "--config", this.configPath], {
-      stdio: ["ignore", out, err],
+    const child = spawn(process.execPath, [MAIN, "--config", this.configPath, "--exit-with-parent"], {
+      // stdin is a pipe the child watches: if this process dies, the child stops.
+      stdio: ["pipe", out, err],
     });
     closeSync(out);
     closeSync(err);
+    (child.stdin as Socket | null)?.unref(); // the pipe alone must not keep this process alive
     this.child = child;
     let exited: number | null | undefined;
     child.once("exit", (code) => {

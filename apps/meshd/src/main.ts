@@ -2,6 +2,8 @@
 // meshd: the mesh node daemon — wiring only: config, keys, the node, JSON logs, signals.
 //   meshd --config meshd.json   (or meshd.toml)
 // A bad config or key file: a message naming the field on stderr and exit code 2.
+// --exit-with-parent: stop cleanly when stdin closes (the launching process died, even by
+// SIGKILL): launchMeshd uses it so a crashed test or demo leaves no daemon behind.
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { decodePrivateKey, initKeys, type KeyPair, parseJson } from "@chronoseal/core";
@@ -14,7 +16,9 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-const { values } = parseArgs({ options: { config: { type: "string" } } });
+const { values } = parseArgs({
+  options: { config: { type: "string" }, "exit-with-parent": { type: "boolean", default: false } },
+});
 if (!values.config) fail("usage: meshd --config FILE (.json or .toml)");
 let config: MeshdConfig;
 try {
@@ -79,3 +83,8 @@ async function stop(signal: string) {
 }
 process.on("SIGTERM", () => void stop("SIGTERM"));
 process.on("SIGINT", () => void stop("SIGINT"));
+if (values["exit-with-parent"]) {
+  process.stdin.on("end", () => void stop("parent gone"));
+  process.stdin.on("error", () => void stop("parent gone"));
+  process.stdin.resume();
+}
