@@ -177,7 +177,8 @@ export function blake3DeriveKey(context: string, material: Uint8Array, dkLen?: n
 
 /** One 32-byte digest per message, computed with as few WASM calls as the input region allows. */
 export function blake3Batch(messages: readonly Uint8Array[], opts?: Blake3Options): Uint8Array[] {
-  const msgs = readMessages(messages).map(plain);
+  const msgs = readMessages(messages);
+  for (let i = 0; i < msgs.length; i++) msgs[i] = plain(msgs[i]!);
   const o = checkOptions(opts);
   const w = blake3Wasm();
   const { mode, key } = resolveMode(w, o);
