@@ -2,8 +2,8 @@
 // (7 rounds, the message permutation applied here at generation time), once with u32 locals
 // (scalar) and once with i32x4 lanes (four independent compressions at once, SIMD build only).
 //
-// Usage: node scripts/gen-blake3.mjs   (CI regenerates and diffs, like the WASM modules)
-import { writeFileSync } from "node:fs";
+// Usage: node scripts/gen-blake3.mjs [--check]   (--check: exit 1 if the committed file differs)
+import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -160,5 +160,13 @@ const source = [
   ...simd(),
   "",
 ].join("\n");
-writeFileSync(outFile, source);
-console.log(`blake3: wrote ${outFile}`);
+if (process.argv.includes("--check")) {
+  if (readFileSync(outFile, "utf8") !== source) {
+    console.error(`blake3: ${outFile} differs from the generator's output; run node scripts/gen-blake3.mjs`);
+    process.exit(1);
+  }
+  console.log(`blake3: ${outFile} is up to date`);
+} else {
+  writeFileSync(outFile, source);
+  console.log(`blake3: wrote ${outFile}`);
+}

@@ -1,7 +1,9 @@
 // BLAKE3 in WASM on both builds: known answers, messages and outputs larger than the module's
 // regions, batches split over several calls, extended output across the 2^32 block counter
 // (against a plain-JS reference of the compression), interleaved and single-use hashers,
-// domain separation between the modes, and init().
+// domain separation between the modes, init(), and the generated compression being current.
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { _BLAKE3 } from "@noble/hashes/blake3.js";
 import { afterAll, describe, expect, it } from "vitest";
 import { ChronosealError } from "../../src/errors.js";
@@ -17,6 +19,14 @@ afterAll(() => selectBlake3Build(undefined));
 
 it("this engine has WebAssembly SIMD, so both builds below really run", () => {
   expect(hasSimd()).toBe(true);
+});
+
+it("assembly/blake3/compress.generated.ts is what scripts/gen-blake3.mjs writes", () => {
+  const script = fileURLToPath(new URL("../../scripts/gen-blake3.mjs", import.meta.url));
+  // Throws (exit status 1) when the committed file differs.
+  expect(execFileSync(process.execPath, [script, "--check"], { encoding: "utf8" })).toContain(
+    "is up to date",
+  );
 });
 
 it("init() and initSync() instantiate the module, the automatic choice being the SIMD build", async () => {
