@@ -27,7 +27,7 @@ export function xorshift(seed: number): () => number {
 }
 
 /** A deterministic pseudo-random buffer of `len` bytes. */
-export function pool(len: number, seed: number): Uint8Array {
+export function pool(len: number, seed: number): Uint8Array<ArrayBuffer> {
   const next = xorshift(seed);
   const out = new Uint8Array(len);
   for (let i = 0; i < len; i++) out[i] = next() & 0xff;
