@@ -171,7 +171,7 @@ export function decodeMatterQb2(
   layout: Layout = "current",
   base = 0,
 ): { matter: Matter; size: number } {
-  const head = bytes.subarray(0, Math.min(6, bytes.length - (bytes.length % 3)));
+  const head = bytes.subarray(0, Math.min(9, bytes.length - (bytes.length % 3)));
   if (head.length === 0)
     throw new CesrError("ERR_CESR_SHORT", "expected a binary primitive, input ended", base);
   let fs: number;

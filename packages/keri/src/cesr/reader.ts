@@ -68,7 +68,7 @@ export class Reader {
   matter(): Matter {
     const at = this.pos;
     if (this.domain === "text") {
-      const { fs } = rebase(at, () => sniffMatter(this.text.slice(at, Math.min(this.end, at + 8))));
+      const { fs } = rebase(at, () => sniffMatter(this.text.slice(at, Math.min(this.end, at + 12))));
       if (at + fs > this.end)
         throw new CesrError(
           "ERR_CESR_SHORT",
