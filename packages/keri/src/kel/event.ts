@@ -5,7 +5,7 @@
 import { DIGEST_CODES, KEY_CODES, NON_TRANSFERABLE_CODES } from "../cesr/codes.js";
 import { decodeMatter, type Layout } from "../cesr/matter.js";
 import { CesrError, KeriError } from "../errors.js";
-import { parseHex, parseThreshold, type Threshold } from "./threshold.js";
+import { parseCount, parseHex, parseThreshold, type Threshold } from "./threshold.js";
 
 export type KeyEventIlk = "icp" | "rot" | "ixn" | "dip" | "drt";
 export const KEY_EVENT_ILKS: readonly KeyEventIlk[] = ["icp", "rot", "ixn", "dip", "drt"];
@@ -196,11 +196,14 @@ export function parseKeyEvent(
       );
     if (nextDigests.length === 0 && nt.count !== 0)
       throw new KeriError("ERR_KERI_THRESHOLD", 'no next keys: the next threshold must be "0"', "$.nt");
-    const bt = parseHex(str(body, "bt"), "$.bt", 8);
-    toad = Number(bt);
+    const bt =
+      typeof body.bt === "number"
+        ? parseCount(body.bt, "$.bt")
+        : Number(parseHex(str(body, "bt"), "$.bt", 8));
+    toad = bt;
     if (inception) {
       witnesses = primitives(body, "b", NON_TRANSFERABLE_CODES, "witness prefix", layout);
-      checkToad(toad, witnesses.length);
+      checkToad(bt, witnesses.length);
       config = list(body, "c").map((c, i) => {
         if (typeof c !== "string")
           throw new KeriError("ERR_KERI_FIELD", "a configuration trait must be a string", `$.c[${i}]`);

@@ -15,7 +15,7 @@ type Element = { weight: Ratio } | { weight: Ratio; nested: Ratio[] };
 
 export interface Threshold {
   /** The threshold as written in the event (hex string or weight lists). */
-  readonly sith: string | unknown[];
+  readonly sith: string | number | unknown[];
   readonly weighted: boolean;
   /** For a count threshold, the count; for a weighted one, undefined. */
   readonly count: number | undefined;
@@ -39,6 +39,14 @@ export function parseHex(value: unknown, path: string, max = 32): bigint {
     );
   }
   return BigInt(`0x${value}`);
+}
+
+/** A count written as a JSON integer (keripy's "intive" form): 0 ≤ n < 2^32. */
+export function parseCount(value: number, path: string): number {
+  if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) {
+    throw new KeriError("ERR_KERI_FIELD", `expected a non-negative integer count, got ${value}`, path);
+  }
+  return value;
 }
 
 function describe(v: unknown): string {
@@ -89,9 +97,9 @@ function weight(w: unknown, path: string): Ratio {
  * longer rotate). Throws KeriError (ERR_KERI_THRESHOLD / ERR_KERI_FIELD) naming the path.
  */
 export function parseThreshold(sith: unknown, path: string, allowZero = false): Threshold {
-  if (typeof sith === "string") {
-    const big = parseHex(sith, path, 8);
-    const count = Number(big);
+  if (typeof sith === "string" || typeof sith === "number") {
+    // keripy also writes counts as JSON integers ("intive" events, e.g. signify-ts rotations).
+    const count = typeof sith === "number" ? parseCount(sith, path) : Number(parseHex(sith, path, 8));
     if (count === 0 && !allowZero)
       throw new KeriError("ERR_KERI_THRESHOLD", "threshold 0 can never be satisfied", path);
     return {

@@ -28,12 +28,16 @@ export type WaitingFor =
   /** No inception for this identifier is in the evidence. */
   | { readonly kind: "inception" }
   /** Not enough verified controller signatures for the signing threshold. */
-  | { readonly kind: "signatures"; readonly verified: number; readonly threshold: string | unknown[] }
+  | {
+      readonly kind: "signatures";
+      readonly verified: number;
+      readonly threshold: string | number | unknown[];
+    }
   /** A rotation's signatures do not expose enough pre-rotated keys for the prior next threshold. */
   | {
       readonly kind: "prior-next-signatures";
       readonly exposed: number;
-      readonly threshold: string | unknown[];
+      readonly threshold: string | number | unknown[];
     }
   /** Fewer verified witness receipts than the witness threshold. */
   | { readonly kind: "witness-receipts"; readonly verified: number; readonly toad: number }
