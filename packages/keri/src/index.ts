@@ -17,4 +17,5 @@ export { type KelReplay, replayKels } from "./kel/replay.js";
 export * from "./kel/state.js";
 export * from "./kel/threshold.js";
 export type * from "./kel/types.js";
+export * from "./report.js";
 export * from "./said.js";
