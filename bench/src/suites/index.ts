@@ -1,6 +1,7 @@
 // The benchmark suites by name. Each suite lives in its own module and returns a SuiteResult.
 import type { SuiteResult } from "../harness.js";
 import { attestSuite } from "./attest.js";
+import { blake3Suite } from "./blake3.js";
 import { ed25519Suite } from "./ed25519.js";
 import { hashSuite } from "./hash.js";
 import { lockSuite } from "./lock.js";
@@ -10,6 +11,7 @@ import { validitySuite } from "./validity.js";
 
 export const suites: Record<string, () => Promise<SuiteResult>> = {
   hash: hashSuite,
+  blake3: blake3Suite,
   ed25519: ed25519Suite,
   attest: attestSuite,
   validity: validitySuite,

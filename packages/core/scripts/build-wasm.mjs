@@ -30,6 +30,8 @@ const targets = [
   { name: "hash-simd", entry: "assembly/hash/index.ts", flags: ["--enable", "simd"] },
   { name: "ed25519", entry: "assembly/ed25519/index.ts", flags: [] },
   { name: "ed25519-simd", entry: "assembly/ed25519/index.ts", flags: ["--enable", "simd"] },
+  { name: "blake3", entry: "assembly/blake3/index.ts", flags: [] },
+  { name: "blake3-simd", entry: "assembly/blake3/index.ts", flags: ["--enable", "simd"] },
 ];
 
 const wanted = process.argv.slice(2);

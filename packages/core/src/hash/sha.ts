@@ -1,8 +1,9 @@
 // SHA-256 and SHA-512: one-shot, batch (many messages per WASM call), packed batch (messages
 // laid out in one buffer with an offsets table), and incremental hashers. All computed in the
 // hashing WebAssembly module.
-import { aarray, abytes, ChronosealError } from "../errors.js";
+import { abytes, ChronosealError } from "../errors.js";
 import { type HashWasm, hashWasm } from "../wasm/hash.js";
+import { checkPacked, readMessages } from "./packed.js";
 
 type Alg = 256 | 512;
 
@@ -44,37 +45,15 @@ export function sha512(data: Uint8Array): Uint8Array {
   return oneShot(512, data);
 }
 
-function kind(value: unknown): string {
-  if (value === null) return "null";
-  if (value instanceof Uint32Array && !ArrayBuffer.isView(value)) return "a Proxy or other non-view object";
-  if (Array.isArray(value)) return "array";
-  return typeof value === "object" ? (value.constructor?.name ?? "object") : typeof value;
-}
-
 /**
  * Packed batch: message i is `data[offsets[i] .. offsets[i+1])` (offsets has n + 1 entries,
  * non-decreasing). Returns n digests back to back (n × 32 or n × 64 bytes), in `out` if given.
  */
 function packed(alg: Alg, data: Uint8Array, offsets: Uint32Array, out?: Uint8Array): Uint8Array {
-  abytes(data, undefined, "data");
-  // isView rules out a Proxy around a Uint32Array (its index reads would run user code).
-  if (!(offsets instanceof Uint32Array) || !ArrayBuffer.isView(offsets))
-    throw new TypeError(`offsets: expected Uint32Array, got ${kind(offsets)}`);
-  if (offsets.length < 1) throw new RangeError("offsets: expected at least 1 entry, got 0");
-  const n = offsets.length - 1;
   const dlen = alg === 256 ? 32 : 64;
-  if (out === undefined) out = new Uint8Array(n * dlen);
-  else {
-    abytes(out, undefined, "out");
-    if (out.length < n * dlen)
-      throw new RangeError(`out: expected Uint8Array of length >= ${n * dlen}, got length=${out.length}`);
-  }
-  for (let i = 0; i < n; i++) {
-    if (offsets[i]! > offsets[i + 1]!)
-      throw new RangeError(`offsets: entry ${i + 1} (${offsets[i + 1]}) is below entry ${i} (${offsets[i]})`);
-  }
-  if (offsets[n]! > data.length)
-    throw new RangeError(`offsets: last entry ${offsets[n]} exceeds data length ${data.length}`);
+  const checked = checkPacked(data, offsets, out, dlen);
+  const n = checked.n;
+  out = checked.out;
   const w = hashWasm();
   const cap = w.input.length;
   let i = 0;
@@ -108,11 +87,7 @@ export function sha512Packed(data: Uint8Array, offsets: Uint32Array, out?: Uint8
 }
 
 function batch(alg: Alg, input: readonly Uint8Array[]): Uint8Array[] {
-  aarray(input, "messages");
-  // Each entry is read exactly once, before anything is written into WASM memory: an index getter
-  // can neither swap a validated message nor re-enter the module halfway through a region.
-  const messages: Uint8Array[] = new Array(input.length);
-  for (let i = 0; i < messages.length; i++) messages[i] = abytes(input[i], undefined, `messages[${i}]`);
+  const messages = readMessages(input);
   const dlen = alg === 256 ? 32 : 64;
   const w = hashWasm();
   const cap = w.input.length;
