@@ -268,6 +268,59 @@ describe("delegation", () => {
   });
 });
 
+describe("delegated recovery (a drt superseding a drt)", () => {
+  function twoRotations() {
+    const boss = new Controller();
+    const bossIcp = boss.incept();
+    const del = new Controller();
+    const dip = del.incept({ delegator: bossIcp.said });
+    const a0 = boss.interact([sealOf(dip)]);
+    const keys = del.next;
+    const drt1 = del.rotate({ keys });
+    del.sn = 0;
+    del.last = dip.said;
+    const drt2 = del.rotate({ keys, next: 2 });
+    return { boss, bossIcp, dip, a0, drt1, drt2 };
+  }
+
+  it("the rotation anchored later in the delegator's log wins (either order of anchors)", () => {
+    for (const late of ["drt1", "drt2"] as const) {
+      const { boss, bossIcp, dip, a0, drt1, drt2 } = twoRotations();
+      const [first, second] = late === "drt2" ? [drt1, drt2] : [drt2, drt1];
+      const a1 = boss.interact([sealOf(first)]);
+      const a2 = boss.interact([sealOf(second)]);
+      const log = replayKels(
+        stream(bossIcp.message, a0.message, a1.message, a2.message, dip.message, drt1.message, drt2.message),
+      ).get(dip.said);
+      expect(log?.status).toBe("accepted");
+      expect(log?.state?.said).toBe(second.said);
+      expect(log?.superseded.map((e) => e.said)).toEqual([first.said]);
+    }
+  });
+
+  it("in one delegating event, the later seal wins", () => {
+    const { boss, bossIcp, dip, a0, drt1, drt2 } = twoRotations();
+    const a1 = boss.interact([sealOf(drt2), sealOf(drt1)]);
+    const log = replayKels(
+      stream(bossIcp.message, a0.message, a1.message, dip.message, drt1.message, drt2.message),
+    ).get(dip.said);
+    expect(log?.state?.said).toBe(drt1.said);
+    expect(log?.accepted[1]?.anchor).toMatchObject({ sn: 2n, sealIndex: 1 });
+  });
+
+  it("an unanchored competing rotation changes nothing", () => {
+    const { boss, bossIcp, dip, a0, drt1, drt2 } = twoRotations();
+    const a1 = boss.interact([sealOf(drt1)]);
+    const log = replayKels(
+      stream(bossIcp.message, a0.message, a1.message, dip.message, drt1.message, drt2.message),
+    ).get(dip.said);
+    expect(log?.state?.said).toBe(drt1.said);
+    expect(log?.pending.map((p) => [p.said, p.waitingFor[0]?.kind])).toEqual([
+      [drt2.said, "delegation-anchor"],
+    ]);
+  });
+});
+
 describe("recovery and duplicity", () => {
   it("a rotation supersedes interaction events at its sequence number (recovery)", () => {
     const c = new Controller();

@@ -1,6 +1,6 @@
+import { blake3 } from "@noble/hashes/blake3.js";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { blake3 } from "../../src/blake3.js";
 import {
   compactAcdc,
   decodeMatter,

@@ -6,6 +6,8 @@ import {
   concatStream,
   encodeCounter,
   encodeDateTime,
+  encodeMatter,
+  intToB64,
   messagize,
   parseCesr,
   qb64ToQb2,
@@ -119,5 +121,69 @@ describe("current-layout streams", () => {
   it("1AAG datetimes round trip", () => {
     expect(encodeDateTime("2022-06-22T15:37:37.025265+00:00")).toBe("1AAG2022-06-22T15c37c37d025265p00c00");
     expect(() => encodeDateTime("2022-06-22")).toThrow(RangeError);
+  });
+});
+
+describe("every attachment group the streams use", () => {
+  it("-C, -D (2022 quadruples and keripy's groups), -F, -H, -I, -J/-K paths, -L pathed material", () => {
+    const c = new Controller();
+    const icp = c.incept();
+    const sig = signIndexed(icp.raw, c.current)[0] as string;
+    const w = new Controller({ witnesses: 1 }).witnesses[0];
+    const cig = `${w?.verfer}${encodeMatter("0B", w?.sign(icp.raw) as Uint8Array)}`;
+    const sn = "0AAAAAAAAAAAAAAAAAAAAAAB";
+    const triple = `${icp.said}${sn}${icp.said}`;
+    const groups = [
+      `-CAB${cig}`,
+      `-DAB${triple}${sig}`, // 2022: quadruple pre+snu+dig+sig, count in items
+      `-D${intToB64((triple.length + 4 + sig.length) / 4, 2)}${triple}-AAB${sig}`, // current: group, count in quadlets
+      `-FAB${triple}-AAB${sig}`,
+      `-HAB${icp.said}-AAB${sig}`,
+      `-IAB${triple}`,
+      `-JAB6AABAAA--FAB${triple}-AAB${sig}`,
+      `-KAB4AABabcd-JAB6AABAAA--AAB${sig}`,
+      "-LABAAAA",
+      `-GAB${sn}${icp.said}`,
+    ].join("");
+    const [m] = parseCesr(concatStream([icp.raw, utf8.encode(groups)]));
+    const a = m?.attachments;
+    expect(a?.receipts.map((r) => r.prefix)).toEqual([w?.verfer]);
+    expect(a?.transReceipts.map((g) => [g.prefix, g.sn, g.signatures.length])).toEqual([
+      [icp.said, 1n, 1],
+      [icp.said, 1n, 1],
+    ]);
+    expect(a?.transSigGroups).toMatchObject([{ prefix: icp.said, sn: 1n, digest: icp.said }]);
+    expect(a?.lastSigGroups).toMatchObject([{ prefix: icp.said }]);
+    expect(a?.sealSourceTriples).toMatchObject([{ prefix: icp.said, sn: 1n, digest: icp.said }]);
+    expect(a?.pathedSignatures.map((p) => [p.path, p.groups.length, p.signatures.length])).toEqual([
+      ["-", 1, 0],
+      ["abcd-", 0, 1],
+    ]);
+    expect(a?.pathedMaterial).toHaveLength(1);
+    expect(a?.sealSources).toMatchObject([{ sn: 1n, digest: icp.said }]);
+    expect(a?.groups.map((g) => g.code)).toEqual([
+      "-C",
+      "-D",
+      "-D",
+      "-F",
+      "-H",
+      "-I",
+      "-J",
+      "-K",
+      "-L",
+      "-G",
+    ]);
+  });
+
+  it("groups in the wrong place or empty are refused", () => {
+    const c = new Controller();
+    const icp = c.incept();
+    const sig = signIndexed(icp.raw, c.current)[0] as string;
+    const bad = (t: string) => cesrError(() => parseCesr(concatStream([icp.raw, utf8.encode(t)])));
+    expect(bad("-AAA").code).toBe("ERR_CESR_COUNT");
+    expect(bad(`-FAB${icp.said}0AAAAAAAAAAAAAAAAAAAAAAB${icp.said}-BAB${sig}`).code).toBe("ERR_CESR_GROUP");
+    expect(bad(`-VAW-VAV-AAB${sig}`).code).toBe("ERR_CESR_GROUP");
+    expect(bad(`-GAB${icp.said}${icp.said}`).code).toBe("ERR_CESR_CODE");
+    expect(bad("-_AAABAA").code).toBe("ERR_CESR_GROUP");
   });
 });
