@@ -65,11 +65,15 @@ function messageLine(m: CesrMessage): string {
     );
   if (a.firstSeen.length) att.push(`first seen ${a.firstSeen.map((f) => f.dt).join(",")}`);
   parts.push(`[${att.join("; ") || "no attachments"}]`);
-  const acdc = j.acdc as { ok: boolean; sections: { path: string; ok: boolean | null }[] } | undefined;
-  if (acdc)
-    parts.push(
-      `sections ${acdc.sections.map((s) => `${s.path}:${s.ok === null ? "compact" : s.ok ? "ok" : "BAD"}`).join(",") || "none"}`,
+  const acdc = j.acdc as
+    | { ok: boolean; sections: { path: string; kind: string; ok: boolean | null }[] }
+    | undefined;
+  if (acdc) {
+    const sections = acdc.sections.map(
+      (s) => `${s.path}:${s.kind === "block" ? (s.ok ? "ok" : "BAD") : s.kind}`,
     );
+    parts.push(`sections ${sections.join(",") || "none"}`);
+  }
   return parts.join("  ");
 }
 
