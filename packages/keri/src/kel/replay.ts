@@ -312,11 +312,11 @@ function resolveLog(
     });
   }
   const state = accepted.length ? accepted[accepted.length - 1]?.state : undefined;
-  const status = duplicity.length
+  const status: KelResult["status"] = duplicity.length
     ? "duplicitous"
     : state
       ? "accepted"
-      : pending.length || inceptions.length === 0
+      : pending.length > 0 || (inceptions.length === 0 && sorted.length > 0)
         ? "pending"
         : "rejected";
   let waitingFor: WaitingFor[] = [];

@@ -440,5 +440,8 @@ describe("stream evidence", () => {
       "ERR_KEL_SAID",
     ]);
     expect(log?.rejected.map((r) => r.reason).join(" ")).toMatch(/fields must be/);
+    // A log that has nothing but rejected bodies is rejected, not waiting.
+    const only = replayKels(stream(messagize(extra.raw))).get(c.prefix);
+    expect(only).toMatchObject({ status: "rejected", state: undefined, waitingFor: [] });
   });
 });
