@@ -220,12 +220,11 @@ function resolveLog(
     delegationWaits.set(c, waits);
     return waits;
   };
-  const valid = (c: Candidate) =>
-    !c.invalid &&
-    c.check !== undefined &&
-    ownWaits(c).length === 0 &&
-    delegation(c).length === 0 &&
-    !c.invalid;
+  const valid = (c: Candidate): boolean => {
+    if (c.invalid || c.check === undefined || ownWaits(c).length > 0) return false;
+    // delegation() may reject the event (a "DND" delegator): check `invalid` again after it.
+    return delegation(c).length === 0 && !c.invalid;
+  };
   const signedEst = (c: Candidate) =>
     !c.invalid &&
     c.check !== undefined &&
