@@ -4,6 +4,7 @@ import { checkpointCommands } from "./checkpoint.js";
 import { credentialCommands } from "./credential.js";
 import { hashingCommands } from "./hashing.js";
 import { jsonsigCommands } from "./jsonsig.js";
+import { keriCommands } from "./keri.js";
 import { keysCommands } from "./keys.js";
 import { lockCommands } from "./lock.js";
 import { meshCommands } from "./mesh.js";
@@ -17,5 +18,6 @@ export const commands: readonly Command[] = [
   ...meshCommands,
   ...lockCommands,
   ...credentialCommands,
+  ...keriCommands,
   ...simCommands,
 ];

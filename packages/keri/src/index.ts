@@ -1,0 +1,21 @@
+// @chronoseal/keri: CESR primitives and streams, SAIDs, and key event logs as KERI has them.
+export * from "./acdc.js";
+export * from "./cesr/attachments.js";
+export * from "./cesr/b64.js";
+export * from "./cesr/codes.js";
+export * from "./cesr/counter.js";
+export * from "./cesr/indexer.js";
+export * from "./cesr/matter.js";
+export { type CesrMessage, type ParseOptions, parseCesr } from "./cesr/stream.js";
+export * from "./cesr/version.js";
+export * from "./digest.js";
+export * from "./errors.js";
+export * from "./kel/build.js";
+export { findAnchor } from "./kel/delegation.js";
+export * from "./kel/event.js";
+export { type KelReplay, replayKels } from "./kel/replay.js";
+export * from "./kel/state.js";
+export * from "./kel/threshold.js";
+export type * from "./kel/types.js";
+export * from "./report.js";
+export * from "./said.js";
