@@ -2,6 +2,8 @@
 // signature are decoded together: one paired (p − 5)/8 exponentiation gives both square roots.
 // ZIP-215 rules by default; strict rules reject non-canonical encodings (small order is checked
 // by the caller, which has the extended point).
+
+import { D, D2, SQRTM1 } from "./curve";
 import {
   FE,
   feAdd,
@@ -17,7 +19,6 @@ import {
   feSub,
   feToBytes,
 } from "./field";
-import { D, D2, SQRTM1 } from "./curve";
 import { ANIELS, AT, AX, AY } from "./point";
 
 /** True when the 255-bit little-endian value at s (top bit ignored) is ≥ p (non-canonical y). */
@@ -101,7 +102,8 @@ function finishRoot(a: usize, x: usize, y: usize, u: usize, vxx: usize, s: usize
 
 /** Completes x·y and the niels part (y + x, y − x, 2d·x·y) of two decoded affine points. */
 export function affineFinish2(a1: usize, a2: usize): void {
-  const n1 = a1 + ANIELS, n2 = a2 + ANIELS;
+  const n1 = a1 + ANIELS,
+    n2 = a2 + ANIELS;
   feMul2(a1 + AT, a1 + AX, a1 + AY, a2 + AT, a2 + AX, a2 + AY);
   feMul2(n1 + 2 * FE, a1 + AT, D2, n2 + 2 * FE, a2 + AT, D2);
   feAdd(n1, a1 + AY, a1 + AX);
@@ -109,4 +111,3 @@ export function affineFinish2(a1: usize, a2: usize): void {
   feAdd(n2, a2 + AY, a2 + AX);
   feSub(n2 + FE, a2 + AY, a2 + AX);
 }
-

@@ -6,8 +6,8 @@ import { compress512 } from "./rounds.generated";
 export { compress512 };
 
 export const IV512: usize = memory.data<u64>([
-  0x6a09e667f3bcc908, 0xbb67ae8584caa73b, 0x3c6ef372fe94f82b, 0xa54ff53a5f1d36f1,
-  0x510e527fade682d1, 0x9b05688c2b3e6c1f, 0x1f83d9abfb41bd6b, 0x5be0cd19137e2179,
+  0x6a09e667f3bcc908, 0xbb67ae8584caa73b, 0x3c6ef372fe94f82b, 0xa54ff53a5f1d36f1, 0x510e527fade682d1,
+  0x9b05688c2b3e6c1f, 0x1f83d9abfb41bd6b, 0x5be0cd19137e2179,
 ]);
 
 /** Pads a tail (< 128 bytes) into 1 or 2 blocks at `dst`; returns the block count. */
@@ -33,8 +33,8 @@ const STATE: usize = memory.data(64, 16);
 export function hash512(src: usize, len: u32, out: usize): void {
   memory.copy(STATE, IV512, 64);
   const full = len >>> 7;
-  for (let i: u32 = 0; i < full; i++) compress512(STATE, src + (<usize>i << 7));
-  const blocks = padTail512(SCRATCH, src + (<usize>full << 7), len & 127, <u64>len);
+  for (let i: u32 = 0; i < full; i++) compress512(STATE, src + ((<usize>i) << 7));
+  const blocks = padTail512(SCRATCH, src + ((<usize>full) << 7), len & 127, <u64>len);
   compress512(STATE, SCRATCH);
   if (blocks == 2) compress512(STATE, SCRATCH + 128);
   writeDigest512(out, STATE);
@@ -43,9 +43,9 @@ export function hash512(src: usize, len: u32, out: usize): void {
 /** Batch: message i is INPUT[OFFSETS[i] .. OFFSETS[i+1]); digest i goes to OUTPUT + 64·i. */
 export function sha512Batch(n: u32): void {
   for (let i: u32 = 0; i < n; i++) {
-    const start = load<u32>(OFFSETS + (<usize>i << 2));
-    const end = load<u32>(OFFSETS + (<usize>(i + 1) << 2));
-    hash512(INPUT + start, end - start, OUTPUT + (<usize>i << 6));
+    const start = load<u32>(OFFSETS + ((<usize>i) << 2));
+    const end = load<u32>(OFFSETS + ((<usize>(i + 1)) << 2));
+    hash512(INPUT + start, end - start, OUTPUT + ((<usize>i) << 6));
   }
 }
 
