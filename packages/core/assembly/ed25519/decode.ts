@@ -23,8 +23,8 @@ import { ANIELS, AT, AX, AY } from "./point";
 
 /** True when the 255-bit little-endian value at s (top bit ignored) is ≥ p (non-canonical y). */
 export function isNonCanonicalY(s: usize): bool {
-  if ((load<u8>(s + 31) & 0x7f) != 0x7f) return false;
-  for (let i: usize = 1; i < 31; i++) if (load<u8>(s + i) != 0xff) return false;
+  if ((load<u8>(s + 31) & 0x7f) !== 0x7f) return false;
+  for (let i: usize = 1; i < 31; i++) if (load<u8>(s + i) !== 0xff) return false;
   return load<u8>(s) >= 0xed;
 }
 
@@ -89,10 +89,10 @@ function finishRoot(a: usize, x: usize, y: usize, u: usize, vxx: usize, s: usize
   const sign: i32 = (load<u8>(s + 31) >> 7) & 1;
   // One canonical encoding of x answers both "is x zero" and "is x negative".
   feToBytes(XB, x);
-  const zero = (load<u64>(XB) | load<u64>(XB, 8) | load<u64>(XB, 16) | load<u64>(XB, 24)) == 0;
+  const zero = (load<u64>(XB) | load<u64>(XB, 8) | load<u64>(XB, 16) | load<u64>(XB, 24)) === 0;
   if (zero) {
-    if (strict && sign == 1) return false;
-  } else if (<i32>(load<u8>(XB) & 1) != sign) {
+    if (strict && sign === 1) return false;
+  } else if (<i32>(load<u8>(XB) & 1) !== sign) {
     feNeg(x, x);
   }
   feCopy(a + AX, x);

@@ -27,11 +27,11 @@ export function wnaf(r: usize, s: usize, nbytes: i32, w: i32): i32 {
   const half: i64 = (<i64>1) << (<i64>(w - 1));
   let top: i32 = -1;
   let pos: i32 = 0;
-  while ((k0 | k1 | k2 | k3 | k4) != 0) {
-    if ((k0 & 1) == 0) {
+  while ((k0 | k1 | k2 | k3 | k4) !== 0) {
+    if ((k0 & 1) === 0) {
       // Skip a run of zeros (at most 63 at a time).
       let z = <i32>ctz<u64>(k0);
-      if (k0 == 0) z = 64;
+      if (k0 === 0) z = 64;
       if (z > 63) z = 63;
       const zz = <u64>z;
       k0 = (k0 >> zz) | (k1 << (64 - zz));
@@ -52,13 +52,13 @@ export function wnaf(r: usize, s: usize, nbytes: i32, w: i32): i32 {
       k0 -= <u64>d;
       if (k0 > old) {
         // borrow
-        if (k1-- == 0) if (k2-- == 0) if (k3-- == 0) k4--;
+        if (k1-- === 0) if (k2-- === 0) if (k3-- === 0) k4--;
       }
     } else {
       const old = k0;
       k0 += <u64>-d;
       if (k0 < old) {
-        if (++k1 == 0) if (++k2 == 0) if (++k3 == 0) k4++;
+        if (++k1 === 0) if (++k2 === 0) if (++k3 === 0) k4++;
       }
     }
     // Now the low w bits are zero: shift them out.

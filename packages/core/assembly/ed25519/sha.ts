@@ -49,7 +49,7 @@ function finish(out: usize): void {
   store<u64>(BLOCK + (blocks << 7) - 16, bswap<u64>(total >>> 61));
   store<u64>(BLOCK + (blocks << 7) - 8, bswap<u64>(total << 3));
   compress512(HS, BLOCK);
-  if (blocks == 2) compress512(HS, BLOCK + 128);
+  if (blocks === 2) compress512(HS, BLOCK + 128);
   for (let i: usize = 0; i < 64; i += 8) store<u64>(out + i, bswap<u64>(load<u64>(HS + i)));
 }
 

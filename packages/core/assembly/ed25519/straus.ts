@@ -90,21 +90,21 @@ export function strausRun(out: usize): void {
       // T is only needed when an addition follows at this position.
       let adds = false;
       for (let t = 0; t < nTerms; t++) {
-        if (load<i16>(DIGITS + <usize>t * DSTRIDE + ((<usize>i) << 1)) != 0) {
+        if (load<i16>(DIGITS + <usize>t * DSTRIDE + ((<usize>i) << 1)) !== 0) {
           adds = true;
           break;
         }
       }
-      if (adds || i == 0) geDouble(out, out);
+      if (adds || i === 0) geDouble(out, out);
       else geDoubleNoT(out, out);
     }
     for (let t = 0; t < nTerms; t++) {
       const d = <i32>load<i16>(DIGITS + <usize>t * DSTRIDE + ((<usize>i) << 1));
-      if (d == 0) continue;
+      if (d === 0) continue;
       const neg = (d < 0 ? 1 : 0) ^ <i32>load<u8>(NEG + <usize>t);
       const idx = <usize>((d < 0 ? -d : d) >> 1);
       const table = <usize>load<u32>(TABLE + ((<usize>t) << 2));
-      if (load<u8>(KIND + <usize>t) == 0) geAddCached(out, out, table + idx * PT, neg);
+      if (load<u8>(KIND + <usize>t) === 0) geAddCached(out, out, table + idx * PT, neg);
       else geAddNiels(out, out, table + idx * NIELS, neg);
       started = true;
     }

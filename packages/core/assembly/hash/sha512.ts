@@ -36,7 +36,7 @@ export function hash512(src: usize, len: u32, out: usize): void {
   for (let i: u32 = 0; i < full; i++) compress512(STATE, src + ((<usize>i) << 7));
   const blocks = padTail512(SCRATCH, src + ((<usize>full) << 7), len & 127, <u64>len);
   compress512(STATE, SCRATCH);
-  if (blocks == 2) compress512(STATE, SCRATCH + 128);
+  if (blocks === 2) compress512(STATE, SCRATCH + 128);
   writeDigest512(out, STATE);
 }
 
@@ -88,6 +88,6 @@ export function sha512Final(): void {
   const buffered = load<u32>(CTX_BUFLEN);
   const blocks = padTail512(SCRATCH, CTX_BUF, buffered, load<u64>(CTX_TOTAL));
   compress512(CTX_STATE, SCRATCH);
-  if (blocks == 2) compress512(CTX_STATE, SCRATCH + 128);
+  if (blocks === 2) compress512(CTX_STATE, SCRATCH + 128);
   writeDigest512(OUTPUT, CTX_STATE);
 }
