@@ -3,8 +3,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type CollectorProcess, launchCollector } from "@chronoseal/collector-app";
 import { initKeys, toBase64 } from "@chronoseal/core";
+import { type CollectorProcess, launchCollector } from "@chronoseal/launch";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { checkAgainstTruth, deviceKeyPair, doorId, runFleet } from "../src/index.js";
 

@@ -8,8 +8,8 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { SqliteStore } from "@chronoseal/collector";
 import { encodePrivateKey, generateKeyPair, initKeys, toBase64 } from "@chronoseal/core";
+import { createNetwork, launchMeshd, type MeshdProcess } from "@chronoseal/launch";
 import { ANCHOR_SECTION, audit, type LockEntry, MeshAnchors } from "@chronoseal/lock";
-import { createNetwork, launchMeshd, type MeshdProcess } from "@chronoseal/meshd";
 import { afterAll, describe, expect, it } from "vitest";
 import { freePort, Proc } from "./proc.js";
 
