@@ -88,7 +88,7 @@ function int(v: string | undefined, name: string, min: number, max: number, dflt
 }
 
 /** Creates DIR if needed and checks it is writable, before any process is started. */
-export function writableDir(dir: string): string | undefined {
+function writableDir(dir: string): string | undefined {
   try {
     mkdirSync(dir, { recursive: true });
     accessSync(dir, constants.W_OK);

@@ -45,7 +45,11 @@ describe("simulator verbs", () => {
 
   it("without the simulator: says how to install it, exit 2 (a package that really is not there)", async () => {
     const t = io();
-    const code = await delegate("sim run", ["run"], t.io, "@chronoseal/not-installed-simulator");
+    const missing = "@chronoseal/not-installed-simulator";
+    const code = await delegate("sim run", ["run"], t.io, {
+      pkg: missing,
+      load: () => import(`${missing}/cli`),
+    });
     expect(code).toBe(2);
     expect(t.stderr()).toMatch(/chronoseal sim run: the simulator is not installed/);
     expect(t.stderr()).toMatch(/npm install @chronoseal\/hardware-sim/);

@@ -8,11 +8,17 @@ import { LaunchError } from "./daemon.js";
 
 const require = createRequire(import.meta.url);
 
+/** The installed apps' package.json files (literal specifiers, so dependency checkers see them). */
+const APP_MANIFESTS: Record<string, () => string> = {
+  "@chronoseal/meshd": () => require.resolve("@chronoseal/meshd/package.json"),
+  "@chronoseal/collector-app": () => require.resolve("@chronoseal/collector-app/package.json"),
+};
+
 /** Absolute path of the executable `bin` of the app package `pkg`. */
 export function appExecutable(pkg: string, bin: string): string {
   let manifest: string;
   try {
-    manifest = require.resolve(`${pkg}/package.json`);
+    manifest = (APP_MANIFESTS[pkg] ?? (() => require.resolve(`${pkg}/package.json`)))();
   } catch {
     throw new LaunchError(`${pkg} is not installed (it provides the ${bin} executable)`);
   }

@@ -5,7 +5,7 @@
 // in this process; otherwise they say how to get it and exit 2.
 import { type Command, EXIT_USAGE, type Io } from "../command.js";
 
-export const SIM_PACKAGE = "@chronoseal/hardware-sim";
+const SIM_PACKAGE = "@chronoseal/hardware-sim";
 
 interface SimCli {
   main(argv: string[], io: Io): Promise<number>;
@@ -20,21 +20,29 @@ export function isMissingPackage(err: unknown, pkg: string): boolean {
   return e.message.includes(`'${pkg}'`) || e.message.includes(`'${pkg}/`);
 }
 
+/** Where the simulator's command line comes from (tests pass a package that is not installed). */
+export interface SimSource {
+  pkg: string;
+  load(): Promise<SimCli>;
+}
+
+const installed: SimSource = { pkg: SIM_PACKAGE, load: () => import("@chronoseal/hardware-sim/cli") };
+
 /**
- * Runs the simulator's command line with `argv`, loading `${pkg}/cli`; when `pkg` is not
- * installed, prints how to install it and returns 2. Other load errors propagate.
+ * Runs the simulator's command line with `argv`; when its package is not installed, prints how
+ * to install it and returns 2. Other load errors propagate.
  */
 export async function delegate(
   verb: string,
   argv: string[],
   io: Io,
-  pkg: string = SIM_PACKAGE,
+  source: SimSource = installed,
 ): Promise<number> {
   let sim: SimCli;
   try {
-    sim = (await import(`${pkg}/cli`)) as SimCli;
+    sim = await source.load();
   } catch (err) {
-    if (!isMissingPackage(err, pkg)) throw err;
+    if (!isMissingPackage(err, source.pkg)) throw err;
     io.stderr.write(
       [
         `chronoseal ${verb}: the simulator is not installed.`,

@@ -22,7 +22,7 @@ import {
 import { ANIELS, AT, AX, AY } from "./point";
 
 /** True when the 255-bit little-endian value at s (top bit ignored) is ≥ p (non-canonical y). */
-export function isNonCanonicalY(s: usize): bool {
+function isNonCanonicalY(s: usize): bool {
   if ((load<u8>(s + 31) & 0x7f) !== 0x7f) return false;
   for (let i: usize = 1; i < 31; i++) if (load<u8>(s + i) !== 0xff) return false;
   return load<u8>(s) >= 0xed;

@@ -16,7 +16,7 @@ import {
 } from "./point";
 import { wnaf } from "./recode";
 
-export const STRAUS_MAX_TERMS: i32 = 2 * 80 + 16;
+const STRAUS_MAX_TERMS: i32 = 2 * 80 + 16;
 const MAX_RUNTIME_ENTRIES: i32 = STRAUS_MAX_TERMS * 8;
 
 /** 257 i16 NAF digits per term. */
