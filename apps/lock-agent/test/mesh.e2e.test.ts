@@ -22,6 +22,8 @@ afterAll(async () => {
 });
 
 describe("lock agent → mesh anchors (real processes)", () => {
+  // 90 s, not the default 30 s: a meshd node, the collector and the lock agent as real processes;
+  // the anchors must reach the mesh and be attested before the audit.
   it("publishes its anchors and key into the mesh; the log audits clean against them", async () => {
     await initKeys();
     const dir = mkdtempSync(join(tmpdir(), "e2e-lock-mesh-"));
