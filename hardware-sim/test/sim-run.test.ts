@@ -2,10 +2,13 @@
 // processes (anchors in the mesh, one attestor), a real collector process on SQLite, real lock
 // agents from the hardware simulator, a tampering collector proxy; the audit must agree with the
 // ground truth, every process must be gone afterwards.
+
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { PassThrough } from "node:stream";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { main, parseAdversary, parseFaults } from "../src/cli.js";
 import { runSystemSim } from "../src/sim-run.js";
@@ -60,6 +63,16 @@ describe("sim run options", () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/cannot write the report to .*file\/report: ENOTDIR/);
     expect(r.stderr).not.toMatch(/mesh:/); // no daemon was started
+  });
+
+  it("the chronoseal-sim executable (a real process): usage on stdout, exit 2 without a verb", () => {
+    const bin = join(dirname(fileURLToPath(import.meta.url)), "..", "dist", "bin.js");
+    const r = spawnSync(process.execPath, [bin], { encoding: "utf8" });
+    expect(r.status).toBe(2);
+    expect(r.stdout).toMatch(/^usage: chronoseal-sim <run\|demo>/);
+    const help = spawnSync(process.execPath, [bin, "run", "--help"], { encoding: "utf8" });
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/--adversary none \| all/);
   });
 
   it("prints usage for --help, an unknown verb is exit 2", async () => {
