@@ -1,4 +1,5 @@
 // @chronoseal/collector: the untrusted log collector — ingest, storage, export.
+export { MissingDriverError } from "./driver.js";
 export { type IngestCode, IngestError, type IngestResult, ingest, MAX_BATCH } from "./ingest.js";
 export { PostgresStore } from "./postgres.js";
 export { type CollectorLog, type CollectorOptions, createCollectorServer, MAX_BODY } from "./server.js";

@@ -1,8 +1,10 @@
 // PostgreSQL storage (pg), for fleets that outgrow one machine. Appends run in one transaction
 // (multi-row inserts); a (chain, seq) collision — another collector instance stored it first — is
-// a StoreConflictError and rolls everything back. Queries stream with keyset paging.
+// a StoreConflictError and rolls everything back. Queries stream with keyset paging. `pg` is an
+// optional peer dependency, loaded by connect() (driver.ts): without it, a MissingDriverError.
 import type { LockEntry } from "@chronoseal/lock";
-import pg from "pg";
+import type pg from "pg";
+import { loadPg } from "./driver.js";
 import {
   type ChainHead,
   type CollectorStore,
@@ -24,7 +26,8 @@ export class PostgresStore implements CollectorStore {
   /** Connects and creates the table (default `entries`) if needed. */
   static async connect(url: string, table = "entries"): Promise<PostgresStore> {
     if (!NAME_RE.test(table)) throw new RangeError(`table: invalid name ${JSON.stringify(table)}`);
-    const pool = new pg.Pool({ connectionString: url, max: 4 });
+    const { Pool } = await loadPg();
+    const pool = new Pool({ connectionString: url, max: 4 });
     try {
       await pool.query(`CREATE TABLE IF NOT EXISTS ${table} (
         chain TEXT COLLATE "C" NOT NULL, seq BIGINT NOT NULL, door TEXT COLLATE "C" NOT NULL,

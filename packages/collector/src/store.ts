@@ -1,6 +1,7 @@
 // The collector's storage interface: append-only rows of lock entries keyed by (chain, seq), with
 // the entry hash, door and device time for queries. SQLite and PostgreSQL implement it and pass
-// one shared test suite (test/storage.suite.ts).
+// one shared compliance suite (src/testing/storage-suite.ts, exported as
+// @chronoseal/collector/testing).
 import { ChronosealError } from "@chronoseal/core";
 import type { LockEntry } from "@chronoseal/lock";
 

@@ -91,7 +91,7 @@ interface PingAnswer {
   networks: string[];
 }
 
-export const MAX_BODY = 16 << 20;
+const MAX_BODY = 16 << 20;
 
 class HttpError extends Error {
   constructor(

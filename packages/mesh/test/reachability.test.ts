@@ -49,6 +49,8 @@ async function node(admin: KeyPair, settings: MeshEntry, key = generateKeyPair()
 }
 
 describe("reachability challenge", () => {
+  // 60 s, not the default 30 s: several real nodes on loopback must probe and challenge each other
+  // over HTTP across gossip rounds before the address is used.
   it("a claimed address is used only when the peer there holds the claiming key", async () => {
     await initKeys();
     const admin = generateKeyPair();
