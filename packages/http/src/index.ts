@@ -10,4 +10,5 @@ export {
   type HttpServerOptions,
   type Logger,
   type RequestRecord,
+  silentLogger,
 } from "./server.js";

@@ -12,6 +12,7 @@ import {
   fastify,
   LogController,
 } from "fastify";
+import { pino } from "pino";
 import { type BodyKind, checkContentType, checkQuery, decodeBody } from "./body.js";
 import { installClose } from "./close.js";
 import { errorAnswer } from "./errors.js";
@@ -158,4 +159,9 @@ export function createHttpServer(options: HttpServerOptions = {}): HttpServer {
 
   installClose(app, options.closeGraceMs ?? 5000);
   return app;
+}
+
+/** A logger that drops everything (the default of packages that take an optional logger). */
+export function silentLogger(): Logger {
+  return pino({ level: "silent" });
 }
