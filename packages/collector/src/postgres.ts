@@ -1,8 +1,10 @@
 // PostgreSQL storage (pg), for fleets that outgrow one machine. Appends run in one transaction
 // (multi-row inserts); a (chain, seq) collision — another collector instance stored it first — is
-// a StoreConflictError and rolls everything back. Queries stream with keyset paging.
+// a StoreConflictError and rolls everything back. Queries stream with keyset paging. The driver
+// (pg) is loaded when a store connects, so a SQLite collector runs without it; a missing driver
+// or an unreachable database is a StoreOpenError naming it.
 import type { LockEntry } from "@chronoseal/lock";
-import pg from "pg";
+import type pg from "pg";
 import {
   type ChainHead,
   type CollectorStore,
@@ -11,7 +13,38 @@ import {
   PAGE,
   StoreConflictError,
   type StoredEntry,
+  StoreOpenError,
 } from "./store.js";
+
+async function driver(): Promise<typeof pg> {
+  try {
+    return (await import("pg")).default;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND")
+      throw new StoreOpenError("ERR_DRIVER", "the PostgreSQL driver is not installed (npm install pg)", {
+        cause: e,
+      });
+    throw new StoreOpenError(
+      "ERR_DRIVER",
+      `the PostgreSQL driver (pg) does not load: ${(e as Error).message}`,
+      {
+        cause: e,
+      },
+    );
+  }
+}
+
+/** The URL without its password, for messages. */
+function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = "***";
+    return u.toString();
+  } catch {
+    return "(unparsable URL)";
+  }
+}
 
 const NAME_RE = /^[a-z_][a-z0-9_]{0,62}$/;
 
@@ -24,7 +57,11 @@ export class PostgresStore implements CollectorStore {
   /** Connects and creates the table (default `entries`) if needed. */
   static async connect(url: string, table = "entries"): Promise<PostgresStore> {
     if (!NAME_RE.test(table)) throw new RangeError(`table: invalid name ${JSON.stringify(table)}`);
-    const pool = new pg.Pool({ connectionString: url, max: 4 });
+    const { Pool } = await driver();
+    const pool = new Pool({ connectionString: url, max: 4, connectionTimeoutMillis: 10_000 });
+    // An idle client's error (the server restarted) must not crash the process: the next query
+    // fails and is answered as an error.
+    pool.on("error", () => {});
     try {
       await pool.query(`CREATE TABLE IF NOT EXISTS ${table} (
         chain TEXT COLLATE "C" NOT NULL, seq BIGINT NOT NULL, door TEXT COLLATE "C" NOT NULL,
@@ -33,8 +70,13 @@ export class PostgresStore implements CollectorStore {
       await pool.query(`CREATE INDEX IF NOT EXISTS ${table}_door ON ${table} (door, chain, seq)`);
       await pool.query(`CREATE INDEX IF NOT EXISTS ${table}_time ON ${table} (time)`);
     } catch (e) {
-      await pool.end();
-      throw e;
+      await pool.end().catch(() => {});
+      const err = e as NodeJS.ErrnoException;
+      throw new StoreOpenError(
+        "ERR_STORAGE",
+        `PostgreSQL ${redact(url)}: ${err.message || err.code || "cannot connect"}`.replace(/\s*\n\s*/g, " "),
+        { cause: e },
+      );
     }
     return new PostgresStore(pool, table);
   }

@@ -4,8 +4,8 @@
 //     request can arrive on them);
 //   - whatever is still open after the grace period (a peer that stalls mid-body, a slow export)
 //     is closed by force, so a daemon always stops.
-// listenOn() turns the errors of listen (port in use, address not available, permission) into a
-// StartupError with a one-line message naming the address.
+// listenOn() listens and turns its errors (port in use, address not available, permission) into
+// a StartupError with a one-line message naming the address.
 import type { FastifyInstance } from "fastify";
 import { StartupError } from "./errors.js";
 
@@ -53,7 +53,19 @@ const WHY: Record<string, string> = {
 /** Listens on host:port; returns the base URL (with the port the OS chose for port 0). */
 export async function listenOn(app: FastifyInstance, host: string, port: number): Promise<string> {
   try {
-    await app.listen({ host, port });
+    // The node server is started directly (fastify's documented serverFactory pattern) rather
+    // than by app.listen, which logs its own "Server listening" line: each daemon logs one line
+    // of its own with what it serves.
+    await app.ready();
+    await new Promise<void>((resolve, reject) => {
+      const server = app.server;
+      const onError = (e: Error) => reject(e);
+      server.once("error", onError);
+      server.listen({ host, port }, () => {
+        server.off("error", onError);
+        resolve();
+      });
+    });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? "";
     const where = `${host.includes(":") ? `[${host}]` : host}:${port}`;

@@ -57,6 +57,12 @@ const FASTIFY: Record<string, [number, string, string?]> = {
   FST_ERR_MAX_PARAM_LENGTH: [414, "ERR_URL", "URL path segment too long"],
 };
 
+function without(o: Record<string, unknown> | undefined, ...keys: string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o ?? {})) if (!keys.includes(k)) out[k] = v;
+  return out;
+}
+
 /**
  * The answer for an error thrown while handling a request. `limit` is the route's body limit
  * (named in the 413 message). Unknown errors become 500 ERR_INTERNAL with no detail in the body.
@@ -65,7 +71,8 @@ export function errorAnswer(e: unknown, limit?: number): ErrorAnswer {
   if (e instanceof HttpError)
     return {
       status: e.status,
-      body: { ...e.extra, error: e.message, code: e.code },
+      // error and code first; extra fields never replace them
+      body: { error: e.message, code: e.code, ...without(e.extra, "error", "code") },
       quiet: e.quiet,
       close: e.status === 413,
       internal: false,

@@ -131,7 +131,13 @@ export class MeshNode {
     });
     // Listen first: with port 0 the host record needs the port the OS chose. Until the states
     // are loaded, requests for a network get 404 (peers take that as "not in this network").
-    const url = await listenOn(app, this.c.host, this.c.port);
+    let url: string;
+    try {
+      url = await listenOn(app, this.c.host, this.c.port);
+    } catch (e) {
+      await app.close();
+      throw e;
+    }
     this.app = app;
     this.port = Number(new URL(url).port);
     this.members = new Membership({
