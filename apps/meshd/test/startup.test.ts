@@ -72,7 +72,7 @@ describe("meshd start-up failures", () => {
     writeFileSync(join(root, "s-file"), "not a directory");
     expectOneLine(
       run({ stateDir: "s-file" }),
-      /state directory .*s-file: (not a directory|exists and is not a directory)/,
+      /state directory .*s-file: exists and is not a directory \(EEXIST\)/,
     );
   });
 
