@@ -3,6 +3,7 @@ import type { SuiteResult } from "../harness.js";
 import { attestSuite } from "./attest.js";
 import { ed25519Suite } from "./ed25519.js";
 import { hashSuite } from "./hash.js";
+import { httpSuite } from "./http.js";
 import { lockSuite } from "./lock.js";
 import { merkleSuite } from "./merkle.js";
 import { meshSuite } from "./mesh.js";
@@ -16,4 +17,5 @@ export const suites: Record<string, () => Promise<SuiteResult>> = {
   lock: lockSuite,
   merkle: merkleSuite,
   mesh: meshSuite,
+  http: httpSuite,
 };

@@ -157,6 +157,10 @@ describe("one error body", () => {
       const r = await fetch(`${base}${path}`);
       expect(await refusal(r), path).toMatchObject({ status: 400, code: "ERR_URL" });
     }
+    expect(await refusal(await fetch(`${base}/items/${"a".repeat(600)}`))).toMatchObject({
+      status: 414,
+      code: "ERR_URL",
+    });
     for (const path of ["/ok?x=%zz", "/ok?x=%E0%A4%A", "/items/1?y=%"])
       expect(await refusal(await fetch(`${base}${path}`)), path).toMatchObject({
         status: 400,

@@ -317,6 +317,8 @@ export class MeshNode {
         failures: p.failures,
         ...(p.node ? { node: p.node } : {}),
         ...(p.key ? { claimedBy: p.key, verified: p.verified } : {}),
+        // challenges failed at this address: someone else answers there (an impostor's record)
+        ...(p.challengeFailures ? { challengeFailures: p.challengeFailures } : {}),
         ...(p.attestor ? { attestor: p.attestor } : {}),
         ...(p.lastSeen ? { lastSeen: new Date(p.lastSeen).toISOString() } : {}),
       })),

@@ -142,6 +142,7 @@ describe("reachability challenge", () => {
     expect(at.find((p) => p.claimedBy === toBase64(impostor.publicKey))).toMatchObject({
       verified: false,
       health: "dead",
+      challengeFailures: 1,
     });
     // a synced with the real node all the same
     const aHost = [...a.states.get(network)!.entries.values()].find(
