@@ -3,7 +3,7 @@
 // does not answer, and the PostgreSQL driver not installed. Each prints one line naming the
 // problem on stderr (never a stack trace, never the database password) and exits 2. Permission
 // cases run the collector as an unprivileged user when the tests run as root.
-import { spawnSync } from "node:child_process";
+import { type ChildProcess, spawnSync } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -24,7 +24,7 @@ beforeAll(() => {
 });
 
 const squatter = createServer();
-const children: { kill(signal: string): unknown }[] = [];
+const children: ChildProcess[] = [];
 afterAll(async () => {
   for (const c of children) c.kill("SIGKILL");
   await new Promise<void>((r) => squatter.close(() => r()));
