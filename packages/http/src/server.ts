@@ -90,6 +90,8 @@ export function createHttpServer(options: HttpServerOptions = {}): HttpServer {
       const a = errorAnswer(error);
       request.log.warn({ status: a.status, code: a.body.code, error: a.body.error }, "bad request");
       (reply as FastifyReply).code(a.status).header("connection", "close").send(a.body);
+      // (no route context: the onResponse hook does not run for these)
+      options.observe?.({ method: request.method, route: undefined, status: a.status, durationMs: 0 });
     },
   });
 

@@ -197,10 +197,12 @@ describe("logs and metrics", () => {
     await (await fetch(`${base}/items/42`)).json();
     await (await fetch(`${base}/json`, { method: "POST", body: "{" })).json();
     await (await fetch(`${base}/nowhere`)).json();
+    await (await fetch(`${base}/items/%zz`)).json();
     expect(records).toEqual([
       { method: "GET", route: "/items/:id", status: 200, durationMs: expect.any(Number) },
       { method: "POST", route: "/json", status: 400, durationMs: expect.any(Number) },
       { method: "GET", route: undefined, status: 404, durationMs: expect.any(Number) },
+      { method: "GET", route: undefined, status: 400, durationMs: expect.any(Number) },
     ]);
     const request = lines.find((l) => l.msg === "request" && l.url === "/items/42");
     expect(request).toMatchObject({ level: 20, method: "GET", status: 200, reqId: expect.any(String) });
