@@ -3,11 +3,14 @@
 // PostgreSQL store is opened. When it is not installed, opening one fails with a
 // MissingDriverError (code ERR_DRIVER_MISSING) that says what to install; the collector app
 // prints it as its one-line startup error.
-import { ChronosealError } from "@chronoseal/core";
 import type pg from "pg";
+import { StoreOpenError } from "./store.js";
 
-/** A storage driver package is not installed. `driver` names the npm package to install. */
-export class MissingDriverError extends ChronosealError {
+/**
+ * A storage driver package is not installed. `driver` names the npm package to install. A
+ * StoreOpenError, so whoever reports "the store cannot be opened" reports this too.
+ */
+export class MissingDriverError extends StoreOpenError {
   constructor(
     readonly driver: string,
     purpose: string,

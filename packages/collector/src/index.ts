@@ -2,7 +2,7 @@
 export { MissingDriverError } from "./driver.js";
 export { type IngestCode, IngestError, type IngestResult, ingest, MAX_BATCH } from "./ingest.js";
 export { PostgresStore } from "./postgres.js";
-export { type CollectorLog, type CollectorOptions, createCollectorServer, MAX_BODY } from "./server.js";
+export { type CollectorOptions, createCollectorServer, MAX_BODY } from "./server.js";
 export { SqliteStore } from "./sqlite.js";
 export {
   type ChainHead,
@@ -10,4 +10,5 @@ export {
   type EntryQuery,
   StoreConflictError,
   type StoredEntry,
+  StoreOpenError,
 } from "./store.js";

@@ -40,6 +40,22 @@ export class StoreConflictError extends ChronosealError {
   }
 }
 
+/**
+ * A store cannot be opened: `ERR_DRIVER_MISSING` (the driver package is not installed: the
+ * MissingDriverError subclass), `ERR_DRIVER` (the driver or its native addon does not load) or `ERR_STORAGE` (the file or database cannot be opened or reached).
+ * The message is one line naming what failed (a PostgreSQL URL without its password).
+ */
+export class StoreOpenError extends ChronosealError {
+  constructor(
+    code: "ERR_DRIVER" | "ERR_DRIVER_MISSING" | "ERR_STORAGE",
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(code, message, options);
+    this.name = "StoreOpenError";
+  }
+}
+
 export interface CollectorStore {
   /** The last stored entry of each named chain (chains without entries are absent). */
   heads(chains: readonly string[]): Promise<Map<string, ChainHead>>;
