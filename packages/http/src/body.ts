@@ -2,13 +2,15 @@
 //   json (default for POST/PUT/PATCH)  application/json, application/<x>+json, text/plain (what
 //                                      fetch sends for a string body) or no content type
 //   text                               text/plain or no content type
+//   text-any                           UTF-8 text whatever the content type says (protocols whose
+//                                      clients send types of their own, e.g. C2SP tlog-witness)
 // A charset parameter, when present, must be UTF-8. Anything else is refused with 415 before
 // the body is read. The body must be valid UTF-8 (400 ERR_ENCODING) and, for json, strict JSON
 // as core's parseJson reads it: duplicate keys, lone surrogates and trailing data are 400 ERR_JSON.
 import { parseJson } from "@chronoseal/core";
 import { HttpError } from "./errors.js";
 
-export type BodyKind = "json" | "text";
+export type BodyKind = "json" | "text" | "text-any";
 
 const JSON_TYPES = /^application\/(?:json|[a-z0-9!#$&^_.-]+\+json)$/;
 
@@ -35,7 +37,7 @@ export function checkContentType(kind: BodyKind, header: string | undefined): vo
   const m = mediaType(header);
   if (m === undefined) return;
   const expected = kind === "json" ? "application/json" : "text/plain";
-  const ok = m.type === "text/plain" || (kind === "json" && JSON_TYPES.test(m.type));
+  const ok = kind === "text-any" || m.type === "text/plain" || (kind === "json" && JSON_TYPES.test(m.type));
   if (!ok)
     throw new HttpError(
       415,
@@ -60,7 +62,7 @@ export function decodeBody(kind: BodyKind, raw: Buffer | undefined): unknown {
   } catch {
     throw new HttpError(400, "ERR_ENCODING", "body is not valid UTF-8");
   }
-  if (kind === "text") return text;
+  if (kind !== "json") return text;
   if (text === "") throw new HttpError(400, "ERR_JSON", "empty body: expected JSON");
   try {
     return parseJson(text);
