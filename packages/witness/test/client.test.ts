@@ -48,7 +48,10 @@ describe("WitnessClient", () => {
     const asked: number[] = [];
     const r2 = await c.cosign(note, {
       oldSize: 0,
-      proof: (from) => (asked.push(from), t.consistencyProof(from, 30)),
+      proof: (from) => {
+        asked.push(from);
+        return t.consistencyProof(from, 30);
+      },
       now: NOW,
     });
     expect(asked).toEqual([0, 10]);
