@@ -53,7 +53,7 @@ export interface Served {
   witness: Witness;
   app: HttpServer;
   post(
-    text: string | Uint8Array,
+    text: string | Uint8Array<ArrayBuffer>,
     contentType?: string,
   ): Promise<{ status: number; type: string; text: string }>;
   close(): Promise<void>;
