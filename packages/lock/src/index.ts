@@ -30,6 +30,8 @@ export {
   type FindingKind,
   INFORMATIONAL,
 } from "./audit/verdict.js";
+export { type AnchorWitness, AnchorWitnesses, type WitnessPolicy } from "./audit/witnesses.js";
+export { ChainProofs } from "./chain-proofs.js";
 export { anchorBoundaries, compactSignatures } from "./compact.js";
 export { type LockDriver, type LockInputs, VirtualClock } from "./driver.js";
 export {
@@ -58,3 +60,4 @@ export { PeriodKeys, pseudonym } from "./pseudonym.js";
 export { runVirtual, type ScriptStep, SimulatedDriver, type SimulatedDriverOptions } from "./sim-driver.js";
 export { AppendLog, encodeRecord, scanLog } from "./storage.js";
 export { type FlushResult, Uplink, type UplinkOptions } from "./uplink.js";
+export { WitnessedAnchors, type WitnessedAnchorsOptions, type WitnessStatus } from "./witnessed-anchors.js";

@@ -21,4 +21,5 @@ export {
 } from "./protocol.js";
 export { MAX_ADD_CHECKPOINT_BODY, registerWitnessRoutes, type WitnessRouteOptions } from "./routes.js";
 export { type OriginState, WitnessStore } from "./state.js";
+export { parseWitnessTargets, type WitnessTarget, witnessVerifier } from "./targets.js";
 export { type Cosignature, Witness, type WitnessLog, type WitnessOptions } from "./witness.js";

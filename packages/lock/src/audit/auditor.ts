@@ -13,6 +13,7 @@ import { ChainState, type Genuineness, type Item } from "./chain-state.js";
 import { HashStore } from "./hash-store.js";
 import { verifyDeviceSignatures } from "./signatures.js";
 import { type AuditOptions, type ChainVerdict, INFORMATIONAL } from "./verdict.js";
+import { checkWitnessPolicy } from "./witnesses.js";
 
 const ZERO = new Uint8Array(32);
 
@@ -32,6 +33,8 @@ export class Auditor {
   /** Entries taken so far. */
   count = 0;
   private finished = false;
+  /** Witnesses an anchor needs (0 without a witness policy). */
+  private readonly require: number;
 
   constructor(private readonly o: AuditOptions) {
     this.window = o.reorderWindow ?? 1024;
@@ -41,7 +44,8 @@ export class Auditor {
     if (!Number.isSafeInteger(this.batchSize) || this.batchSize < 1)
       throw new RangeError("batchSize: expected ≥ 1");
     for (const [door, key] of o.deviceKeys) this.publicKey(key, door); // canonical base64 of 32 bytes
-    this.index = indexAnchors(o.anchors, o.deviceKeys);
+    this.require = o.witnesses ? checkWitnessPolicy(o.witnesses) : 0;
+    this.index = indexAnchors(o.anchors, o.deviceKeys, o.witnesses);
   }
 
   /** Anchor notes that could not be used (unknown door, not a lock anchor). */
@@ -425,6 +429,14 @@ export class Auditor {
         );
       if (s.expected - 1 > through && !deleted)
         s.findings.add("unanchored", through + 1, s.expected - 1, "not yet covered by an anchor");
+      const witnessedThrough = this.index.witnessed?.witnessedThrough(anchors?.list ?? [], this.require);
+      if (witnessedThrough !== undefined && this.require > 0 && through > witnessedThrough && !isExpired)
+        s.findings.add(
+          "unwitnessed",
+          witnessedThrough + 1,
+          through,
+          `anchored, but no anchor covering them carries ${this.require} witness cosignature(s)`,
+        );
       const superseded = anchors?.list.some((a) => linked.has(a.hash) && a.kind !== "final");
       if ((s.closedSeen || superseded) && !anchors?.final)
         s.findings.flag("missing-final-anchor", "the chain was closed without a final anchor");
@@ -444,6 +456,7 @@ export class Auditor {
         received: s.received,
         lastSeq: s.lastSeq,
         anchoredThrough: through,
+        ...(witnessedThrough === undefined ? {} : { witnessedThrough }),
         expired: isExpired,
         verified: findings.every((f) => INFORMATIONAL.has(f.kind)),
         findings,

@@ -6,6 +6,7 @@
 //   forked               a second, different entry under a sequence number already used
 //   backdated            an entry whose time was moved earlier than the device wrote it
 //   unanchored           the tail after the newest anchor (informational: nothing proves its length)
+//   unwitnessed          anchored entries that no anchor cosigned by the required witnesses covers
 //   unproven             entries without a signature that no intact link ties to a valid one (a
 //                        compacted archive around a break)
 //   clock-skew           genuine entries dated before what precedes them: the device clock went back
@@ -16,6 +17,8 @@
 //   unlinked             a genesis anchor links to a previous chain's anchor the auditor does not have
 //   unknown-device       no device key for the door: nothing can be verified
 
+import type { WitnessPolicy } from "./witnesses.js";
+
 export type FindingKind =
   | "dropped"
   | "altered"
@@ -25,6 +28,7 @@ export type FindingKind =
   | "backdated"
   | "unproven"
   | "unanchored"
+  | "unwitnessed"
   | "clock-skew"
   | "missing-final-anchor"
   | "anchor-mismatch"
@@ -53,6 +57,11 @@ export interface ChainVerdict {
   lastSeq: number;
   /** Highest sequence number covered by a verified anchor (−1 when none). */
   anchoredThrough: number;
+  /**
+   * With a witness policy: highest sequence number covered by an anchor that the required number of
+   * witnesses cosigned (−1 when none).
+   */
+  witnessedThrough?: number;
   /** True when the chain's entries were deleted by retention (the device's signed `expired` anchor). */
   expired: boolean;
   /** True when every finding is informational. */
@@ -77,4 +86,9 @@ export interface AuditOptions {
   expiredChains?: Iterable<string>;
   /** Signatures per verification batch (default 1024). */
   batchSize?: number;
+  /**
+   * Witnesses (C2SP tlog-witness): their keys and how many must have cosigned an anchor. Entries
+   * anchored but not covered by such an anchor are reported as `unwitnessed`.
+   */
+  witnesses?: WitnessPolicy;
 }
