@@ -18,6 +18,7 @@ import {
   monthly,
   SimulatedDriver,
   Uplink,
+  WitnessedAnchors,
 } from "@chronoseal/lock";
 import { pino } from "pino";
 import { ConfigError, type LockAgentConfig, loadConfig } from "./config.js";
@@ -72,14 +73,25 @@ const uplink = new Uplink({
   ...(config.uplink.maxBackoffMs ? { maxBackoff: config.uplink.maxBackoffMs } : {}),
   now: () => driver.now(),
 });
+const sink = config.mesh
+  ? new MeshAnchors({ nodes: config.mesh.nodes, network: config.mesh.network, keyPair })
+  : new FileAnchors(config.anchorsFile!);
+// With witnesses, every anchor is cosigned (C2SP tlog-witness) before it goes to the sink.
+const witnessed = config.witnesses.length
+  ? new WitnessedAnchors({
+      dir: config.dir,
+      sink,
+      witnesses: config.witnesses,
+      ...(config.witnessWaitMs ? { waitMs: config.witnessWaitMs } : {}),
+      log: (level, msg, fields) => log[level](fields, msg),
+    })
+  : undefined;
 const agent = await LockAgent.start({
   dir: config.dir,
   door: config.door,
   keyPair,
   driver,
-  anchors: config.mesh
-    ? new MeshAnchors({ nodes: config.mesh.nodes, network: config.mesh.network, keyPair })
-    : new FileAnchors(config.anchorsFile!),
+  anchors: witnessed ?? sink,
   ...(config.period ? { period: config.period } : { periods: config.periods === "daily" ? daily : monthly }),
   ...(config.retainPeriods ? { retainPeriods: config.retainPeriods } : {}),
   ...(config.anchorEvery ? { anchorEvery: config.anchorEvery } : {}),
@@ -105,6 +117,7 @@ async function step(): Promise<void> {
     lastError = r.error ?? "";
     const backlog = agent.anchorBacklog;
     if (backlog.error) log.warn(backlog, "anchor publication");
+    await witnessed?.retry(); // witnesses that failed, when their back-off is over
   } catch (e) {
     log.error({ err: String(e) }, "step failed");
   }
@@ -123,6 +136,7 @@ async function stop(signal: string): Promise<void> {
   log.info({ signal }, "stopping");
   await running; // let the running step finish its writes
   await agent.stop();
+  await witnessed?.close();
   uplink.close();
   log.info({ backlog: uplink.pending }, "stopped");
   process.exit(0);

@@ -16,6 +16,7 @@
 // so a restart resumes: what was cosigned is published, what is missing is asked again.
 // A refusal that retrying cannot change (403, 404, 422, a witness ahead of the anchor, a proof the
 // device cannot make) is not retried for that anchor; the next anchor is offered as usual.
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { parseCheckpoint, parseNote } from "@chronoseal/core";
 import { WitnessClient, WitnessClientError, type WitnessTarget } from "@chronoseal/witness";
@@ -112,6 +113,7 @@ export class WitnessedAnchors implements AnchorSink {
     const head = (o.sink as { publishHead?: (note: string) => void | Promise<void> }).publishHead;
     if (head) this.publishHead = (note) => head.call(o.sink, note);
     const records: WitnessRecord[] = [];
+    mkdirSync(o.dir, { recursive: true });
     this.log = AppendLog.open<WitnessRecord>(join(o.dir, "witness.log"), {
       onRecord: (r) => records.push(r),
     }).log;

@@ -1,5 +1,5 @@
 // The `chronoseal lock` audit report: a readable summary per chain (or JSON), and the exit code.
-import type { ChainVerdict } from "@chronoseal/lock";
+import { type ChainVerdict, INFORMATIONAL } from "@chronoseal/lock";
 import { EXIT_INVALID, EXIT_OK, type Io } from "../command.js";
 
 export interface AuditReport {
@@ -31,8 +31,10 @@ export function writeReport(r: AuditReport, json: boolean, io: Io): number {
       out.push(`${v.chain}  expired — deleted by retention (the device's expired anchor verifies)`);
     } else {
       if (v.verified) verified++;
+      // Only short of witness cosignatures: not evidence of tampering, but not verified either.
+      const unwitnessed = v.findings.every((f) => f.kind === "unwitnessed" || INFORMATIONAL.has(f.kind));
       out.push(
-        `${v.chain}  ${v.verified ? "verified" : "TAMPERED"} — ${v.received} entries received, last seq ${v.lastSeq}, anchored through ${v.anchoredThrough}`,
+        `${v.chain}  ${v.verified ? "verified" : unwitnessed ? "UNWITNESSED" : "TAMPERED"} — ${v.received} entries received, last seq ${v.lastSeq}, anchored through ${v.anchoredThrough}${v.witnessedThrough === undefined ? "" : `, witnessed through ${v.witnessedThrough}`}`,
       );
     }
     for (const f of v.findings) {
