@@ -18,7 +18,7 @@ import {
 import { type MeshEntry, MeshNode } from "@chronoseal/mesh";
 import { registerWitnessRoutes, Witness } from "@chronoseal/witness";
 import { pino } from "pino";
-import { ConfigError, loadConfig, type MeshdConfig } from "./config.js";
+import { ConfigError, loadConfig, type MeshdConfig, type MeshdWitness } from "./config.js";
 
 function fail(message: string): never {
   console.error(`meshd: ${message}`);
@@ -58,7 +58,7 @@ const settings = (path: string, what: string): MeshEntry => {
 // Synchronous writes keep the log in order up to process.exit.
 const log = pino({ name: "meshd", level: config.logLevel }, pino.destination({ dest: 1, sync: true }));
 /** The witness role (C2SP tlog-witness) beside the node, on its port: its key, logs and state. */
-function startWitness(w: NonNullable<MeshdConfig["witness"]>): Witness {
+function startWitness(w: MeshdWitness): Witness {
   let text: string;
   try {
     text = readFileSync(w.keyFile, "utf8").trim();

@@ -183,8 +183,8 @@ describe("an agent whose anchors are witnessed", () => {
     await lock.sink.close();
     const notes = lock.file.notes();
     const strip = (n: string) =>
-      n.slice(0, n.lastIndexOf("\n\n") + 2) + n.slice(n.lastIndexOf("\n\n") + 2).split("\n")[0]! + "\n";
-    const cosig = (n: string) => n.slice(n.lastIndexOf("\n\n") + 2).split("\n")[1]! + "\n";
+      `${n.slice(0, n.lastIndexOf("\n\n") + 2) + n.slice(n.lastIndexOf("\n\n") + 2).split("\n")[0]!}\n`;
+    const cosig = (n: string) => `${n.slice(n.lastIndexOf("\n\n") + 2).split("\n")[1]!}\n`;
     // The newest anchor bare, carrying the previous anchor's cosignature instead of its own.
     const moved = notes.map((n, i) => (i === notes.length - 1 ? strip(n) + cosig(notes[i - 1]!) : n));
     const [m] = await audit(lock.sent, { ...lock.audit(), anchors: moved, witnesses: policy([a.target]) });

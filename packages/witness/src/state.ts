@@ -53,7 +53,7 @@ function syncDir(dir: string): void {
 }
 
 /** Replaces `path` atomically and durably. */
-export function writeDurably(path: string, text: string): void {
+function writeDurably(path: string, text: string): void {
   const tmp = `${path}.tmp`;
   const bytes = Buffer.from(text, "utf8");
   const fd = openSync(tmp, "w", 0o644);
