@@ -183,6 +183,7 @@ describe("chronoseal lock", () => {
     expect(some.code).toBe(1);
     const through = Number(cosigned[1]!.split("\n")[1]) - 1;
     expect(some.stdout).toContain(`door-5/2025-01  UNWITNESSED`);
+    expect(some.stdout).toContain("1 chain: 0 verified, 0 expired, 1 unwitnessed, 0 tampered");
     expect(some.stdout).toMatch(new RegExp(`unwitnessed +${through + 1}-26 `));
     // --require 0 reports without failing; --require above the keys given is a usage error.
     const zero = await runCli(

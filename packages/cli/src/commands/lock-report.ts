@@ -25,6 +25,7 @@ export function writeReport(r: AuditReport, json: boolean, io: Io): number {
   const out: string[] = [];
   let verified = 0;
   let expired = 0;
+  let unwitnessedChains = 0;
   for (const v of r.chains) {
     if (v.expired) {
       expired++;
@@ -33,6 +34,7 @@ export function writeReport(r: AuditReport, json: boolean, io: Io): number {
       if (v.verified) verified++;
       // Only short of witness cosignatures: not evidence of tampering, but not verified either.
       const unwitnessed = v.findings.every((f) => f.kind === "unwitnessed" || INFORMATIONAL.has(f.kind));
+      if (!v.verified && unwitnessed) unwitnessedChains++;
       out.push(
         `${v.chain}  ${v.verified ? "verified" : unwitnessed ? "UNWITNESSED" : "TAMPERED"} — ${v.received} entries received, last seq ${v.lastSeq}, anchored through ${v.anchoredThrough}${v.witnessedThrough === undefined ? "" : `, witnessed through ${v.witnessedThrough}`}`,
       );
@@ -43,10 +45,10 @@ export function writeReport(r: AuditReport, json: boolean, io: Io): number {
     }
   }
   if (r.chains.length === 0) out.push("no chains found");
-  const tampered = r.chains.length - verified - expired;
+  const tampered = r.chains.length - verified - expired - unwitnessedChains;
   out.push("");
   out.push(
-    `${r.chains.length} chain${r.chains.length === 1 ? "" : "s"}: ${verified} verified, ${expired} expired, ${tampered} tampered; ${r.entries} entries read`,
+    `${r.chains.length} chain${r.chains.length === 1 ? "" : "s"}: ${verified} verified, ${expired} expired, ${unwitnessedChains ? `${unwitnessedChains} unwitnessed, ` : ""}${tampered} tampered; ${r.entries} entries read`,
   );
   if (r.unattributed) out.push(`${r.unattributed} lines were not entries of any chain`);
   if (r.rejectedAnchors.length)
