@@ -36,7 +36,8 @@ function input<T>(what: string, fn: () => T): T {
     return fn();
   } catch (e) {
     if (e instanceof UsageError || e instanceof InputError) throw e;
-    throw new InputError(`${what}: ${(e as Error).message}`);
+    const message = (e as Error).message;
+    throw new InputError(message.startsWith(`${what}: `) ? message : `${what}: ${message}`);
   }
 }
 
