@@ -1,6 +1,12 @@
 // @chronoseal/lock: the lock agent (entries, durable storage, uplink, anchors) and the auditor.
 export { type AgentListener, type AgentOptions, HELD_OPEN_MS, LockAgent } from "./agent.js";
 export {
+  AgentConfigError,
+  type DriverConfig,
+  type LockAgentConfig,
+  loadAgentConfig,
+} from "./agent-config.js";
+export {
   ANCHOR_KINDS,
   ANCHOR_ORIGIN_PREFIX,
   type Anchor,
