@@ -52,8 +52,10 @@ try {
 
 async function makeDriver(c: LockAgentConfig["driver"]): Promise<LockDriver & { step?(): Promise<void> }> {
   if (c.type === "simulated") {
-    const { type: _t, ...options } = c;
-    return new SimulatedDriver(options);
+    const { type: _t, startAt, ...options } = c;
+    // A simulated lock may start its clock elsewhere in time (e.g. just before a month end).
+    const offset = startAt ? Date.parse(startAt) - Date.now() : 0;
+    return new SimulatedDriver({ ...options, now: () => Date.now() + offset });
   }
   const mod = (await import(pathToFileURL(c.path).href)) as {
     createDriver?: (o: unknown) => LockDriver | Promise<LockDriver>;
@@ -87,7 +89,11 @@ const agent = await LockAgent.start({
   ...(config.unlockMs !== undefined ? { unlockMs: config.unlockMs } : {}),
   onEntry: (e) => log.info({ chain: e.chain, seq: e.seq, event: e.event }, "entry durable"),
   onAnchor: (_note, a) => log.info({ chain: a.chain, kind: a.kind, size: a.size }, "anchor"),
-  onExpired: (chain) => log.info({ chain }, "chain expired: entries and pseudonym key deleted"),
+  onExpired: (chain) =>
+    log.info(
+      { chain },
+      "chain expired: pseudonym key destroyed; its entries go once the collector deleted them",
+    ),
 });
 uplink.attach(agent);
 log.info({ chain: agent.chain, entries: agent.entries, backlog: uplink.pending }, "lock agent started");
@@ -101,7 +107,10 @@ async function step(): Promise<void> {
     await agent.tick();
     const r = await uplink.flush();
     if (r.error && r.error !== lastError) log.warn({ error: r.error, pending: uplink.pending }, "uplink");
-    else if (r.sent > 0) log.debug({ sent: r.sent, pending: uplink.pending }, "uplink");
+    else if (r.sent > 0 || r.expired)
+      log.debug({ sent: r.sent, expired: r.expired ?? 0, pending: uplink.pending }, "uplink");
+    if (r.expired)
+      log.info({ chains: r.expired }, "expired chains deleted at the collector and on the device");
     lastError = r.error ?? "";
     const backlog = agent.anchorBacklog;
     if (backlog.error) log.warn(backlog, "anchor publication");

@@ -13,6 +13,8 @@ export type DriverConfig =
       holdOpenMs?: number;
       holdLongEvery?: number;
       users?: number;
+      /** The simulated lock's clock starts at this time (RFC 3339) and runs at real speed. */
+      startAt?: string;
     }
   /** A hardware adapter: a module exporting `createDriver(options)` that returns a LockDriver. */
   | { type: "module"; path: string; options?: unknown };
@@ -113,6 +115,11 @@ export function loadAgentConfig(path: string): LockAgentConfig {
     for (const k of ["seed", "badgeEveryMs", "holdOpenMs", "holdLongEvery", "users"] as const) {
       const v = int(d[k], `driver.${k}`, 0, 2 ** 31);
       if (v !== undefined) driver[k] = v;
+    }
+    if (d.startAt !== undefined) {
+      if (typeof d.startAt !== "string" || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/.test(d.startAt))
+        throw new AgentConfigError("driver.startAt must be an RFC 3339 UTC time");
+      driver.startAt = d.startAt;
     }
   } else if (d.type === "module") {
     driver = { type: "module", path: at(str(d.path, "driver.path")), options: d.options };

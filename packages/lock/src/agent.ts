@@ -14,7 +14,7 @@
 //   every anchorEvery entries             → intermediate anchor; anchorInterval without one →
 //                                           intermediate, or a heartbeat when nothing happened
 // Time comes only from driver.now(); timers run in tick(), due at nextWakeup().
-import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { formatTimestamp, type KeyPair, toBase64 } from "@chronoseal/core";
 import { type AnchorRecord, DeviceAnchors } from "./anchor-log.js";
@@ -26,6 +26,7 @@ import { atomicWrite, type StorageObserver } from "./files.js";
 import { type Manifest, readManifest, writeManifest } from "./manifest.js";
 import { monthly, type RetentionPeriods } from "./periods.js";
 import { PeriodKeys, pseudonym } from "./pseudonym.js";
+import { deleteChainLog, uplinkNeeds } from "./uplink-state.js";
 
 export const HELD_OPEN_MS = 60_000;
 
@@ -248,7 +249,11 @@ export class LockAgent implements LockInputs {
     });
   }
 
-  /** Deletes chains past retention: signed `expired` anchor, entries, pseudonym key. */
+  /**
+   * Ends chains past retention: a signed `expired` anchor, the pseudonym key destroyed, the log
+   * deleted — or, while an uplink still has to deliver some of its entries, left to the uplink,
+   * which deletes it once the collector acknowledged the expiry (see uplink-state.ts).
+   */
   private async expire(): Promise<void> {
     const keep = this.o.retainPeriods ?? 3;
     if (!Number.isSafeInteger(keep) || keep < 1)
@@ -257,25 +262,34 @@ export class LockAgent implements LockInputs {
     for (const rec of live.slice(0, Math.max(0, live.length - keep))) {
       if (rec.status !== "closed") continue;
       const chain = `${this.o.door}/${rec.period}`;
-      const final = this.anchorsLog.latest.get(chain);
-      if (!final) continue;
-      const a: Anchor = {
-        ...final.anchor,
-        kind: "expired",
-        prevAnchor: final.hash,
-        time: formatTimestamp(this.now),
-      };
-      const note = signAnchor(a, this.o.door, this.o.keyPair.secretKey);
-      await this.anchorsLog.add({ chain, anchor: a, hash: anchorHash(note), note }, Promise.resolve());
-      const log = chainLogPath(this.o.dir, rec.period);
-      for (const f of readdirSync(this.o.dir))
-        if (join(this.o.dir, f).startsWith(log)) rmSync(join(this.o.dir, f), { force: true });
-      this.o.storageObserver?.removed(log);
+      const latest = this.anchorsLog.latest.get(chain);
+      if (!latest) continue;
+      let { note, anchor: a } = latest;
+      const made = a.kind !== "expired"; // else a power cut came after the expired anchor
+      if (made) {
+        a = { ...latest.anchor, kind: "expired", prevAnchor: latest.hash, time: formatTimestamp(this.now) };
+        note = signAnchor(a, this.o.door, this.o.keyPair.secretKey);
+        await this.anchorsLog.add({ chain, anchor: a, hash: anchorHash(note), note }, Promise.resolve());
+      }
       if (!this.o.periodKey) this.keys.destroy(rec.period);
       rec.status = "expired";
       writeManifest(this.o.dir, this.manifest, this.o.storageObserver);
-      for (const l of this.listeners) l.anchor?.(note, a);
+      if (!uplinkNeeds(this.o.dir, chain, a.lastSeq))
+        deleteChainLog(this.o.dir, rec.period, this.o.storageObserver);
+      if (made) for (const l of this.listeners) l.anchor?.(note, a);
       for (const l of this.listeners) l.expired?.(chain, note);
+    }
+    this.sweepExpired();
+  }
+
+  /** Deletes logs of expired chains that no uplink needs any more (e.g. after a power cut). */
+  private sweepExpired(): void {
+    for (const rec of this.manifest.chains) {
+      if (rec.status !== "expired" || !existsSync(chainLogPath(this.o.dir, rec.period))) continue;
+      const chain = `${this.o.door}/${rec.period}`;
+      const lastSeq = this.anchorsLog.latest.get(chain)?.anchor.lastSeq ?? Number.MAX_SAFE_INTEGER;
+      if (!uplinkNeeds(this.o.dir, chain, lastSeq))
+        deleteChainLog(this.o.dir, rec.period, this.o.storageObserver);
     }
   }
 
