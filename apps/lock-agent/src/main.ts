@@ -86,6 +86,7 @@ const agent = await LockAgent.start({
   ...(config.retainPeriods ? { retainPeriods: config.retainPeriods } : {}),
   ...(config.anchorEvery ? { anchorEvery: config.anchorEvery } : {}),
   ...(config.anchorIntervalMs ? { anchorInterval: config.anchorIntervalMs } : {}),
+  ...(config.headIntervalMs !== undefined ? { headInterval: config.headIntervalMs } : {}),
   ...(config.unlockMs !== undefined ? { unlockMs: config.unlockMs } : {}),
   onEntry: (e) => log.info({ chain: e.chain, seq: e.seq, event: e.event }, "entry durable"),
   onAnchor: (_note, a) => log.info({ chain: a.chain, kind: a.kind, size: a.size }, "anchor"),
@@ -96,11 +97,17 @@ const agent = await LockAgent.start({
     ),
 });
 uplink.attach(agent);
+agent.subscribe({
+  head: (_note, a, error) => {
+    if (!error) log.debug({ chain: a.chain, size: a.size }, "head");
+  },
+});
 log.info({ chain: agent.chain, entries: agent.entries, backlog: uplink.pending }, "lock agent started");
 
 let stopping = false;
 let running: Promise<void> | undefined;
 let lastError = "";
+let lastAnchorError = "";
 async function step(): Promise<void> {
   try {
     await driver.step?.();
@@ -113,7 +120,8 @@ async function step(): Promise<void> {
       log.info({ chains: r.expired }, "expired chains deleted at the collector and on the device");
     lastError = r.error ?? "";
     const backlog = agent.anchorBacklog;
-    if (backlog.error) log.warn(backlog, "anchor publication");
+    if (backlog.error && backlog.error !== lastAnchorError) log.warn(backlog, "anchor publication");
+    lastAnchorError = backlog.error ?? "";
   } catch (e) {
     log.error({ err: String(e) }, "step failed");
   }

@@ -37,6 +37,8 @@ export interface LockAgentConfig {
   retainPeriods?: number;
   anchorEvery?: number;
   anchorIntervalMs?: number;
+  /** A signed head at most this often while entries are unanchored (ms, default 5 min; 0: never). */
+  headIntervalMs?: number;
   unlockMs?: number;
   /** How often the loop runs the driver, the timers and the uplink (ms, default 1000). */
   tickMs: number;
@@ -87,6 +89,7 @@ export function loadAgentConfig(path: string): LockAgentConfig {
     "retainPeriods",
     "anchorEvery",
     "anchorIntervalMs",
+    "headIntervalMs",
     "unlockMs",
     "tickMs",
     "uplink",
@@ -159,6 +162,7 @@ export function loadAgentConfig(path: string): LockAgentConfig {
     ...opt("retainPeriods", int(c.retainPeriods, "retainPeriods", 1, 1000)),
     ...opt("anchorEvery", int(c.anchorEvery, "anchorEvery", 1, 1_000_000)),
     ...opt("anchorIntervalMs", int(c.anchorIntervalMs, "anchorIntervalMs", 1, 2 ** 40)),
+    ...opt("headIntervalMs", int(c.headIntervalMs, "headIntervalMs", 0, 2 ** 40)),
     ...opt("unlockMs", int(c.unlockMs, "unlockMs", 0, 3_600_000)),
     tickMs: int(c.tickMs, "tickMs", 1, 3_600_000) ?? 1000,
     uplink: {

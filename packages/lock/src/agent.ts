@@ -13,6 +13,8 @@
 //   period ends / decommission()          → `chain-closed` + final anchor (then the next chain)
 //   every anchorEvery entries             → intermediate anchor; anchorInterval without one →
 //                                           intermediate, or a heartbeat when nothing happened
+//   entries unanchored, headInterval since the last head → a signed head (sink.publishHead)
+//   clean stop with entries unanchored    → intermediate anchor
 // Time comes only from driver.now(); timers run in tick(), due at nextWakeup().
 import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
@@ -37,6 +39,8 @@ export interface AgentListener {
   anchor?(note: string, anchor: Anchor): void;
   /** A chain past retention was deleted; `note` is the signed `expired` anchor. */
   expired?(chain: string, note: string): void;
+  /** A head was published (or, with `error`, could not be: it is retried). */
+  head?(note: string, anchor: Anchor, error?: Error): void;
 }
 
 export interface AgentOptions {
@@ -59,6 +63,11 @@ export interface AgentOptions {
   anchorEvery?: number;
   /** Anchor after this long without one (ms, default 1 h): a heartbeat when idle. */
   anchorInterval?: number;
+  /**
+   * While entries are unanchored, publish a signed head at most this often (ms, default 5 min;
+   * 0: never) through `anchors.publishHead`: a collector can then hide at most this long a tail.
+   */
+  headInterval?: number;
   /** A door opening this soon after an accepted badge belongs to it (ms, default 10 s). */
   unlockMs?: number;
   /** Access decision (default: every badge is accepted). Refused badges leave no entry. */
@@ -80,6 +89,11 @@ export class LockAgent implements LockInputs {
   private manifest: Manifest;
   private sinceAnchor = 0;
   private lastAnchorAt = 0;
+  /** Device time of the newest published head, and when to retry after a failure. */
+  private headAt = Number.NEGATIVE_INFINITY;
+  private headRetryAt = 0;
+  /** Device time of the oldest entry no anchor or head covers (undefined: none). */
+  private uncoveredSince: number | undefined;
   private doorOpenSince: number | undefined;
   private heldReported = false;
   private unlockedUntil: number | undefined;
@@ -137,11 +151,18 @@ export class LockAgent implements LockInputs {
       this.restoreAnchorState();
       if (chain.size === 0) await this.commission(chain);
       else if (chain.closed) await this.finishClosing();
-      else if (unclean || truncatedBytes > 0) {
-        const last = chain.last!;
-        await this.record("recovered", {
-          detail: { truncatedBytes, lastSeq: last.seq, lastTime: last.time },
-        });
+      else {
+        // A power cut after chain-opened was durable but before its genesis anchor was: make it now.
+        if (!this.anchorsLog.latest.has(chain.chain)) {
+          await this.o.anchors.register?.(this.o.door, toBase64(this.o.keyPair.publicKey));
+          await this.anchor("genesis", this.previousFinal() ?? "");
+        }
+        if (unclean || truncatedBytes > 0) {
+          const last = chain.last!;
+          await this.record("recovered", {
+            detail: { truncatedBytes, lastSeq: last.seq, lastTime: last.time },
+          });
+        }
       }
     } else if (!this.manifest.decommissioned) {
       await this.openChain(this.o.period ?? this.periods.of(this.now));
@@ -164,6 +185,7 @@ export class LockAgent implements LockInputs {
     const latest = this.anchorsLog.latest.get(this.current.chain);
     this.sinceAnchor = this.current.size - (latest?.anchor.size ?? 0);
     this.lastAnchorAt = latest ? Date.parse(latest.anchor.time) : this.now;
+    this.uncoveredSince = this.sinceAnchor > 0 ? this.now : undefined;
   }
 
   // ---- chains ----------------------------------------------------------------------------
@@ -321,6 +343,7 @@ export class LockAgent implements LockInputs {
     if (this.stopped) throw new EntryError(`lock ${this.o.door} is stopped`);
     const { entry, durable } = this.current.append(event, this.now, this.o.keyPair.secretKey, fields);
     this.sinceAnchor++;
+    this.uncoveredSince ??= this.now;
     const tasks: Promise<unknown>[] = [durable];
     if (this.sinceAnchor >= (this.o.anchorEvery ?? 100)) tasks.push(this.anchor("intermediate"));
     const all = Promise.all(tasks);
@@ -356,6 +379,7 @@ export class LockAgent implements LockInputs {
     const rec: AnchorRecord = { chain: chain.chain, anchor: a, hash: anchorHash(note), note };
     this.sinceAnchor = 0;
     this.lastAnchorAt = this.now;
+    this.uncoveredSince = undefined;
     const done = this.anchorsLog.add(rec, chain.log.durable()).then(() => {
       for (const l of this.listeners) l.anchor?.(note, a);
     });
@@ -428,13 +452,69 @@ export class LockAgent implements LockInputs {
       await this.anchor(this.sinceAnchor > 0 ? "intermediate" : "heartbeat");
     }
     if (this.anchorsLog.pending > 0) await this.anchorsLog.publish();
+    // Heads only once the anchors before them are out, so a head's prev-anchor is published.
+    const due = this.headDueAt();
+    if (due !== undefined && now >= due && this.anchorsLog.pending === 0) await this.publishHead();
   }
+
+  private get headInterval(): number {
+    const every = this.o.headInterval ?? 300_000;
+    if (!Number.isSafeInteger(every) || every < 0)
+      throw new RangeError(`headInterval: expected ms ≥ 0, got ${every}`);
+    return every;
+  }
+
+  /**
+   * When the next head is due: headInterval after the oldest entry no anchor or head covers, and
+   * after the previous head (undefined: nothing uncovered, or no head sink). So no entry stays
+   * uncovered longer than headInterval (plus a tick), and a busy lock publishes one head per
+   * interval, an idle one none.
+   */
+  private headDueAt(): number | undefined {
+    const every = this.headInterval;
+    if (!this.o.anchors.publishHead || every === 0 || this.manifest.decommissioned) return undefined;
+    if (this.uncoveredSince === undefined) return undefined;
+    return Math.max(this.headAt + every, this.uncoveredSince + every, this.headRetryAt);
+  }
+
+  /** Signs a head of the open chain (once its entries are durable) and publishes it. */
+  private async publishHead(): Promise<void> {
+    const chain = this.current;
+    const a: Anchor = {
+      chain: chain.chain,
+      kind: "head",
+      size: chain.size,
+      root: chain.root(),
+      lastSeq: chain.size - 1,
+      prevAnchor: this.anchorsLog.latest.get(chain.chain)?.hash ?? "",
+      time: formatTimestamp(this.now),
+    };
+    const note = signAnchor(a, this.o.door, this.o.keyPair.secretKey);
+    const at = this.now;
+    await chain.log.durable();
+    try {
+      await this.o.anchors.publishHead!(note);
+      this.headAt = at;
+      if (this.current === chain && chain.size === a.size) this.uncoveredSince = undefined;
+      else if (this.current === chain && this.sinceAnchor > 0) this.uncoveredSince = at;
+      this.headError = undefined;
+      for (const l of this.listeners) l.head?.(note, a);
+    } catch (e) {
+      this.headError = e instanceof Error ? e : new Error(String(e));
+      this.headRetryAt = at + Math.min(this.headInterval, 10_000);
+      for (const l of this.listeners) l.head?.(note, a, this.headError);
+    }
+  }
+
+  private headError: Error | undefined;
 
   /** When tick() next has something to do (epoch ms of the device clock). */
   nextWakeup(): number {
     const times = [this.lastAnchorAt + (this.o.anchorInterval ?? 3_600_000)];
     if (this.doorOpenSince !== undefined && !this.heldReported) times.push(this.doorOpenSince + HELD_OPEN_MS);
     if (this.o.period === undefined && this.current) times.push(this.periods.next(this.now));
+    const head = this.current ? this.headDueAt() : undefined;
+    if (head !== undefined) times.push(head);
     return Math.min(...times);
   }
 
@@ -466,9 +546,9 @@ export class LockAgent implements LockInputs {
     return this.manifest.decommissioned;
   }
 
-  /** Anchors not yet accepted by the sink, and the last publication error. */
+  /** Anchors not yet accepted by the sink, and the last publication error (of an anchor or a head). */
   get anchorBacklog(): { pending: number; error?: string } {
-    const error = this.anchorsLog.publishError?.message;
+    const error = this.anchorsLog.publishError?.message ?? this.headError?.message;
     return { pending: this.anchorsLog.pending, ...(error ? { error } : {}) };
   }
 
@@ -486,10 +566,12 @@ export class LockAgent implements LockInputs {
   }
 
   /**
-   * Clean stop: waits for pending writes, closes the files, and removes the `running` marker so
-   * the next start records no `recovered` entry. (Synchronous when nothing is pending.)
+   * Clean stop: waits for pending writes, anchors the entries no anchor covers yet (so a clean
+   * stop leaves no unanchored tail), closes the files, and removes the `running` marker so the
+   * next start records no `recovered` entry. `{ anchor: false }` skips the anchor (a simulator
+   * releasing a lock whose power it cut). Synchronous when there is nothing to do.
    */
-  stop(): Promise<void> {
+  stop(o: { anchor?: boolean } = {}): Promise<void> {
     if (this.stopped) return Promise.resolve();
     this.stopped = true;
     this.o.driver.detach?.();
@@ -497,7 +579,14 @@ export class LockAgent implements LockInputs {
       rmSync(this.running, { force: true });
       this.o.storageObserver?.removed(this.running);
     };
-    if (this.inflight.size === 0 && !this.barrier && !this.current.log.busy && !this.anchorsLog.busy) {
+    const anchor = o.anchor !== false && !this.manifest.decommissioned;
+    if (
+      this.inflight.size === 0 &&
+      !this.barrier &&
+      !this.current.log.busy &&
+      !this.anchorsLog.busy &&
+      (!anchor || this.sinceAnchor === 0)
+    ) {
       void this.current.log.close();
       void this.anchorsLog.close();
       finish();
@@ -505,6 +594,7 @@ export class LockAgent implements LockInputs {
     }
     return (async () => {
       await this.idle().catch(() => {});
+      if (anchor && this.sinceAnchor > 0) await this.anchor("intermediate").catch(() => {});
       await this.current.log.close();
       await this.anchorsLog.close();
       finish();

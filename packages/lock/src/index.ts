@@ -47,7 +47,18 @@ export {
 export { entryCanonical, entryHash, entryHashBytes, entryHashes } from "./entry-hash.js";
 export type { StorageObserver } from "./files.js";
 export { type Manifest, readManifest } from "./manifest.js";
-export { ANCHOR_SECTION, MeshAnchorError, MeshAnchors, type MeshAnchorsOptions } from "./mesh-anchors.js";
+export { MeshAnchors, type MeshAnchorsOptions } from "./mesh-anchors.js";
+export {
+  ANCHOR_SECTION,
+  type Attested,
+  anchorView,
+  fetchVerifiedState,
+  HEAD_SECTION,
+  MeshAnchorError,
+  type MeshAnchorView,
+  type MeshReadOptions,
+  readMeshAnchors,
+} from "./mesh-read.js";
 export { daily, everyMs, monthly, type RetentionPeriods } from "./periods.js";
 export { PeriodKeys, pseudonym } from "./pseudonym.js";
 export { runVirtual, type ScriptStep, SimulatedDriver, type SimulatedDriverOptions } from "./sim-driver.js";

@@ -44,6 +44,11 @@ export class Auditor {
     this.index = indexAnchors(o.anchors, o.deviceKeys);
   }
 
+  /** The anchors as the audit uses them: per chain, verified and in order (heads included). */
+  get anchorIndex(): AnchorIndex {
+    return this.index;
+  }
+
   /** Anchor notes that could not be used (unknown door, not a lock anchor). */
   get rejectedAnchors(): readonly { note: string; reason: string }[] {
     return this.index.rejected;
@@ -407,6 +412,8 @@ export class Auditor {
           received: s.received,
           lastSeq: s.lastSeq,
           anchoredThrough: -1,
+          anchoredAt: "",
+          headThrough: -1,
           expired: false,
           verified: false,
           findings: [
@@ -423,8 +430,16 @@ export class Auditor {
           through,
           deleted ? "the whole chain is missing" : "tail missing from the collector's log",
         );
+      const newest = anchors?.list.at(-1);
       if (s.expected - 1 > through && !deleted)
-        s.findings.add("unanchored", through + 1, s.expected - 1, "not yet covered by an anchor");
+        s.findings.add(
+          "unanchored",
+          through + 1,
+          s.expected - 1,
+          newest
+            ? `after the newest ${newest.kind === "head" ? "head" : "anchor"} (device time ${newest.time}): entries after it could be dropped unnoticed`
+            : "no anchor covers any entry",
+        );
       const superseded = anchors?.list.some((a) => linked.has(a.hash) && a.kind !== "final");
       if ((s.closedSeen || superseded) && !anchors?.final)
         s.findings.flag("missing-final-anchor", "the chain was closed without a final anchor");
@@ -444,6 +459,8 @@ export class Auditor {
         received: s.received,
         lastSeq: s.lastSeq,
         anchoredThrough: through,
+        anchoredAt: newest?.time ?? "",
+        headThrough: anchors?.head?.lastSeq ?? -1,
         expired: isExpired,
         verified: findings.every((f) => INFORMATIONAL.has(f.kind)),
         findings,
