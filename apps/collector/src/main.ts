@@ -9,6 +9,7 @@ import { parseArgs } from "node:util";
 import {
   type CollectorStore,
   createCollectorServer,
+  MeshDevices,
   PostgresStore,
   SqliteStore,
 } from "@chronoseal/collector";
@@ -44,11 +45,14 @@ const store: CollectorStore =
   config.storage.type === "sqlite"
     ? new SqliteStore(config.storage.path)
     : await PostgresStore.connect(config.storage.url);
-const server = createCollectorServer({
-  store,
-  devices: config.devices,
-  log: (level, msg, fields) => log[level](fields ?? {}, msg),
-});
+const logTo = (level: "info" | "warn" | "error", msg: string, fields?: Record<string, unknown>) =>
+  log[level](fields ?? {}, msg);
+// With a mesh, doors registered there are learnt while running (the server reads the live map).
+const registry = config.mesh
+  ? new MeshDevices({ ...config.mesh, fixed: config.devices, log: logTo })
+  : undefined;
+await registry?.start();
+const server = createCollectorServer({ store, devices: registry?.devices ?? config.devices, log: logTo });
 server.on("error", (e) => {
   log.fatal({ err: e.message }, "cannot listen");
   process.exit(1);
@@ -58,7 +62,7 @@ server.listen(config.listen.port, config.listen.host, () =>
     {
       listen: `${config.listen.host}:${config.listen.port}`,
       storage: config.storage.type,
-      devices: config.devices.size,
+      devices: (registry?.devices ?? config.devices).size,
     },
     "collector listening",
   ),
@@ -73,6 +77,7 @@ async function stop(signal: string): Promise<void> {
     server.close(() => r());
     server.closeIdleConnections();
   });
+  await registry?.stop();
   await store.close();
   log.info("stopped");
   process.exit(0);
