@@ -74,6 +74,7 @@ export class Rig {
         anchorEvery: 5,
         tickMs: 10,
         logLevel: "debug",
+        uplink: { backoffMs: 100, maxBackoffMs: 1000 },
         ...config,
         driver: {
           type: "simulated",

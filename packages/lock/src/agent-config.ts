@@ -44,6 +44,8 @@ export interface LockAgentConfig {
   tickMs: number;
   uplink: { batchSize?: number; backoffMs?: number; maxBackoffMs?: number };
   driver: DriverConfig;
+  /** Access decisions by badge hash: an allowlist file, or a module exporting authorize(). */
+  authorize?: { allowlist: string } | { module: string };
   logLevel: string;
 }
 
@@ -94,6 +96,7 @@ export function loadAgentConfig(path: string): LockAgentConfig {
     "tickMs",
     "uplink",
     "driver",
+    "authorize",
     "logLevel",
   ];
   for (const k of Object.keys(c))
@@ -146,6 +149,15 @@ export function loadAgentConfig(path: string): LockAgentConfig {
       throw new AgentConfigError("mesh.network must be the network's admin public key (base64, 32 bytes)");
     mesh = { nodes: m.nodes as string[], network };
   }
+  let authorize: LockAgentConfig["authorize"];
+  if (c.authorize !== undefined) {
+    const a = c.authorize as Record<string, unknown>;
+    if (!a || typeof a !== "object" || Array.isArray(a) || Object.keys(a).length !== 1)
+      throw new AgentConfigError('authorize must be { "allowlist": FILE } or { "module": FILE }');
+    if (a.allowlist !== undefined) authorize = { allowlist: at(str(a.allowlist, "authorize.allowlist")) };
+    else if (a.module !== undefined) authorize = { module: at(str(a.module, "authorize.module")) };
+    else throw new AgentConfigError('authorize must be { "allowlist": FILE } or { "module": FILE }');
+  }
   const logLevel = c.logLevel ?? "info";
   if (typeof logLevel !== "string" || !LEVELS.includes(logLevel))
     throw new AgentConfigError(`logLevel must be one of ${LEVELS.join(", ")}`);
@@ -171,6 +183,7 @@ export function loadAgentConfig(path: string): LockAgentConfig {
       ...opt("maxBackoffMs", int(u.maxBackoffMs, "uplink.maxBackoffMs", 1, 2 ** 40)),
     },
     driver,
+    ...(authorize ? { authorize } : {}),
     logLevel,
   };
 }

@@ -18,7 +18,7 @@
 // Time comes only from driver.now(); timers run in tick(), due at nextWakeup().
 import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { formatTimestamp, type KeyPair, toBase64 } from "@chronoseal/core";
+import { ChronosealError, formatTimestamp, type KeyPair, toBase64 } from "@chronoseal/core";
 import { type AnchorRecord, DeviceAnchors } from "./anchor-log.js";
 import { type Anchor, type AnchorKind, type AnchorSink, anchorHash, signAnchor } from "./anchors.js";
 import { ChainLog, chainLogPath } from "./chain.js";
@@ -31,6 +31,20 @@ import { PeriodKeys, pseudonym } from "./pseudonym.js";
 import { deleteChainLog, uplinkNeeds } from "./uplink-state.js";
 
 export const HELD_OPEN_MS = 60_000;
+
+/** The door was decommissioned: its agent does not run again (`final` is the final anchor's hash). */
+export class DecommissionedError extends ChronosealError {
+  constructor(
+    readonly door: string,
+    readonly final: string | undefined,
+  ) {
+    super(
+      "ERR_LOCK_DECOMMISSIONED",
+      `door ${door} is decommissioned${final ? ` (final anchor ${final})` : ""}: its agent does not run again`,
+    );
+    this.name = "DecommissionedError";
+  }
+}
 
 export interface AgentListener {
   /** A durable entry (in chain order). */
@@ -70,8 +84,11 @@ export interface AgentOptions {
   headInterval?: number;
   /** A door opening this soon after an accepted badge belongs to it (ms, default 10 s). */
   unlockMs?: number;
-  /** Access decision (default: every badge is accepted). Refused badges leave no entry. */
-  authorize?: (badgeId: string) => boolean;
+  /**
+   * Access decision (default: every badge is accepted); may be async (see authorize.ts for the
+   * allowlist and module hooks). Refused badges leave no entry.
+   */
+  authorize?: (badgeId: string) => boolean | Promise<boolean>;
   /** The anchor hash the first chain links to (a lock replacing another one). */
   previousChainAnchor?: string;
   onEntry?: (entry: LockEntry) => void;
@@ -122,9 +139,23 @@ export class LockAgent implements LockInputs {
   /** Opens the device storage, recovers it, commissions or rotates chains, attaches the driver. */
   static async start(o: AgentOptions): Promise<LockAgent> {
     const a = new LockAgent(o);
-    await a.boot();
+    try {
+      await a.boot();
+    } catch (e) {
+      await a.release(e instanceof DecommissionedError);
+      throw e;
+    }
     o.driver.attach?.(a);
     return a;
+  }
+
+  /** After a failed boot: closes the files; a clean refusal also removes the running marker. */
+  private async release(clean: boolean): Promise<void> {
+    this.stopped = true;
+    await Promise.allSettled([...this.inflight]);
+    await this.current?.log.close().catch(() => {});
+    await this.anchorsLog.close().catch(() => {});
+    if (clean) rmSync(this.running, { force: true });
   }
 
   private get now(): number {
@@ -149,6 +180,12 @@ export class LockAgent implements LockInputs {
       );
       this.current = chain;
       this.restoreAnchorState();
+      if (this.manifest.decommissioned && !chain.closed) {
+        // A power cut in the middle of decommissioning: finish it.
+        if (chain.size === 0) await this.commission(chain);
+        await this.closeCurrent({ decommissioned: 1 });
+        throw new DecommissionedError(this.o.door, this.previousFinal());
+      }
       if (chain.size === 0) await this.commission(chain);
       else if (chain.closed) await this.finishClosing();
       else {
@@ -167,8 +204,9 @@ export class LockAgent implements LockInputs {
     } else if (!this.manifest.decommissioned) {
       await this.openChain(this.o.period ?? this.periods.of(this.now));
     } else {
-      throw new EntryError(`door ${this.o.door} is decommissioned`);
+      throw new DecommissionedError(this.o.door, this.previousFinal());
     }
+    if (this.manifest.decommissioned) throw new DecommissionedError(this.o.door, this.previousFinal());
     if (!this.manifest.decommissioned) {
       const want = this.o.period ?? this.periods.of(this.now);
       if (want !== this.current.period && this.o.period !== undefined) await this.rotate(want);
@@ -397,7 +435,7 @@ export class LockAgent implements LockInputs {
 
   private async gate(): Promise<void> {
     while (this.barrier) await this.barrier;
-    if (this.manifest.decommissioned) throw new EntryError(`door ${this.o.door} is decommissioned`);
+    if (this.manifest.decommissioned) throw new DecommissionedError(this.o.door, this.previousFinal());
   }
 
   // ---- driver inputs ------------------------------------------------------------------------
@@ -407,7 +445,8 @@ export class LockAgent implements LockInputs {
     if (typeof badgeId !== "string" || badgeId.length === 0 || badgeId.length > 256)
       throw new TypeError("badgeId: expected a non-empty string of at most 256 characters");
     await this.gate();
-    if (this.o.authorize && !this.o.authorize(badgeId)) return { accepted: false };
+    if (this.o.authorize && (await this.o.authorize(badgeId)) !== true) return { accepted: false };
+    await this.gate(); // a rotation or decommissioning may have started meanwhile
     const key = this.o.periodKey ?? this.keys.get(this.current.period);
     const unlockMs = this.o.unlockMs ?? 10_000;
     this.unlockedUntil = this.now + unlockMs;

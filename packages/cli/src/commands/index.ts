@@ -6,6 +6,7 @@ import { hashingCommands } from "./hashing.js";
 import { jsonsigCommands } from "./jsonsig.js";
 import { keysCommands } from "./keys.js";
 import { lockCommands } from "./lock.js";
+import { lockOpsCommands } from "./lock-ops.js";
 import { meshCommands } from "./mesh.js";
 import { simCommands } from "./sim.js";
 
@@ -16,6 +17,7 @@ export const commands: readonly Command[] = [
   ...checkpointCommands,
   ...meshCommands,
   ...lockCommands,
+  ...lockOpsCommands,
   ...credentialCommands,
   ...simCommands,
 ];
