@@ -4,6 +4,7 @@ import { attestSuite } from "./attest.js";
 import { ed25519Suite } from "./ed25519.js";
 import { hashSuite } from "./hash.js";
 import { lockSuite } from "./lock.js";
+import { lockMeshSuite } from "./lock-mesh.js";
 import { merkleSuite } from "./merkle.js";
 import { meshSuite } from "./mesh.js";
 import { validitySuite } from "./validity.js";
@@ -14,6 +15,7 @@ export const suites: Record<string, () => Promise<SuiteResult>> = {
   attest: attestSuite,
   validity: validitySuite,
   lock: lockSuite,
+  "lock-mesh": lockMeshSuite,
   merkle: merkleSuite,
   mesh: meshSuite,
 };
