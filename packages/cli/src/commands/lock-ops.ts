@@ -74,7 +74,7 @@ const decommission: Command = {
         r.decommissioned
           ? `${r.door}: decommissioned — ${r.chain} closed, final anchor ${r.finalAnchor}`
           : `${r.door}: was decommissioned already${r.finalAnchor ? ` (final anchor ${r.finalAnchor})` : ""}`,
-        `delivered ${r.delivered} entries to ${config.collector}`,
+        `delivered ${r.delivered} ${r.delivered === 1 ? "entry" : "entries"} to ${config.collector}`,
         done
           ? "nothing left to deliver"
           : `still queued on the device: ${r.pendingEntries} entries, ${r.pendingAnchors} anchors (${r.error ?? "not acknowledged"}); run again to retry`,
