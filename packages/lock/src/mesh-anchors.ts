@@ -131,13 +131,13 @@ export class MeshAnchors implements AnchorSink, AnchorSource {
     this.registration = undefined;
   }
 
-  /** The section's records as a mesh node serves them — the node's word (for monitoring). */
-  async records(): Promise<SectionAnswer["records"]> {
+  /** A section's records as a mesh node serves them — the node's word (for monitoring). */
+  async records(section = this.section): Promise<SectionAnswer["records"]> {
     const errors: string[] = [];
     for (const node of this.o.nodes) {
       try {
         const r = await fetch(
-          `${node.replace(/\/$/, "")}/v1/networks/${encodeURIComponent(this.o.network)}/sections/${encodeURIComponent(this.section)}`,
+          `${node.replace(/\/$/, "")}/v1/networks/${encodeURIComponent(this.o.network)}/sections/${encodeURIComponent(section)}`,
           { signal: AbortSignal.timeout(this.o.timeoutMs ?? 5000) },
         );
         if (!r.ok) throw new Error(`HTTP ${r.status}`);
@@ -162,9 +162,20 @@ export class MeshAnchors implements AnchorSink, AnchorSource {
     });
   }
 
-  /** Every anchor and head note in the sections (verified records). */
+  /**
+   * Every anchor and head note of the sections, as a node serves them: cheap, and safe to take
+   * from any node, since the auditor verifies each note with the door's device key (a node can
+   * only withhold notes, as it could withhold them from its state). Attested times and device
+   * keys are another matter: see view() and devices().
+   */
   async notes(): Promise<string[]> {
-    return (await this.view()).notes;
+    const out: string[] = [];
+    for (const section of [this.section, this.o.headSection ?? HEAD_SECTION])
+      for (const r of await this.records(section)) {
+        const v = r.value as { note?: unknown };
+        if (!r.key.startsWith("device:") && typeof v?.note === "string") out.push(v.note);
+      }
+    return out;
   }
 
   /** Device keys by door: each door's earliest attested registration (see mesh-read.ts). */
