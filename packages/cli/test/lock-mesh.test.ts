@@ -21,7 +21,7 @@ import {
   Uplink,
   VirtualClock,
 } from "@chronoseal/lock";
-import { attestEntry, type MeshEntry, signEntry } from "@chronoseal/mesh";
+import { attestEntry, entryId, type MeshEntry, signEntry } from "@chronoseal/mesh";
 import { createNetwork, launchMeshd, type MeshdProcess } from "@chronoseal/meshd";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "./run.js";
@@ -35,6 +35,11 @@ let network = "";
 let attestor: KeyPair;
 const sent: LockEntry[] = [];
 let published = 0;
+
+const idOf = (e: MeshEntry) => {
+  const { signatures: _s, ...payload } = e;
+  return entryId(payload as never);
+};
 
 /** Waits (bounded) until node `url` holds `n` records of `section`, every one attested. */
 async function settled(url: string, section: string, n: number): Promise<void> {
@@ -222,7 +227,13 @@ describe("chronoseal lock audit --mesh (real meshd and collector processes)", ()
       const [key, entry] = attestEntry(id, rogueAttestor.secretKey, "2000-01-01T00:00:00.000Z");
       lies.attestations[id]![key] = entry as never;
     }
-    const victim = ids[0]!;
+    // (an anchor's attestation: without the registration's, the door would have no key at all)
+    const payloadIds = new Map(
+      state.entries.map((e) => [e, Object.keys(state.attestations).find((id) => id === idOf(e))] as const),
+    );
+    const victim = [...payloadIds].find(
+      ([e, id]) => id && e.kind === "record" && e.section === ANCHOR_SECTION && !e.key.startsWith("device:"),
+    )![1]!;
     const real = Object.keys(state.attestations[victim]!)[0]!;
     lies.attestations[victim]![real]!.signed_at = "2001-01-01T00:00:00.000Z";
     fake = createServer((req, res) => {
