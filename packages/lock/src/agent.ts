@@ -18,85 +18,26 @@
 // Time comes only from driver.now(); timers run in tick(), due at nextWakeup().
 import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { ChronosealError, formatTimestamp, type KeyPair, toBase64 } from "@chronoseal/core";
+import { formatTimestamp, toBase64 } from "@chronoseal/core";
+import { type AgentListener, type AgentOptions, DecommissionedError, HELD_OPEN_MS } from "./agent-options.js";
 import { type AnchorRecord, DeviceAnchors } from "./anchor-log.js";
-import { type Anchor, type AnchorKind, type AnchorSink, anchorHash, signAnchor } from "./anchors.js";
-import { ChainLog, chainLogPath } from "./chain.js";
-import type { LockDriver, LockInputs } from "./driver.js";
+import { type Anchor, type AnchorKind, anchorHash, signAnchor } from "./anchors.js";
+import { ChainLog } from "./chain.js";
+import type { LockInputs } from "./driver.js";
 import { chainId, type Detail, EntryError, type LockEntry, type LockEvent } from "./entry.js";
-import { atomicWrite, type StorageObserver } from "./files.js";
+import { atomicWrite } from "./files.js";
+import { Heads } from "./heads.js";
 import { type Manifest, readManifest, writeManifest } from "./manifest.js";
 import { monthly, type RetentionPeriods } from "./periods.js";
 import { PeriodKeys, pseudonym } from "./pseudonym.js";
-import { deleteChainLog, uplinkNeeds } from "./uplink-state.js";
+import { expireChains } from "./retention.js";
 
-export const HELD_OPEN_MS = 60_000;
-
-/** The door was decommissioned: its agent does not run again (`final` is the final anchor's hash). */
-export class DecommissionedError extends ChronosealError {
-  constructor(
-    readonly door: string,
-    readonly final: string | undefined,
-  ) {
-    super(
-      "ERR_LOCK_DECOMMISSIONED",
-      `door ${door} is decommissioned${final ? ` (final anchor ${final})` : ""}: its agent does not run again`,
-    );
-    this.name = "DecommissionedError";
-  }
-}
-
-export interface AgentListener {
-  /** A durable entry (in chain order). */
-  entry?(entry: LockEntry): void;
-  /** An anchor written locally (publication follows). */
-  anchor?(note: string, anchor: Anchor): void;
-  /** A chain past retention was deleted; `note` is the signed `expired` anchor. */
-  expired?(chain: string, note: string): void;
-  /** A head was published (or, with `error`, could not be: it is retried). */
-  head?(note: string, anchor: Anchor, error?: Error): void;
-}
-
-export interface AgentOptions {
-  /** Device storage directory. */
-  dir: string;
-  /** Door serial ([A-Za-z0-9._:-], ≤ 64). */
-  door: string;
-  keyPair: KeyPair;
-  driver: LockDriver;
-  anchors: AnchorSink;
-  /** Pins the chain's period label (no automatic rotation; call rotate()). */
-  period?: string;
-  /** Automatic rotation when `period` is not given (default: UTC months). */
-  periods?: RetentionPeriods;
-  /** Chains kept on the device, the open one included (default 3); older ones are deleted. */
-  retainPeriods?: number;
-  /** One fixed pseudonym key for every period (tests, demos); default: per-period keys in <dir>/keys. */
-  periodKey?: Uint8Array;
-  /** Anchor after this many entries (default 100). */
-  anchorEvery?: number;
-  /** Anchor after this long without one (ms, default 1 h): a heartbeat when idle. */
-  anchorInterval?: number;
-  /**
-   * While entries are unanchored, publish a signed head at most this often (ms, default 5 min;
-   * 0: never) through `anchors.publishHead`: a collector can then hide at most this long a tail.
-   */
-  headInterval?: number;
-  /** A door opening this soon after an accepted badge belongs to it (ms, default 10 s). */
-  unlockMs?: number;
-  /**
-   * Access decision (default: every badge is accepted); may be async (see authorize.ts for the
-   * allowlist and module hooks). Refused badges leave no entry.
-   */
-  authorize?: (badgeId: string) => boolean | Promise<boolean>;
-  /** The anchor hash the first chain links to (a lock replacing another one). */
-  previousChainAnchor?: string;
-  onEntry?: (entry: LockEntry) => void;
-  onAnchor?: (note: string, anchor: Anchor) => void;
-  onExpired?: (chain: string, note: string) => void;
-  /** Sees every storage write step (power-cut tests, the hardware simulator). */
-  storageObserver?: StorageObserver;
-}
+export {
+  type AgentListener,
+  type AgentOptions,
+  DecommissionedError,
+  HELD_OPEN_MS,
+} from "./agent-options.js";
 
 export class LockAgent implements LockInputs {
   private current!: ChainLog;
@@ -106,11 +47,7 @@ export class LockAgent implements LockInputs {
   private manifest: Manifest;
   private sinceAnchor = 0;
   private lastAnchorAt = 0;
-  /** Device time of the newest published head, and when to retry after a failure. */
-  private headAt = Number.NEGATIVE_INFINITY;
-  private headRetryAt = 0;
-  /** Device time of the oldest entry no anchor or head covers (undefined: none). */
-  private uncoveredSince: number | undefined;
+  private readonly heads: Heads;
   private doorOpenSince: number | undefined;
   private heldReported = false;
   private unlockedUntil: number | undefined;
@@ -123,6 +60,7 @@ export class LockAgent implements LockInputs {
     mkdirSync(o.dir, { recursive: true });
     this.keys = new PeriodKeys(o.dir);
     this.anchorsLog = new DeviceAnchors(o.dir, o.anchors, o.storageObserver);
+    this.heads = new Heads(o.anchors, o.headInterval);
     const m = readManifest(o.dir);
     if (m && m.door !== o.door) throw new EntryError(`${o.dir} belongs to door ${m.door}, not ${o.door}`);
     this.manifest = m ?? {
@@ -223,7 +161,7 @@ export class LockAgent implements LockInputs {
     const latest = this.anchorsLog.latest.get(this.current.chain);
     this.sinceAnchor = this.current.size - (latest?.anchor.size ?? 0);
     this.lastAnchorAt = latest ? Date.parse(latest.anchor.time) : this.now;
-    this.uncoveredSince = this.sinceAnchor > 0 ? this.now : undefined;
+    this.heads.restore(this.sinceAnchor > 0, this.now);
   }
 
   // ---- chains ----------------------------------------------------------------------------
@@ -309,48 +247,16 @@ export class LockAgent implements LockInputs {
     });
   }
 
-  /**
-   * Ends chains past retention: a signed `expired` anchor, the pseudonym key destroyed, the log
-   * deleted — or, while an uplink still has to deliver some of its entries, left to the uplink,
-   * which deletes it once the collector acknowledged the expiry (see uplink-state.ts).
-   */
-  private async expire(): Promise<void> {
-    const keep = this.o.retainPeriods ?? 3;
-    if (!Number.isSafeInteger(keep) || keep < 1)
-      throw new RangeError(`retainPeriods: expected ≥ 1, got ${keep}`);
-    const live = this.manifest.chains.filter((c) => c.status !== "expired");
-    for (const rec of live.slice(0, Math.max(0, live.length - keep))) {
-      if (rec.status !== "closed") continue;
-      const chain = `${this.o.door}/${rec.period}`;
-      const latest = this.anchorsLog.latest.get(chain);
-      if (!latest) continue;
-      let { note, anchor: a } = latest;
-      const made = a.kind !== "expired"; // else a power cut came after the expired anchor
-      if (made) {
-        a = { ...latest.anchor, kind: "expired", prevAnchor: latest.hash, time: formatTimestamp(this.now) };
-        note = signAnchor(a, this.o.door, this.o.keyPair.secretKey);
-        await this.anchorsLog.add({ chain, anchor: a, hash: anchorHash(note), note }, Promise.resolve());
-      }
-      if (!this.o.periodKey) this.keys.destroy(rec.period);
-      rec.status = "expired";
-      writeManifest(this.o.dir, this.manifest, this.o.storageObserver);
-      if (!uplinkNeeds(this.o.dir, chain, a.lastSeq))
-        deleteChainLog(this.o.dir, rec.period, this.o.storageObserver);
-      if (made) for (const l of this.listeners) l.anchor?.(note, a);
-      for (const l of this.listeners) l.expired?.(chain, note);
-    }
-    this.sweepExpired();
-  }
-
-  /** Deletes logs of expired chains that no uplink needs any more (e.g. after a power cut). */
-  private sweepExpired(): void {
-    for (const rec of this.manifest.chains) {
-      if (rec.status !== "expired" || !existsSync(chainLogPath(this.o.dir, rec.period))) continue;
-      const chain = `${this.o.door}/${rec.period}`;
-      const lastSeq = this.anchorsLog.latest.get(chain)?.anchor.lastSeq ?? Number.MAX_SAFE_INTEGER;
-      if (!uplinkNeeds(this.o.dir, chain, lastSeq))
-        deleteChainLog(this.o.dir, rec.period, this.o.storageObserver);
-    }
+  /** Ends chains past retention (see retention.ts). */
+  private expire(): Promise<void> {
+    return expireChains({
+      ...this.o,
+      manifest: this.manifest,
+      anchorsLog: this.anchorsLog,
+      keys: this.keys,
+      now: this.now,
+      listeners: this.listeners,
+    });
   }
 
   // ---- entries and anchors ----------------------------------------------------------------
@@ -381,7 +287,7 @@ export class LockAgent implements LockInputs {
     if (this.stopped) throw new EntryError(`lock ${this.o.door} is stopped`);
     const { entry, durable } = this.current.append(event, this.now, this.o.keyPair.secretKey, fields);
     this.sinceAnchor++;
-    this.uncoveredSince ??= this.now;
+    this.heads.entry(this.now);
     const tasks: Promise<unknown>[] = [durable];
     if (this.sinceAnchor >= (this.o.anchorEvery ?? 100)) tasks.push(this.anchor("intermediate"));
     const all = Promise.all(tasks);
@@ -417,7 +323,7 @@ export class LockAgent implements LockInputs {
     const rec: AnchorRecord = { chain: chain.chain, anchor: a, hash: anchorHash(note), note };
     this.sinceAnchor = 0;
     this.lastAnchorAt = this.now;
-    this.uncoveredSince = undefined;
+    this.heads.anchored();
     const done = this.anchorsLog.add(rec, chain.log.durable()).then(() => {
       for (const l of this.listeners) l.anchor?.(note, a);
     });
@@ -496,56 +402,22 @@ export class LockAgent implements LockInputs {
     if (due !== undefined && now >= due && this.anchorsLog.pending === 0) await this.publishHead();
   }
 
-  private get headInterval(): number {
-    const every = this.o.headInterval ?? 300_000;
-    if (!Number.isSafeInteger(every) || every < 0)
-      throw new RangeError(`headInterval: expected ms ≥ 0, got ${every}`);
-    return every;
-  }
-
-  /**
-   * When the next head is due: headInterval after the oldest entry no anchor or head covers, and
-   * after the previous head (undefined: nothing uncovered, or no head sink). So no entry stays
-   * uncovered longer than headInterval (plus a tick), and a busy lock publishes one head per
-   * interval, an idle one none.
-   */
   private headDueAt(): number | undefined {
-    const every = this.headInterval;
-    if (!this.o.anchors.publishHead || every === 0 || this.manifest.decommissioned) return undefined;
-    if (this.uncoveredSince === undefined) return undefined;
-    return Math.max(this.headAt + every, this.uncoveredSince + every, this.headRetryAt);
+    return this.manifest.decommissioned ? undefined : this.heads.dueAt();
   }
 
-  /** Signs a head of the open chain (once its entries are durable) and publishes it. */
+  /** Signs a head of the open chain and publishes it (see heads.ts). */
   private async publishHead(): Promise<void> {
     const chain = this.current;
-    const a: Anchor = {
-      chain: chain.chain,
-      kind: "head",
-      size: chain.size,
-      root: chain.root(),
-      lastSeq: chain.size - 1,
+    const { note, anchor, error } = await this.heads.publish(chain, {
       prevAnchor: this.anchorsLog.latest.get(chain.chain)?.hash ?? "",
-      time: formatTimestamp(this.now),
-    };
-    const note = signAnchor(a, this.o.door, this.o.keyPair.secretKey);
-    const at = this.now;
-    await chain.log.durable();
-    try {
-      await this.o.anchors.publishHead!(note);
-      this.headAt = at;
-      if (this.current === chain && chain.size === a.size) this.uncoveredSince = undefined;
-      else if (this.current === chain && this.sinceAnchor > 0) this.uncoveredSince = at;
-      this.headError = undefined;
-      for (const l of this.listeners) l.head?.(note, a);
-    } catch (e) {
-      this.headError = e instanceof Error ? e : new Error(String(e));
-      this.headRetryAt = at + Math.min(this.headInterval, 10_000);
-      for (const l of this.listeners) l.head?.(note, a, this.headError);
-    }
+      now: this.now,
+      door: this.o.door,
+      secretKey: this.o.keyPair.secretKey,
+      uncovered: () => this.current === chain && this.sinceAnchor > 0,
+    });
+    for (const l of this.listeners) l.head?.(note, anchor, error);
   }
-
-  private headError: Error | undefined;
 
   /** When tick() next has something to do (epoch ms of the device clock). */
   nextWakeup(): number {
@@ -587,7 +459,7 @@ export class LockAgent implements LockInputs {
 
   /** Anchors not yet accepted by the sink, and the last publication error (of an anchor or a head). */
   get anchorBacklog(): { pending: number; error?: string } {
-    const error = this.anchorsLog.publishError?.message ?? this.headError?.message;
+    const error = this.anchorsLog.publishError?.message ?? this.heads.error?.message;
     return { pending: this.anchorsLog.pending, ...(error ? { error } : {}) };
   }
 
