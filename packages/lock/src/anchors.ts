@@ -1,12 +1,16 @@
 // Anchors: signed C2SP checkpoints (signed notes by the device key, key name = door) over the
 // RFC 9162 tree whose leaves are the chain's entry hashes. Body:
 //   chronoseal-lock/<chain>\n<size>\n<base64 root>\n
-//   kind <genesis|intermediate|heartbeat|final|expired>\nlast-seq <n>\nprev-anchor <hash|->\ntime <t>\n
+//   kind <genesis|intermediate|heartbeat|final|expired|head>\nlast-seq <n>\nprev-anchor <hash|->\ntime <t>\n
 // Hashes and counts only — never a badge id or a pseudonym. `prev-anchor` links each anchor to
 // the previous one of the chain (a genesis anchor to the previous chain's final anchor), so the
 // anchors of a door form one hash chain across retention periods. An `expired` anchor (same size
 // and root as the final one) is the device's statement that the chain's entries were deleted
-// when its retention period ended.
+// when its retention period ended. A `head` is the same signed checkpoint of a chain's unanchored
+// tail, published every few minutes where only the newest per chain is kept (the mesh's
+// latest-per-writer `lock-heads` section): it is not part of the anchors' hash chain (nothing links
+// to it; its prev-anchor names the newest anchor it follows), it only proves how long the chain
+// was at its time, so a collector can hide no more than the entries written since.
 import { appendFileSync, closeSync, existsSync, fsyncSync, openSync, readFileSync } from "node:fs";
 import {
   ChronosealError,
@@ -18,13 +22,14 @@ import {
   verifyCheckpoint,
 } from "@chronoseal/core";
 
-export type AnchorKind = "genesis" | "intermediate" | "heartbeat" | "final" | "expired";
+export type AnchorKind = "genesis" | "intermediate" | "heartbeat" | "final" | "expired" | "head";
 export const ANCHOR_KINDS: readonly AnchorKind[] = [
   "genesis",
   "intermediate",
   "heartbeat",
   "final",
   "expired",
+  "head",
 ];
 
 export interface Anchor {
@@ -130,9 +135,14 @@ export function openAnchor(note: string, verifier: NoteVerifier): OpenedAnchor {
   };
 }
 
-/** Where a lock publishes its anchors (a file now; the mesh's append-only section later). */
+/** Where a lock publishes its anchors (a file, or the mesh's append-only section). */
 export interface AnchorSink {
   publish(note: string): void | Promise<void>;
+  /**
+   * Publishes a head (a `head` checkpoint of the unanchored tail), where only the newest per chain
+   * needs to be kept. Optional: without it the agent publishes no heads.
+   */
+  publishHead?(note: string): void | Promise<void>;
   /** Records a device's public key (base64) next to its anchors, when the sink keeps a registry. */
   register?(door: string, publicKey: string): void | Promise<void>;
 }
@@ -146,6 +156,9 @@ export interface AnchorSource {
 /**
  * File-backed anchors: NDJSON, one JSON-encoded note per line, plus `{"device","key"}` lines
  * registering device keys; appended and fsynced on publish. Several locks may share one file.
+ * Heads are appended like anchors (the auditor uses the newest per chain), so in a file they
+ * accumulate — about one line per lock every headInterval while it is busy; the mesh keeps only
+ * the newest.
  * A registration read from a file is trust on first use: whoever can write the file can add keys,
  * just as they could add anchors. The first registration of a door wins.
  */
@@ -163,6 +176,10 @@ export class FileAnchors implements AnchorSink, AnchorSource {
   }
 
   publish(note: string): void {
+    this.append(JSON.stringify(note));
+  }
+
+  publishHead(note: string): void {
     this.append(JSON.stringify(note));
   }
 

@@ -48,7 +48,28 @@ export class EntryError extends ChronosealError {
 /** Door serials and period labels: safe in URLs, file names and checkpoint origins. */
 export const NAME_RE = /^[A-Za-z0-9._:-]{1,64}$/;
 const TIME_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+// What HASH_RE accepts, checked with a table: V8 runs this expression at ~300 ns a string, the
+// table in a third of that, and an audit checks two a entry (a property test holds them equal).
 const HASH_RE = /^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/;
+const B64 = new Uint8Array(256);
+for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/") B64[c.charCodeAt(0)] = 1;
+const B64_LAST = new Uint8Array(256);
+for (const c of "AEIMQUYcgkosw048") B64_LAST[c.charCodeAt(0)] = 1;
+
+/** Canonical base64 of 32 bytes (44 characters, the last digit's padding bits zero): HASH_RE. */
+export function isHash(s: string): boolean {
+  if (s.length !== 44 || s.charCodeAt(43) !== 61 /* = */) return false;
+  const last = s.charCodeAt(42);
+  let bad = (B64_LAST[last & 255]! ^ 1) | (last >> 8);
+  for (let i = 0; i < 42; i++) {
+    const c = s.charCodeAt(i);
+    bad |= (B64[c & 255]! ^ 1) | (c >> 8);
+  }
+  return bad === 0;
+}
+
+/** Exported for the property test that holds isHash equal to the expression. */
+export const SHAPE_PATTERNS = { HASH_RE };
 const DETAIL_KEY_RE = /^[A-Za-z][A-Za-z0-9]{0,31}$/;
 const FIELDS = new Set([
   "v",
@@ -97,6 +118,10 @@ function detailError(d: unknown): string | undefined {
  * Checks the shape of an entry received from elsewhere (signatures are checked separately);
  * returns the reason it is malformed, or undefined.
  */
+// The last door and chain found well-formed: a log holds long runs of both.
+let goodDoor = "";
+let goodChain = "";
+
 export function entryShapeError(value: unknown): string | undefined {
   if (value === null || typeof value !== "object" || Array.isArray(value)) return "entry is not an object";
   const e = value as Record<string, unknown>;
@@ -107,22 +132,26 @@ export function entryShapeError(value: unknown): string | undefined {
   }
   if (e.v !== 1) return "v must be 1";
   const door = e.door;
-  if (typeof door !== "string" || !NAME_RE.test(door)) return "door must be 1-64 of [A-Za-z0-9._:-]";
   const chain = e.chain;
-  if (
-    typeof chain !== "string" ||
-    chain.length <= door.length + 1 ||
-    chain.charCodeAt(door.length) !== 47 /* / */ ||
-    !chain.startsWith(door) ||
-    !NAME_RE.test(chain.slice(door.length + 1))
-  )
-    return "chain must be <door>/<period>";
+  if (door !== goodDoor || chain !== goodChain) {
+    if (typeof door !== "string" || !NAME_RE.test(door)) return "door must be 1-64 of [A-Za-z0-9._:-]";
+    if (
+      typeof chain !== "string" ||
+      chain.length <= door.length + 1 ||
+      chain.charCodeAt(door.length) !== 47 /* / */ ||
+      !chain.startsWith(door) ||
+      !NAME_RE.test(chain.slice(door.length + 1))
+    )
+      return "chain must be <door>/<period>";
+    goodDoor = door;
+    goodChain = chain;
+  }
   const seq = e.seq;
   if (typeof seq !== "number" || !Number.isSafeInteger(seq) || seq < 0)
     return "seq must be a non-negative integer";
   const prev = e.prev;
   if (typeof prev !== "string") return "prev must be a string";
-  if (seq === 0 ? prev !== "" : prev.length !== 44 || !HASH_RE.test(prev))
+  if (seq === 0 ? prev !== "" : !isHash(prev))
     return seq === 0 ? "prev must be empty at seq 0" : "prev must be a base64 SHA-256 hash";
   const time = e.time;
   if (typeof time !== "string" || time.length !== 24 || !TIME_RE.test(time))
@@ -130,7 +159,7 @@ export function entryShapeError(value: unknown): string | undefined {
   if (typeof e.event !== "string" || !EVENT_SET.has(e.event))
     return `event must be one of ${EVENTS.join(", ")}`;
   if (fields === 7) return undefined; // no user, detail or signatures
-  if (e.user !== undefined && (typeof e.user !== "string" || e.user.length !== 44 || !HASH_RE.test(e.user)))
+  if (e.user !== undefined && (typeof e.user !== "string" || !isHash(e.user)))
     return "user must be a base64 pseudonym";
   if (e.signatures !== undefined && (e.signatures === null || typeof e.signatures !== "object"))
     return "signatures must be an object";

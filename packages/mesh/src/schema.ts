@@ -55,7 +55,7 @@ export const DATA_JSON_SCHEMA = {
                   type: "object",
                   required: ["policy", "writers"],
                   properties: {
-                    policy: { enum: ["lww", "first-attested-wins", "append-only"] },
+                    policy: { enum: ["lww", "first-attested-wins", "append-only", "latest-per-writer"] },
                     writers: { type: "array", items: key },
                   },
                   additionalProperties: false,

@@ -1,6 +1,8 @@
 // The network state CRDT: a grow-only set of signed entries (by id) and per-entry attestation
 // maps (each attestor's earliest valid signature). Merge = set union + per-attestor minimum, so
-// it is commutative, associative and idempotent. Ingest verifies every new signature in batch
+// it is commutative, associative and idempotent. One exception keeps state bounded: in a section
+// whose policy is (or ever was) `latest-per-writer`, only the newest record per (writer, key) is
+// kept (last_updated, ties by id) — a maximum per slot, so merge stays a join. Ingest verifies every new signature in batch
 // calls and rejects — never stores or forwards — invalid, banned and unauthorized entries,
 // counting them by reason. Views are pure functions of the state and a time.
 //
@@ -17,7 +19,14 @@ import {
   type SignatureMap,
   verifySignatureMaps,
 } from "@chronoseal/core";
-import { ATTESTATION, CONTEXTS, entryId, type MeshEntry, type Settings } from "./entries.js";
+import {
+  ATTESTATION,
+  CONTEXTS,
+  entryId,
+  type MeshEntry,
+  type SectionRecord,
+  type Settings,
+} from "./entries.js";
 
 export type RejectReason = "malformed" | "invalid-signature" | "banned" | "unauthorized" | "wrong-network";
 
@@ -97,6 +106,10 @@ export class NetworkState {
   private readonly banned = new Set<string>();
   /** Writers ever authorized per section. */
   private readonly sectionWriters = new Map<string, Set<string>>();
+  /** Sections whose policy was `latest-per-writer` in any settings version (monotone, like bans). */
+  private readonly latestSections = new Set<string>();
+  /** In those sections, the id of the newest record per (section, writer, key). */
+  private readonly newest = new Map<string, string>();
   private current: { id: string; settings: Settings; attestors: Set<string> } | undefined;
   private readonly members: Set<string>[] = Array.from({ length: 256 }, () => new Set<string>());
   private readonly bucketRevs = new Uint32Array(256);
@@ -242,6 +255,7 @@ export class NetworkState {
     // monotone facts (bans and section writers accumulated over every settings version), so the
     // outcome does not depend on the order in which entries arrive.
     let newBans = false;
+    let newLatest = false;
     for (const { id, e } of valid) {
       if (e.kind !== "settings") continue;
       if (e.writer !== this.network) {
@@ -258,9 +272,18 @@ export class NetworkState {
         const w = this.sectionWriters.get(name) ?? new Set<string>();
         for (const k of sec.writers ?? []) w.add(k);
         this.sectionWriters.set(name, w);
+        if (sec.policy === "latest-per-writer" && !this.latestSections.has(name)) {
+          this.latestSections.add(name);
+          newLatest = true;
+        }
       }
       report.added++;
     }
+    // A section that became latest-per-writer keeps only each slot's newest record from now on.
+    if (newLatest)
+      for (const [id, e] of [...this.entries])
+        if (e.kind === "record" && this.latestSections.has(e.section) && this.entries.has(id))
+          this.keepNewest(id, e);
     for (const { id, e } of valid) {
       if (e.kind === "settings") continue;
       if (this.banned.has(e.writer)) {
@@ -271,6 +294,9 @@ export class NetworkState {
         this.reject("unauthorized", report);
         continue;
       }
+      // Superseded in a latest-per-writer section: not stored (not a rejection either).
+      if (e.kind === "record" && this.latestSections.has(e.section) && !this.keepNewest(id, e, false))
+        continue;
       this.store(id, e);
       report.added++;
     }
@@ -282,6 +308,24 @@ export class NetworkState {
     report.attestationsAdded = this.addAttestations(attestations);
     if (report.added || report.attestationsAdded) this.version++;
     return report;
+  }
+
+  /**
+   * The latest-per-writer rule for record `id`: true when it is its slot's newest, in which case
+   * the record it supersedes is removed (and `id` is noted; stored already when `stored`).
+   */
+  private keepNewest(id: string, e: SectionRecord, stored = true): boolean {
+    const slot = `${e.section}\n${e.writer}\n${e.key}`;
+    const curId = this.newest.get(slot);
+    if (curId === id) return true;
+    const cur = curId === undefined ? undefined : (this.entries.get(curId) as SectionRecord | undefined);
+    if (cur && (cur.last_updated > e.last_updated || (cur.last_updated === e.last_updated && curId! > id))) {
+      if (stored) this.remove(id);
+      return false;
+    }
+    if (curId !== undefined) this.remove(curId);
+    this.newest.set(slot, id);
+    return true;
   }
 
   /** Entry ids in one canonicalHashBatch call; per entry when one payload is not canonical. */

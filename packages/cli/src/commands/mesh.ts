@@ -114,7 +114,7 @@ const settingsSet: Command = {
     next.attestors = [...new Set([...next.attestors, ...(values["add-attestor"] ?? [])])];
     next.banned = [...new Set([...next.banned, ...(values.ban ?? [])])];
     for (const spec of values.section ?? []) {
-      const m = /^([\w-]+)=(lww|first-attested-wins|append-only):(.*)$/.exec(spec);
+      const m = /^([\w-]+)=(lww|first-attested-wins|append-only|latest-per-writer):(.*)$/.exec(spec);
       if (!m) throw new UsageError(`--section ${spec}: expected NAME=POLICY:WRITER,WRITER`);
       next.sections = {
         ...next.sections,
