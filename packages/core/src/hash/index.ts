@@ -1,7 +1,7 @@
 // Public API of the hash area: SHA-256/512 in WebAssembly and canonical hashing.
 
 export { initHash, initHashSync } from "../wasm/hash.js";
-export { canonicalHash, canonicalHashBatch } from "./canonical.js";
+export { canonicalHash, canonicalHashBatch, canonicalHashPacked } from "./canonical.js";
 export {
   createSha256,
   createSha512,
