@@ -71,7 +71,7 @@ describe("verifyDeviceSignatures", () => {
       entries[10]!,
     ];
     const ours = verifyDeviceSignatures(
-      variants.map((entry) => ({ entry, hash: entryHash(entry), key, publicKey: keyPair.publicKey })),
+      variants.map((entry) => ({ entry, hash: entryHash(entry), key })),
     );
     const core = verifySignatureMaps(
       variants.map((e) => ({ hash: entryHash(e), signatures: e.signatures })),

@@ -5,7 +5,7 @@
 // (one packed hash call and one signature-batch call per batch), and per chain it keeps only the
 // Merkle frontier, a bounded reorder window and a compaction segment; entry hashes (to tell
 // replays from forks) go to a disk-backed store, so memory does not grow with the log.
-import { fromBase64 } from "@chronoseal/core";
+import { assertPublicKeyBase64, toBase64 } from "@chronoseal/core";
 import { entryShapeError, type LockEntry } from "../entry.js";
 import { entryHashes } from "../entry-hash.js";
 import { type AnchorIndex, indexAnchors } from "./anchor-index.js";
@@ -23,7 +23,6 @@ export class Auditor {
   private readonly chains = new Map<string, ChainState>();
   private readonly index: AnchorIndex;
   private readonly store = new HashStore();
-  private readonly keys = new Map<string, Uint8Array>();
   private inbox: unknown[] = [];
   private readonly window: number;
   private readonly batchSize: number;
@@ -40,7 +39,7 @@ export class Auditor {
       throw new RangeError("reorderWindow: expected ≥ 1");
     if (!Number.isSafeInteger(this.batchSize) || this.batchSize < 1)
       throw new RangeError("batchSize: expected ≥ 1");
-    for (const [door, key] of o.deviceKeys) this.publicKey(key, door); // canonical base64 of 32 bytes
+    for (const [door, key] of o.deviceKeys) assertPublicKeyBase64(key, `device key of ${door}`);
     this.index = indexAnchors(o.anchors, o.deviceKeys);
   }
 
@@ -88,14 +87,7 @@ export class Auditor {
         if (e.seq > s.lastSeq) s.lastSeq = e.seq;
         const bytes = hashes.subarray(k * 32, k * 32 + 32);
         k++;
-        this.route(
-          s,
-          e,
-          Buffer.from(bytes.buffer, bytes.byteOffset, 32).toString("base64"),
-          bytes,
-          accepted,
-          closed,
-        );
+        this.route(s, e, toBase64(bytes), bytes, accepted, closed);
         return;
       }
       const e = v as Partial<LockEntry> | null;
@@ -236,7 +228,7 @@ export class Auditor {
     const batch = items.flatMap((i, k) => {
       if (i.bad || !i.s.deviceKey) return [];
       todo.push(k);
-      return [{ entry: i.entry, hash: i.hash, key: i.s.deviceKey, publicKey: this.publicKey(i.s.deviceKey) }];
+      return [{ entry: i.entry, hash: i.hash, key: i.s.deviceKey }];
     });
     const verdicts = verifyDeviceSignatures(batch);
     const out = new Array<boolean | undefined>(items.length).fill(undefined);
@@ -244,15 +236,6 @@ export class Auditor {
       out[k] = verdicts[j];
     });
     return out;
-  }
-
-  private publicKey(b64: string, door?: string): Uint8Array {
-    let k = this.keys.get(b64);
-    if (!k) {
-      k = fromBase64(b64, door ? `device key of ${door}` : "device key", 32);
-      this.keys.set(b64, k);
-    }
-    return k;
   }
 
   private genuine(item: Item, verdict: boolean | undefined): Genuineness {
