@@ -16,6 +16,7 @@ import {
   merkleRootFromLeafHashes,
   signCommit,
   signDocument,
+  signingMessage,
   toBase64,
   verifyDocuments,
   verifyHistory,
@@ -71,7 +72,7 @@ export async function attestSuite(): Promise<SuiteResult> {
       for (const [key, e] of Object.entries(signatures)) {
         const ok = nodeVerify(
           null,
-          Buffer.from(`chronoseal-v1:attestation:${e.signed_at}:${hash}`),
+          signingMessage("attestation", e.signed_at, hash),
           keyObjects.get(key)!,
           Buffer.from(e.signature, "base64"),
         );
@@ -128,7 +129,7 @@ export async function attestSuite(): Promise<SuiteResult> {
         ok &&
         nodeVerify(
           null,
-          Buffer.from(`chronoseal-v1:commit:${s.signed_at}:${s.commit}`),
+          signingMessage("commit", s.signed_at, s.commit),
           keyObjects.get(s.author)!,
           Buffer.from(s.signature, "base64"),
         )

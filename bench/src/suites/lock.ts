@@ -15,7 +15,14 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { createCollectorServer, ingest, SqliteStore } from "@chronoseal/collector";
-import { formatTimestamp, initKeys, keyPairFromSeed, sha256, toBase64 } from "@chronoseal/core";
+import {
+  formatTimestamp,
+  initKeys,
+  keyPairFromSeed,
+  sha256,
+  signingMessage,
+  toBase64,
+} from "@chronoseal/core";
 import {
   type Anchor,
   Auditor,
@@ -77,9 +84,7 @@ async function syntheticLog(
     };
     const h = entryHashBytes(body);
     const hash = toBase64(h);
-    const signature = nodeSign(null, Buffer.from(`chronoseal-v1:lock-entry:${time}:${hash}`), key).toString(
-      "base64",
-    );
+    const signature = nodeSign(null, signingMessage("lock-entry", time, hash), key).toString("base64");
     lines.push(
       JSON.stringify({
         ...body,
