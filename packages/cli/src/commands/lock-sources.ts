@@ -4,7 +4,7 @@
 import { createReadStream } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { fromBase64, parseJson } from "@chronoseal/core";
+import { assertPublicKeyBase64, parseJson } from "@chronoseal/core";
 import { InputError, type Io, UsageError } from "../command.js";
 
 /** Splits a byte stream into lines (UTF-8), yielding each complete line. */
@@ -153,7 +153,7 @@ export async function readDevices(
     );
   for (const [door, key] of devices) {
     try {
-      fromBase64(key, `device key of ${door}`, 32);
+      assertPublicKeyBase64(key, `device key of ${door}`);
     } catch (e) {
       throw new InputError((e as Error).message);
     }
