@@ -89,6 +89,29 @@ export async function measure(
   return m;
 }
 
+export const ROUNDS = 3;
+
+/**
+ * Measures the contenders in ROUNDS alternating rounds (A B C, A B C, ...) and keeps each one's
+ * median round, so a burst of load on a shared machine cannot land on one side of a ratio only.
+ */
+export async function inRounds<const T extends readonly (readonly [library: string, fn: () => unknown])[]>(
+  task: string,
+  opts: MeasureOptions,
+  contenders: T,
+): Promise<{ [K in keyof T]: Measurement }> {
+  const runs: Measurement[][] = contenders.map(() => []);
+  for (let r = 0; r < ROUNDS; r++) {
+    for (let c = 0; c < contenders.length; c++) {
+      const [library, fn] = contenders[c]!;
+      runs[c]!.push(await measure(task, library, fn, opts));
+    }
+  }
+  return runs.map((ms) => [...ms].sort((x, y) => x.unitsPerSec - y.unitsPerSec)[ms.length >> 1]!) as {
+    [K in keyof T]: Measurement;
+  };
+}
+
 /** ours / theirs in units per second. */
 export function ratio(name: string, ours: Measurement, theirs: Measurement, target?: number): Ratio {
   const r: Ratio = { name, value: ours.unitsPerSec / theirs.unitsPerSec };

@@ -17,37 +17,7 @@ import {
 import { sha256 as nobleSha256 } from "@noble/hashes/sha2.js";
 import canonicalizePkg from "canonicalize";
 import { createSHA256 } from "hash-wasm";
-import {
-  type Measurement,
-  type MeasureOptions,
-  measure,
-  quick,
-  ratio,
-  type SuiteResult,
-} from "../harness.js";
-
-const ROUNDS = 3;
-
-/**
- * Measures the contenders in ROUNDS alternating rounds (A B C, A B C, ...) and keeps each one's
- * median round, so a burst of load on a shared machine cannot land on one side of a ratio only.
- */
-async function inRounds<const T extends readonly (readonly [library: string, fn: () => unknown])[]>(
-  task: string,
-  opts: MeasureOptions,
-  contenders: T,
-): Promise<{ [K in keyof T]: Measurement }> {
-  const runs: Measurement[][] = contenders.map(() => []);
-  for (let r = 0; r < ROUNDS; r++) {
-    for (let c = 0; c < contenders.length; c++) {
-      const [library, fn] = contenders[c]!;
-      runs[c]!.push(await measure(task, library, fn, opts));
-    }
-  }
-  return runs.map((ms) => [...ms].sort((x, y) => x.unitsPerSec - y.unitsPerSec)[ms.length >> 1]!) as {
-    [K in keyof T]: Measurement;
-  };
-}
+import { inRounds, measure, quick, ROUNDS, ratio, type SuiteResult } from "../harness.js";
 
 /** A signed host claim as the mesh stores it: nested fields, non-ASCII text, ~320 bytes of JCS. */
 function hostRecord(i: number): object {

@@ -56,6 +56,9 @@ function fieldsError(value: unknown, authors: Set<string>): string | undefined {
  * canonical base64. Anything unusual (a non-plain object, symbol keys, a parent that is not a plain
  * string) takes canonicalize itself, so the text — or the error — is always canonicalize's.
  */
+// The payload sits one level below the commit: the same depth limit as canonicalize(c).
+const PAYLOAD_DEPTH = { maxDepth: DEFAULT_MAX_DEPTH - 1 };
+
 function commitText(c: Commit): string {
   const proto = Object.getPrototypeOf(c);
   if ((proto !== Object.prototype && proto !== null) || Object.getOwnPropertySymbols(c).length > 0)
@@ -65,8 +68,7 @@ function commitText(c: Commit): string {
     if (typeof p !== "string" || NEEDS_WORK.test(p)) return canonicalize(c);
     parents += parents === "" ? `"${p}"` : `,"${p}"`;
   }
-  // The payload sits one level below the commit: the same depth limit as canonicalize(c).
-  const payload = canonicalize(c.payload, { maxDepth: DEFAULT_MAX_DEPTH - 1 });
+  const payload = canonicalize(c.payload, PAYLOAD_DEPTH);
   return `{"author":"${c.author}","parents":[${parents}],"payload":${payload}}`;
 }
 
@@ -107,6 +109,12 @@ export interface Analysis {
   shaped: Commit[];
   /** id → its index in ids. */
   pos: Map<string, number>;
+  /**
+   * Per index: the index of its only parent when that parent is a numbered commit, -1 when it has
+   * no parents, -2 otherwise (several parents, or one outside the numbered commits: look them up).
+   * A chain stored in order finds each parent right before it, with no map lookup.
+   */
+  parent: Int32Array;
   /** Per index: SHAPED, or SHAPED | INTACT; 0 once a later check found it malformed. */
   state: Uint8Array;
   malformed: Map<string, string>;
@@ -180,10 +188,22 @@ export function analyze(history: History, context: string): Analysis {
   // makes the commit malformed whatever else is wrong with it, as commitShapeError says.
   const missing = new Set<string>();
   const absent: string[] = [];
+  const parent = new Int32Array(n).fill(-2);
   for (let i = 0; i < n; i++) {
+    const parents = shaped[i]!.parents;
+    if (parents.length === 0) parent[i] = -1;
+    else if (parents.length === 1) {
+      const p = parents[0];
+      // the previous commit, in a chain stored in order; else a lookup
+      const j = i > 0 && ids[i - 1] === p ? i - 1 : typeof p === "string" ? pos.get(p) : undefined;
+      if (j !== undefined) {
+        parent[i] = j;
+        if ((state[j]! & INTACT) !== 0) continue; // an intact id: canonical, present
+      }
+    }
     absent.length = 0;
     let ok = true;
-    for (const p of shaped[i]!.parents) {
+    for (const p of parents) {
       const j = pos.get(p);
       if (j !== undefined && (state[j]! & INTACT) !== 0) continue;
       if (!isHash(p)) {
@@ -232,7 +252,7 @@ export function analyze(history: History, context: string): Analysis {
     list.push([index, s]);
     valid.set(s.author, list);
   });
-  return { commits, ids, shaped, pos, state, malformed, missing, valid, ignored };
+  return { commits, ids, shaped, pos, parent, state, malformed, missing, valid, ignored };
 }
 
 /** A set of commit ids reached by `reach`. */
@@ -247,19 +267,27 @@ export interface Reached {
 export function reach(a: Analysis, starts: Iterable<string>, visit?: (i: number) => void): Reached {
   const seen = new Uint8Array(a.ids.length);
   const others = new Set<string>(); // reached commits that are not numbered (malformed early)
-  const stack = [...starts];
-  while (stack.length > 0) {
-    const x = stack.pop()!;
+  const stack: number[] = [];
+  const push = (x: string) => {
     const i = a.pos.get(x);
-    if (i === undefined) {
-      if (a.commits.has(x)) others.add(x);
-      continue;
+    if (i !== undefined) stack.push(i);
+    else if (a.commits.has(x)) others.add(x);
+  };
+  for (const x of starts) push(x);
+  while (stack.length > 0) {
+    let i = stack.pop()!;
+    // Follow single-parent links without the stack (a chain is one walk).
+    while (i >= 0 && seen[i] === 0) {
+      seen[i] = 1;
+      if ((a.state[i]! & INTACT) === 0) break;
+      visit?.(i);
+      const next = a.parent[i]!;
+      if (next === -2) {
+        for (const p of a.shaped[i]!.parents) push(p);
+        break;
+      }
+      i = next;
     }
-    if (seen[i] === 1) continue;
-    seen[i] = 1;
-    if ((a.state[i]! & INTACT) === 0) continue;
-    visit?.(i);
-    for (const p of a.shaped[i]!.parents) stack.push(p);
   }
   return {
     has(id: string): boolean {
