@@ -73,7 +73,12 @@ export function isSignatureBase64(value: unknown): value is string {
  * instant that exists (month 1–12, a day of that month, hour ≤ 23, minute and second ≤ 59).
  */
 export function isCanonicalTime(value: unknown): boolean {
-  if (typeof value !== "string" || value.length !== 24 || !TIME_RE.test(value)) return false;
+  return canonicalTimeMillis(value) !== undefined;
+}
+
+/** Epoch ms of a canonical time (see isCanonicalTime), or undefined when it is not one. */
+export function canonicalTimeMillis(value: unknown): number | undefined {
+  if (typeof value !== "string" || value.length !== 24 || !TIME_RE.test(value)) return undefined;
   const num = (at: number, len: number) => {
     let n = 0;
     for (let i = at; i < at + len; i++) n = n * 10 + value.charCodeAt(i) - 48;
@@ -82,10 +87,16 @@ export function isCanonicalTime(value: unknown): boolean {
   const y = num(0, 4);
   const mo = num(5, 2);
   const d = num(8, 2);
-  if (mo < 1 || mo > 12 || d < 1) return false;
+  const h = num(11, 2);
+  const mi = num(14, 2);
+  const sec = num(17, 2);
+  if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || sec > 59) return undefined;
   const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-  if (d > (mo === 2 && leap ? 29 : DAYS[mo - 1]!)) return false;
-  return num(11, 2) <= 23 && num(14, 2) <= 59 && num(17, 2) <= 59;
+  if (d > (mo === 2 && leap ? 29 : DAYS[mo - 1]!)) return undefined;
+  const ms = num(20, 3);
+  // Date.UTC reads years 0–99 as 1900–1999; setUTCFullYear does not.
+  if (y < 100) return new Date(Date.UTC(2000, mo - 1, d, h, mi, sec, ms)).setUTCFullYear(y);
+  return Date.UTC(y, mo - 1, d, h, mi, sec, ms);
 }
 
 function describe(value: unknown): string {
