@@ -4,8 +4,15 @@
 // in the same run; and a batch of 1024 with one bad signature against the all-valid batch.
 // Ratios come from back-to-back pairs of measurements, three rounds, median round: on a shared
 // machine the load drifts, and a ratio of two adjacent measurements drifts much less.
-import { createPrivateKey, createPublicKey, type KeyObject, verify as nodeVerify, sign } from "node:crypto";
-import { verify, verifyBatch } from "@chronoseal/core";
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  type KeyObject,
+  verify as nodeVerify,
+  sign,
+} from "node:crypto";
+import { signingMessage, verify, verifyBatch } from "@chronoseal/core";
 import { ed25519 } from "@noble/curves/ed25519.js";
 import sodium from "libsodium-wrappers";
 import {
@@ -35,7 +42,8 @@ function makeItems(n: number): Item[] {
     const priv = createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, seed]), format: "der", type: "pkcs8" });
     const keyObject = createPublicKey(priv);
     const spki = keyObject.export({ format: "der", type: "spki" }) as Buffer;
-    const message = Buffer.from(`chronoseal-v1:attestation:2025-02-18T17:01:27.880Z:${"x".repeat(44)}:${i}`);
+    const hash = createHash("sha256").update(`payload ${i}`).digest("base64");
+    const message = Buffer.from(signingMessage("attestation", "2025-02-18T17:01:27.880Z", hash));
     out.push({
       publicKey: new Uint8Array(spki.subarray(12)),
       message,

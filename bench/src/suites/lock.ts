@@ -17,7 +17,15 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { createCollectorServer, ingest, SqliteStore } from "@chronoseal/collector";
-import { formatTimestamp, initKeys, keyPairFromSeed, sha256, sha256Packed, toBase64 } from "@chronoseal/core";
+import {
+  formatTimestamp,
+  initKeys,
+  keyPairFromSeed,
+  sha256,
+  sha256Packed,
+  signingMessage,
+  toBase64,
+} from "@chronoseal/core";
 import {
   type Anchor,
   Auditor,
@@ -80,9 +88,7 @@ async function syntheticLog(
     };
     const h = entryHashBytes(body);
     const hash = toBase64(h);
-    const signature = nodeSign(null, Buffer.from(`chronoseal-v1:lock-entry:${time}:${hash}`), key).toString(
-      "base64",
-    );
+    const signature = nodeSign(null, signingMessage("lock-entry", time, hash), key).toString("base64");
     lines.push(
       JSON.stringify({
         ...body,

@@ -15,6 +15,8 @@ import { appendFileSync, closeSync, existsSync, fsyncSync, openSync, readFileSyn
 import {
   ChronosealError,
   fromBase64,
+  isCanonicalTime,
+  isHash,
   type NoteVerifier,
   sha256,
   signCheckpoint,
@@ -89,9 +91,6 @@ export function anchorHash(note: string): string {
   return toBase64(sha256(new TextEncoder().encode(note)));
 }
 
-const TIME_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-const HASH_RE = /^[A-Za-z0-9+/]{43}=$/;
-
 /** Verifies an anchor note with the door's verifier and reads its fields; throws AnchorError. */
 export function openAnchor(note: string, verifier: NoteVerifier): OpenedAnchor {
   let checkpoint: ReturnType<typeof verifyCheckpoint>["checkpoint"];
@@ -118,10 +117,9 @@ export function openAnchor(note: string, verifier: NoteVerifier): OpenedAnchor {
   if (!Number.isSafeInteger(lastSeq) || lastSeq !== checkpoint.size - 1)
     throw new AnchorError("anchor: last-seq must be size − 1");
   const prev = ext.get("prev-anchor");
-  if (prev === undefined || (prev !== "-" && !HASH_RE.test(prev)))
-    throw new AnchorError("anchor: bad prev-anchor");
+  if (prev === undefined || (prev !== "-" && !isHash(prev))) throw new AnchorError("anchor: bad prev-anchor");
   const time = ext.get("time") ?? "";
-  if (!TIME_RE.test(time)) throw new AnchorError("anchor: bad time");
+  if (!isCanonicalTime(time)) throw new AnchorError("anchor: bad time");
   return {
     chain,
     kind,

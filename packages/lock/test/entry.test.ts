@@ -6,14 +6,7 @@ import { join } from "node:path";
 import { canonicalize, sha256, toBase64 } from "@chronoseal/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import {
-  chainId,
-  EntryError,
-  entryShapeError,
-  isHash,
-  type LockEntry,
-  SHAPE_PATTERNS,
-} from "../src/entry.js";
+import { chainId, EntryError, entryShapeError, type LockEntry } from "../src/entry.js";
 import { entryCanonical, entryHash, entryHashes } from "../src/entry-hash.js";
 import { PeriodKeys, pseudonym } from "../src/pseudonym.js";
 
@@ -85,27 +78,6 @@ describe("entry hashes", () => {
       { nil: undefined },
     ),
     time: fc.integer({ min: 0, max: 253402300799999 }).map((t) => new Date(t).toISOString()),
-  });
-
-  it("isHash accepts exactly what the hash expression accepts (property, with near misses)", () => {
-    const alphabet =
-      'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_."\\ \u00e9\u0141\u{1F600}';
-    const near = fc
-      .tuple(fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.nat(), fc.constantFrom(...alphabet))
-      .map(([bytes, at, c]) => {
-        const h = Buffer.from(bytes).toString("base64");
-        const i = at % 45;
-        return h.slice(0, i) + c + h.slice(i + 1); // one character replaced (or appended)
-      });
-    const any = fc.string({ unit: fc.constantFrom(...alphabet), minLength: 40, maxLength: 46 });
-    fc.assert(
-      fc.property(fc.oneof(near, any), (s) => {
-        expect(isHash(s)).toBe(SHAPE_PATTERNS.HASH_RE.test(s));
-      }),
-      { seed: 7, numRuns: 5000 },
-    );
-    expect(isHash(HASH)).toBe(true);
-    expect(isHash(`${HASH.slice(0, 42)}B=`)).toBe(false); // padding bits set: not canonical
   });
 
   it("the fast canonical form is RFC 8785 (checked against core's canonicalize)", () => {

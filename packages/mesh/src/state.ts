@@ -7,17 +7,20 @@
 // counting them by reason. Views are pure functions of the state and a time.
 //
 // Cost of an ingest of n entries and m attestations: linear bookkeeping, one canonicalHashBatch
-// call for the n entry ids, one verifySignatureMaps call (one verifyBatch) per entry kind for the
+// call for the n entry ids, one verifySigners call (one verifyBatch) per entry kind for the
 // writer signatures (the writer's signature only), and one for the attestations that could
 // change something (a copy of a signature already held, or one dated later, is not verified).
 // The state also keeps, per digest bucket (see sync.ts), its ids and a revision counter, so
 // digests are recomputed only for the buckets that changed.
 import {
-  DEFAULT_MAX_SIGNATURES,
+  decodeSignatureEntry,
+  isPublicKeyBase64,
   payloadHashes,
   type SignatureEntry,
   type SignatureMap,
-  verifySignatureMaps,
+  signatureMapError,
+  signerEntry,
+  verifySigners,
 } from "@chronoseal/core";
 import {
   ATTESTATION,
@@ -66,9 +69,6 @@ export interface StateOptions {
 }
 
 const KINDS = new Set(Object.keys(CONTEXTS));
-// Canonical base64 of 32 bytes (a public key or a payload hash).
-const KEY_RE = /^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/;
-const NOW = Number.MAX_SAFE_INTEGER - 1;
 const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 const B64_VALUE = new Int8Array(128).fill(-1);
 for (let i = 0; i < 64; i++) B64_VALUE[B64.charCodeAt(i)] = i;
@@ -84,10 +84,12 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === "object" && !Array.isArray(v);
 }
 
-/** One signature to check: `entry` is the map entry of `key` for payload hash `hash`. */
+/** One signature to check: the entry of `key` in the map `signatures` for payload hash `hash`. */
 interface Check {
   hash: string;
   key: string;
+  signatures: Record<string, unknown>;
+  /** The map's entry of `key` (read once; verifySigners decides whether it is well-formed). */
   entry: SignatureEntry;
 }
 
@@ -217,8 +219,8 @@ export class NetworkState {
       if (id !== undefined && !this.entries.has(id) && !fresh.has(id)) fresh.set(id, e);
     });
     // Writer signatures: one batch call per kind (each kind has its own context), only the
-    // writer's signature is checked. A map that is not an object or has more entries than
-    // maxSignatures is invalid as a whole (as verifySignatureMaps reports it).
+    // writer's signature is checked (core's verifySigners: a map that is not an object or has
+    // more entries than maxSignatures is malformed as a whole, as verifySignatureMaps says).
     const byKind = new Map<MeshEntry["kind"], { id: string; e: MeshEntry }[]>();
     for (const [id, e] of fresh) {
       const list = byKind.get(e.kind);
@@ -231,14 +233,11 @@ export class NetworkState {
       const at: number[] = [];
       list.forEach(({ id, e }, i) => {
         const map = e.signatures as unknown;
-        if (
-          !isRecord(map) ||
-          !KEY_RE.test(e.writer) ||
-          !Object.hasOwn(map, e.writer) ||
-          Object.keys(map).length > DEFAULT_MAX_SIGNATURES
-        )
-          return;
-        checks.push({ hash: id, key: e.writer, entry: map[e.writer] as SignatureEntry });
+        if (signatureMapError(map) !== undefined || !isPublicKeyBase64(e.writer)) return;
+        const signatures = map as Record<string, unknown>;
+        const entry = signerEntry(signatures, e.writer);
+        if (entry === undefined) return;
+        checks.push({ hash: id, key: e.writer, signatures, entry: entry as SignatureEntry });
         at.push(i);
       });
       const times = this.verify(checks, CONTEXTS[kind]);
@@ -355,8 +354,8 @@ export class NetworkState {
   }
 
   /**
-   * Verifies single signatures with one verifySignatureMaps call (one verifyBatch) for those not
-   * found in the shared cache; returns signed_at (epoch ms) of each valid one, undefined otherwise.
+   * Verifies single signatures with one verifySigners call (one verifyBatch) for those not found
+   * in the shared cache; returns signed_at (epoch ms) of each valid one, undefined otherwise.
    */
   private verify(checks: readonly Check[], context: string): (number | undefined)[] {
     const out: (number | undefined)[] = new Array(checks.length).fill(undefined);
@@ -370,20 +369,21 @@ export class NetworkState {
         hit.hash === c.hash &&
         hit.key === c.key &&
         hit.signed_at === c.entry.signed_at &&
-        hit.entryContext === c.entry.context
+        hit.entryContext === c.entry.context &&
+        // the same signature in an ill-shaped entry (an extra field, …) is not the verified one
+        typeof decodeSignatureEntry(c.key, c.entry) !== "string"
       )
         out[i] = hit.signedAt;
-      else if (KEY_RE.test(c.key)) todo.push(i);
+      else todo.push(i);
     });
     if (todo.length === 0) return out;
-    const trusted = new Set(todo.map((i) => checks[i]!.key));
-    const reports = verifySignatureMaps(
-      todo.map((i) => ({ hash: checks[i]!.hash, signatures: { [checks[i]!.key]: checks[i]!.entry } })),
-      { trusted, context, now: NOW },
+    const verdicts = verifySigners(
+      todo.map((i) => ({ hash: checks[i]!.hash, key: checks[i]!.key, signatures: checks[i]!.signatures })),
+      { context },
     );
     todo.forEach((i, j) => {
-      const v = reports[j]!.valid[0];
-      if (v === undefined || v.key !== checks[i]!.key) return;
+      const v = verdicts[j]!;
+      if (!v.valid) return;
       out[i] = v.signedAt;
       const { hash, key, entry } = checks[i]!;
       cache?.set(entry.signature, {
@@ -406,13 +406,12 @@ export class NetworkState {
     // as early as, with a smaller signature) the one held.
     const checks: Check[] = [];
     for (const [id, map] of Object.entries(attestations)) {
-      if (!this.entries.has(id) || !isRecord(map)) continue;
-      const keys = Object.keys(map);
-      if (keys.length > DEFAULT_MAX_SIGNATURES) continue;
+      if (!this.entries.has(id) || signatureMapError(map) !== undefined) continue;
+      const signatures = map as Record<string, unknown>;
       const held = this.attestations.get(id);
-      for (const key of keys) {
+      for (const key of Object.keys(signatures)) {
         if (!attestors.has(key)) continue;
-        const entry = map[key] as SignatureEntry;
+        const entry = signerEntry(signatures, key) as SignatureEntry;
         if (!isRecord(entry)) continue;
         const cur = held?.[key];
         if (
@@ -423,7 +422,7 @@ export class NetworkState {
           )
         )
           continue;
-        checks.push({ hash: id, key, entry });
+        checks.push({ hash: id, key, signatures, entry });
       }
     }
     if (checks.length === 0) return 0;

@@ -5,7 +5,7 @@
 import { createReadStream } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { fromBase64, parseJson } from "@chronoseal/core";
+import { assertPublicKeyBase64, parseJson } from "@chronoseal/core";
 import { type Attested, MeshAnchorError, readMeshAnchors } from "@chronoseal/lock";
 import { InputError, type Io, UsageError } from "../command.js";
 
@@ -221,7 +221,7 @@ export async function readDevices(
     );
   for (const [door, key] of devices) {
     try {
-      fromBase64(key, `device key of ${door}`, 32);
+      assertPublicKeyBase64(key, `device key of ${door}`);
     } catch (e) {
       throw new InputError((e as Error).message);
     }

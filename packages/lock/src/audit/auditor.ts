@@ -5,6 +5,7 @@
 // (one packed hash call and one signature-batch call per batch), and per chain it keeps only the
 // Merkle frontier, a bounded reorder window and a compaction segment; entry hashes (to tell
 // replays from forks) go to a disk-backed store, so memory does not grow with the log.
+import { assertPublicKeyBase64 } from "@chronoseal/core";
 import { entryShapeError, type LockEntry } from "../entry.js";
 import { entryHashes } from "../entry-hash.js";
 import { type AnchorIndex, indexAnchors } from "./anchor-index.js";
@@ -40,7 +41,7 @@ export class Auditor {
     if (!Number.isSafeInteger(this.batchSize) || this.batchSize < 1)
       throw new RangeError("batchSize: expected ≥ 1");
     this.judge = new Judge(o);
-    for (const [door, key] of o.deviceKeys) this.judge.publicKey(key, door); // canonical base64 of 32 bytes
+    for (const [door, key] of o.deviceKeys) assertPublicKeyBase64(key, `device key of ${door}`);
     this.index = indexAnchors(o.anchors, o.deviceKeys);
   }
 

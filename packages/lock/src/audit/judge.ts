@@ -3,13 +3,10 @@
 // compaction (one signature per segment where the links are intact, entry by entry where they
 // are not), and the findings an entry's genuineness leads to — altered, backdated, unproven,
 // clock-skew, and the culprit of a broken link.
-import { fromBase64 } from "@chronoseal/core";
 import type { Genuineness, Item } from "./chain-state.js";
 import { verifyDeviceSignatures } from "./signatures.js";
 
 export class Judge {
-  private readonly keys = new Map<string, Uint8Array>();
-
   constructor(private readonly o: { compaction?: boolean }) {}
 
   /**
@@ -27,24 +24,14 @@ export class Judge {
       else groups.set(key, [k]);
     });
     for (const [key, ks] of groups) {
-      const publicKey = this.publicKey(key);
       const verdicts = verifyDeviceSignatures(
-        ks.map((k) => ({ entry: items[k]!.entry, hash: items[k]!.hash, key, publicKey })),
+        ks.map((k) => ({ entry: items[k]!.entry, hash: items[k]!.hash, key })),
       );
       ks.forEach((k, j) => {
         out[k] = verdicts[j];
       });
     }
     return out;
-  }
-
-  publicKey(b64: string, door?: string): Uint8Array {
-    let k = this.keys.get(b64);
-    if (!k) {
-      k = fromBase64(b64, door ? `device key of ${door}` : "device key", 32);
-      this.keys.set(b64, k);
-    }
-    return k;
   }
 
   private genuine(item: Item, verdict: boolean | undefined): Genuineness {
