@@ -197,3 +197,18 @@ export function addWide(acc: usize, x: usize): void {
   }
 }
 
+
+/** acc (64 bytes) += x (32 bytes), as little-endian integers (the sum stays below 2^512). */
+export function addWide32(acc: usize, x: usize): void {
+  let carry: u64 = 0;
+  for (let i: usize = 0; i < 64; i += 8) {
+    const a = load<u64>(acc + i);
+    const v = i < 32 ? load<u64>(x + i) : 0;
+    const s = a + v;
+    const c1: u64 = s < a ? 1 : 0;
+    const t = s + carry;
+    const c2: u64 = t < s ? 1 : 0;
+    store<u64>(acc + i, t);
+    carry = c1 | c2;
+  }
+}
