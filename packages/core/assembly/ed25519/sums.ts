@@ -1,15 +1,16 @@
 // Combined sums over a range of positions (see prepare.ts), with every key of the range
 // combined before the multiplication: a group's scalar is the sum of its items' scalars.
 //
-//   soundSum:   Σ [z_i]R_i + Σ_g [Σ_{i∈g} z_i·k_i]A_g − [Σ z_i·S_i]B   (random z_i: a batch test)
-//   unsoundSum: Σ R_i      + Σ_g [Σ_{i∈g} k_i]A_g       − [Σ S_i]B       (coefficient 1)
+//   soundSum:    Σ [z_i]R_i + Σ_g [Σ_{i∈g} z_i·k_i]A_g − [Σ z_i·S_i]B   (random z_i: a batch test)
+//   unsoundSum:  Σ R_i      + Σ_g [Σ_{i∈g} k_i]A_g       − [Σ S_i]B       (coefficient 1)
+//   weightedSum: Σ [v_p]R_i + Σ_g [Σ v_p·k_i]A_g         − [Σ v_p·S_i]B   (v_p = 1, 2, … by position)
 //
 // Each item's own term is z_i·D_i (or D_i) with D_i = R_i + [k_i]A_i − [S_i]B, and item i is
 // valid exactly when [8]D_i = O. So [8]·soundSum = O means every item of the range is valid
 // (but with probability 2^−127), and for a single item both sums are its single-verification
-// equation. The coefficient-1 sum is cheap (the R's are only added) but proves nothing about a
-// range of several items: two bad items could cancel. The search uses it only to find a
-// candidate, which is then confirmed with the sound sum (see search.ts).
+// equation. The coefficient-1 and weighted sums are cheap (the R's are only added) but prove
+// nothing about a range of several items: two bad items could cancel. The search uses them only
+// to find a candidate, which is then checked with the sound sums (see search.ts).
 //
 // Multiplication: up to STRAUS_ITEMS items, Straus; with few keys, Pippenger over the R's alone
 // (128-bit scalars, half the windows) plus Straus for the keys and B; otherwise one Pippenger
@@ -28,7 +29,7 @@ import {
 } from "./point";
 import { gPoint, isOk, itemAt, K, rPoint, ZK, ZP, ZS } from "./prepare";
 import { CHUNK, IN_SIG } from "./regions";
-import { addWide, addWide32, scNeg, scReduce64 } from "./scalar";
+import { addMulSmall, addWide, addWide32, scNeg, scReduce64 } from "./scalar";
 import { strausAddBase, strausAddPoint, strausReset, strausRun } from "./straus";
 
 /** Ranges of at most this many items are summed by Straus. */
@@ -201,6 +202,30 @@ export function unsoundSum(out: usize, lo: i32, hi: i32): void {
   }
   if (pending != 0) geAddNiels(out, out, pending + ANIELS, 0);
   if (count > 1) addInto(out, ACC1);
+  reduceScalars();
+  if (nTouched <= STRAUS_KEYS) keysByStraus(PART);
+  else pippenger(PART, PL, SL, keysToLists(0), 253, SB);
+  addInto(out, PART);
+}
+
+/**
+ * out = weightedSum over the live items at positions [lo, hi), with v_p = p − lo + 1 (at most
+ * 2^32). The R part is Σ_s Σ_{p ≥ s} R_p: a running sum from the top, added up once per position.
+ */
+export function weightedSum(out: usize, lo: i32, hi: i32): void {
+  begin();
+  geIdentity(out);
+  geIdentity(ACC1);
+  for (let p = hi - 1; p >= lo; p--) {
+    const i = itemAt(p);
+    if (isOk(i)) {
+      const v = <u32>(p - lo + 1);
+      addMulSmall(WIDE, IN_SIG + <usize>i * 64 + 32, v);
+      addMulSmall(acc(groupOf(i)), K + (<usize>i << 5), v);
+      geAddNiels(ACC1, ACC1, rPoint(i) + ANIELS, 0);
+    }
+    addInto(out, ACC1);
+  }
   reduceScalars();
   if (nTouched <= STRAUS_KEYS) keysByStraus(PART);
   else pippenger(PART, PL, SL, keysToLists(0), 253, SB);

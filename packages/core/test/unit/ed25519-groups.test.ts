@@ -1,6 +1,7 @@
 // Batches that share keys, against crafted attacks on the combined checks, on both builds: bad
 // items whose errors cancel in the coefficient-1 sums the candidate search uses (pairs and
-// triples, in one key's group or across keys), keys that do not decode or are of small order
+// triples, in one key's group or across keys) or make its weighted sum point at a valid item
+// (equal errors two apart), keys that do not decode or are of small order
 // (strict), duplicated items, all-bad batches; and, with the engine's point-operation counter (a
 // deterministic measure of work, not a timing), that grouping does the work of one key once and
 // that a bad item among same-key signatures costs a fraction of the batch wherever it is.
@@ -69,7 +70,7 @@ for (const build of builds) {
       }
     });
 
-    it("finds bad items whose errors cancel in coefficient-1 sums (pairs and a triple, in one group and across keys)", () => {
+    it("finds bad items whose errors cancel or mislead the cheap sums (pairs, a triple, equal errors; one key and two)", () => {
       // Item i is D_i = R_i + [k_i]A − [S_i]B = −[δ_i]B: a pair with δ and −δ sums to O.
       const a = craftKey("normal", 1);
       const b = craftKey("normal", 2);
@@ -91,6 +92,14 @@ for (const build of builds) {
       triple[11] = sign(a, 11, 2n * d);
       triple[90] = sign(a, 90, -3n * d);
       scenarios.push({ name: "triple, one key", items: triple, want: [10, 11, 90] });
+      // Equal errors two apart: the weighted sum of their block points at the valid item between
+      // them ([8]U' = [v₁ + v₂]·[8]D, [8]U = [2]·[8]D), a guess the sound check must refuse.
+      for (let at = 5; at < 115; at += 11) {
+        const equal = one.slice();
+        equal[at] = sign(a, at, d);
+        equal[at + 2] = sign(a, at + 2, d);
+        scenarios.push({ name: `equal errors at ${at} and ${at + 2}`, items: equal, want: [at, at + 2] });
+      }
       const two = Array.from({ length: 120 }, (_, i) => sign(i % 2 ? b : a, i));
       two[20] = sign(a, 20, d);
       two[21] = sign(b, 21, -d);
