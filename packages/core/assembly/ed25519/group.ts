@@ -6,12 +6,12 @@
 // hostile keys cannot make grouping cost more than a few probes per item.
 import { CHUNK, IN_PK } from "./regions";
 
-const TABLE_BITS: u64 = 13;
-const TABLE_SIZE: i32 = 1 << <i32>TABLE_BITS; // ≥ 2 × CHUNK
+/** The table has 2^bits ≥ 2n slots for n items (at most 2^13 = 2 × CHUNK): small calls clear little. */
+const MAX_TABLE_BITS: i32 = 13;
 const MAX_PROBES: i32 = 32;
 
 /** Slot → group index + 1 (0 = empty). */
-const TABLE: usize = memory.data(4 * TABLE_SIZE, 16);
+const TABLE: usize = memory.data(4 << MAX_TABLE_BITS, 16);
 /** Per item: its group. */
 export const GROUP_OF: usize = memory.data(4 * CHUNK, 16);
 /** Per group: the address of its key bytes (in IN_PK, the first item's copy). */
@@ -64,12 +64,14 @@ export function groupItems(n: i32, seed: u64): void {
     for (let i = 0; i < n; i++) newGroup(i, IN_PK + <usize>i * 32);
     return;
   }
-  memory.fill(TABLE, 0, 4 * <usize>TABLE_SIZE);
+  const bits = min(MAX_TABLE_BITS, 33 - <i32>clz<u32>(<u32>n));
+  const size = 1 << bits;
+  memory.fill(TABLE, 0, <usize>size << 2);
   for (let i = 0; i < n; i++) {
     const pk = IN_PK + <usize>i * 32;
     let h = mix(mix(mix(mix(seed, load<u64>(pk)), load<u64>(pk, 8)), load<u64>(pk, 16)), load<u64>(pk, 24));
     h *= 0xbf58476d1ce4e5b9;
-    let slot = <i32>(h >> (64 - TABLE_BITS));
+    let slot = <i32>(h >> <u64>(64 - bits));
     let placed = false;
     for (let probe = 0; probe < MAX_PROBES; probe++) {
       const at = TABLE + (<usize>slot << 2);
@@ -84,7 +86,7 @@ export function groupItems(n: i32, seed: u64): void {
         placed = true;
         break;
       }
-      slot = (slot + 1) & (TABLE_SIZE - 1);
+      slot = (slot + 1) & (size - 1);
     }
     if (!placed) newGroup(i, pk);
   }
