@@ -69,6 +69,8 @@ function startsWithVersion(bytes: Uint8Array): boolean {
 /** Splits an input into candidate items: CESR messages, or JSON documents. */
 function candidatesOf(input: unknown): Candidate[] {
   if (typeof input === "string") return candidatesOf(utf8.encode(input));
+  if (input instanceof Uint8Array && Object.getPrototypeOf(input) !== Uint8Array.prototype)
+    return candidatesOf(new Uint8Array(input.buffer, input.byteOffset, input.byteLength)); // e.g. a Buffer
   if (input instanceof Uint8Array) {
     const b = firstByte(input);
     if (b === undefined) return [];
@@ -281,7 +283,7 @@ export class Evidence {
         continue;
       }
       fresh.add(id);
-      const bytes = c.bytes.slice();
+      const bytes = Uint8Array.prototype.slice.call(c.bytes); // our own copy
       const item = c.schema ?? (m as CesrMessage);
       rows.push({ row: { digest: id, kind, bytes, layout: m?.layout ?? "current" }, item });
       items.push({ ...base, kind, status: "stored", reason: undefined });

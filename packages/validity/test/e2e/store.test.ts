@@ -101,6 +101,17 @@ describe("import", () => {
     expect(store.size).toBe(0);
   });
 
+  it("imports a Buffer as its own copy: later writes to the caller's buffer change nothing", () => {
+    const c = buildChain();
+    const store = new EvidenceStore();
+    store.import(c.schemas);
+    const input = Buffer.from(concat(c.messages));
+    expect(store.import(input).rejected).toBe(0);
+    input.fill(0x20);
+    const v = store.validate(c.ecrCred, { validOn: day(5), resolution: DAY, trustedRoots: [c.root.prefix] });
+    expect(v.valid).toBe(true);
+  });
+
   it("keeps each distinct copy once, and verifies each signature once", () => {
     const c = buildChain();
     const store = new EvidenceStore();
