@@ -31,7 +31,7 @@ export type { Facts } from "./facts.js";
 export type { Missing, MissingKind } from "./missing.js";
 export type { Note } from "./notes.js";
 export { parseReply, REPLY_ROUTE_PREFIX, type StatusReply } from "./reply.js";
-export { checkAgainstSchema, parseSchemaDocument, type SchemaDocument } from "./schema.js";
+export { checkAgainstSchema, parseSchemaDocument, type SchemaDocument, saidifySchema } from "./schema.js";
 export type { CredentialStatus } from "./status.js";
 export { type EvidenceKind, MemoryStorage, SqliteStorage, type Storage } from "./storage.js";
 export { type EscrowEntry, EvidenceStore } from "./store.js";

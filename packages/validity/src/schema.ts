@@ -2,7 +2,7 @@
 // computes SAIDs) and checked with ajv. A compiled validator is a pure function of the schema's
 // content, so it is cached by SAID for the life of the process. Formats: ajv-formats' standard
 // ones (date-time, …); other formats named by real schemas (vLEI's "ISO 17442") are annotations.
-import { verifySaid } from "@chronoseal/keri";
+import { saidify, verifySaid } from "@chronoseal/keri";
 import { Ajv, type ValidateFunction } from "ajv";
 import addFormatsModule from "ajv-formats";
 import { describeValue, FieldError } from "./errors.js";
@@ -26,6 +26,15 @@ export function parseSchemaDocument(doc: unknown): SchemaDocument {
   const check = verifySaid(doc as Record<string, unknown>, { saidLabel: "$id", labels: ["$id"] });
   if (!check.ok) throw new FieldError("$.$id", `schema SAID ${id} does not verify: ${check.message}`);
   return { said: id, doc: doc as Record<string, unknown> };
+}
+
+/** Gives a JSON Schema document its SAID in `$id` (added first when absent). */
+export function saidifySchema(doc: Readonly<Record<string, unknown>>): SchemaDocument {
+  if (doc === null || typeof doc !== "object" || Array.isArray(doc))
+    throw new TypeError("saidifySchema: expected a JSON Schema object");
+  const withId = "$id" in doc ? { ...doc, $id: "" } : { $id: "", ...doc };
+  const made = saidify(withId, { labels: ["$id"] });
+  return { said: made.said, doc: made.doc };
 }
 
 export interface SchemaCheck {

@@ -7,12 +7,12 @@ import { linkSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "n
 import { dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { init, parseJson } from "@chronoseal/core";
-import { saidify } from "@chronoseal/keri";
 import {
   ControllerError,
   type ControllerFile,
   type EvidenceStore,
   KeriController,
+  saidifySchema,
 } from "@chronoseal/validity";
 import { type Command, EXIT_OK, InputError, type Io, UsageError } from "../command.js";
 import { openStore } from "./credential-store.js";
@@ -187,8 +187,7 @@ const schema: Command = {
     }
     if (doc === null || typeof doc !== "object" || Array.isArray(doc))
       throw new InputError(`${positionals[0]}: expected a JSON Schema object`);
-    const withId = "$id" in doc ? { ...doc, $id: "" } : { $id: "", ...doc };
-    const made = saidify(withId, { labels: ["$id"] });
+    const made = saidifySchema(doc as Record<string, unknown>);
     withStore(values.store, io, (s) => {
       const r = s.import(made.doc);
       if (r.rejected) throw new InputError(`schema refused: ${r.items[0]?.reason}`);
