@@ -45,10 +45,29 @@ function sortKey(m: CesrMessage): string {
   return `${String(m.body.d)}|${Buffer.from(m.raw).toString("latin1")}`;
 }
 
-/** Verified backer receipts (indexed -B or couples -C) of `m` against `backers`. */
-function backerReceipts(evidence: Evidence, m: CesrMessage, backers: readonly string[]): number {
+/**
+ * Distinct backers whose receipts (indexed -B or couples -C) verify on any stored copy of the
+ * event: receipts of one event add up across copies, as witness receipts do in a KEL.
+ */
+function backerReceipts(
+  evidence: Evidence,
+  copies: readonly CesrMessage[],
+  backers: readonly string[],
+): number {
   const items: { publicKey: Uint8Array; message: Uint8Array; signature: Uint8Array }[] = [];
   const who: number[] = [];
+  for (const m of copies) collectReceipts(m, backers, items, who);
+  if (items.length === 0) return 0;
+  const ok = evidence.verdicts.verify(items);
+  return new Set(who.filter((_, i) => ok[i])).size;
+}
+
+function collectReceipts(
+  m: CesrMessage,
+  backers: readonly string[],
+  items: { publicKey: Uint8Array; message: Uint8Array; signature: Uint8Array }[],
+  who: number[],
+): void {
   const key = (qb64: string) => {
     try {
       const k = decodeMatter(qb64, m.layout);
@@ -73,9 +92,6 @@ function backerReceipts(evidence: Evidence, m: CesrMessage, backers: readonly st
       who.push(i);
     }
   }
-  if (items.length === 0) return 0;
-  const ok = evidence.verdicts.verify(items);
-  return new Set(who.filter((_, i) => ok[i])).size;
 }
 
 /**
@@ -182,7 +198,8 @@ export function resolveTel(
         );
         continue;
       }
-      const got = backerReceipts(evidence, m, state.backers);
+      const copies = candidates.filter((x) => x.event?.said === ev.said).map((x) => x.message);
+      const got = backerReceipts(evidence, copies, state.backers);
       if (got < state.toad) {
         note(`has ${got} of ${state.toad} required backer receipts`);
         if (ev.sn === 0n)
