@@ -306,11 +306,23 @@ class Judge {
     const c = f.credential;
     if (!c) return OK; // its own status (pending or malformed) says everything
     if (!c.edges) return this.rootCheck(c);
+    // Lineage: trust reaches a credential only through its positive (non-NOT) edges. A NOT edge
+    // says what must not hold; it leads to no root. So a credential whose edges are all NOT is
+    // itself a root for the trusted-root check, and an OR group holds only when at least one
+    // positive edge holds (a NOT edge alone never makes a chain).
+    const positive: Outcome[] = [];
     const group = (g: EdgeGroup): Outcome => {
-      const results = g.members.map((m) => (m.kind === "group" ? group(m) : this.edge(f, c, m, state)));
+      const results = g.members.map((m) => {
+        if (m.kind === "group") return group(m);
+        const o = this.edge(f, c, m, state);
+        if (!m.not) positive.push(o);
+        return o;
+      });
       return g.operator === "OR" ? or(results) : and(results);
     };
-    return group(c.edges);
+    const edges = group(c.edges);
+    const lineage = positive.length === 0 ? this.rootCheck(c) : or(positive);
+    return and([edges, lineage]);
   }
 
   private rootCheck(c: Credential): Outcome {

@@ -250,6 +250,38 @@ describe("forged duplicity proofs", () => {
   });
 });
 
+describe("NOT edges lead to no root", () => {
+  it("a credential with only a NOT edge is a root: the trusted-root check still applies", () => {
+    const c = buildChain();
+    const rev = c.qvi.revoke(c.leCred, day(4));
+    const mallory = controller("mallory-not");
+    const cred = mallory.c.issue({
+      schema: SCHEMAS.ecr.said,
+      issuee: c.person.prefix,
+      dt: day(5),
+      edges: { gone: { n: c.leCred, o: "NOT" } },
+    });
+    const store = chainStore(c, [...rev.messages, mallory.icp, ...cred.messages]);
+    const v = store.validate(cred.said, opts(c.root.prefix, day(6)));
+    expect(v).toMatchObject({ valid: false, status: "untrusted-root" });
+    expect(v.edges.find((e) => e.from === cred.said)).toMatchObject({ not: true, result: "holds" });
+    // OR(NOT revoked thing, real chain): holds only through the positive edge.
+    const both = mallory.c.issue({
+      schema: SCHEMAS.ecr.said,
+      dt: day(5),
+      edges: { o: "OR", gone: { n: c.leCred, o: "NOT" }, qvi: { n: c.qviCred, o: "NI2I" } },
+    });
+    store.import(concat(both.messages));
+    expect(store.validate(both.said, opts(c.root.prefix, day(6))).valid).toBe(true);
+    const revQ = c.root.revoke(c.qviCred, day(5));
+    store.import(concat(revQ.messages));
+    expect(store.validate(both.said, opts(c.root.prefix, day(7)))).toMatchObject({
+      valid: false,
+      status: "revoked",
+    });
+  });
+});
+
 describe("limits come from the side that holds authority", () => {
   it("grace on the child's edge (grace: 1e13) is ignored", () => {
     const c = buildChain({ leEdgeExtra: { grace: 1e13, pin: { max: 999 } } });
