@@ -5,5 +5,9 @@ export default defineConfig({
     name: "bench",
     include: ["test/**/*.test.ts"],
     passWithNoTests: true,
+    // At most 30 s per test; a test that needs longer says so, with the reason, where it is defined.
+    testTimeout: 30_000,
+    // A test that makes no assertion cannot fail: vitest fails it instead.
+    expect: { requireAssertions: true },
   },
 });

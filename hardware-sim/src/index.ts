@@ -8,6 +8,7 @@ export {
   type EventStatus,
   type TruthComparison,
 } from "./check.js";
+export { type DemoOptions, runDemo } from "./demo.js";
 export { DeviceClock, SimDriver } from "./driver.js";
 export { type ClockPlan, type FaultOptions, type FaultPlan, type PlannedCut, planFaults } from "./faults.js";
 export { type Door, doorId, type Fleet, type ModelOptions, makeFleet, planPhysical } from "./model.js";
@@ -23,6 +24,7 @@ export {
 } from "./report.js";
 export { renderHtml } from "./report-html.js";
 export { type AnchorFactory, deviceKeyPair, type FleetOptions, type FleetRun, runFleet } from "./runner.js";
+export { runSystemSim, type SystemSimOptions, type SystemSimResult } from "./sim-run.js";
 export { type System, startSystem } from "./system.js";
 export {
   ADVERSARY_MODES,

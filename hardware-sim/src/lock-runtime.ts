@@ -49,7 +49,7 @@ type Item =
 
 const ORDER = { restart: 0, cut: 1, event: 2 } as const;
 
-export function entryRef(e: LockEntry): EntryRef {
+function entryRef(e: LockEntry): EntryRef {
   return { chain: e.chain, seq: e.seq, event: e.event, hash: entryHash(e), time: e.time };
 }
 

@@ -7,10 +7,15 @@
 //   await sys.stop();   // ends every process it started
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { type CollectorProcess, launchCollector } from "@chronoseal/collector-app";
 import { encodePrivateKey, initKeys, keyPairFromSeed, sha256, toBase64 } from "@chronoseal/core";
+import {
+  type CollectorProcess,
+  createNetwork,
+  launchCollector,
+  launchMeshd,
+  type MeshdProcess,
+} from "@chronoseal/launch";
 import { ANCHOR_SECTION, MeshAnchors } from "@chronoseal/lock";
-import { createNetwork, launchMeshd, type MeshdProcess } from "@chronoseal/meshd";
 import { doorId } from "./model.js";
 import { deviceKeyPair } from "./runner.js";
 

@@ -1,7 +1,6 @@
 // Test helpers: a real collector (SQLite file, HTTP on 127.0.0.1, ephemeral port) for a run, in
 // this process (the scenarios and the 100-lock week use a collector process instead).
 import { mkdtempSync, rmSync } from "node:fs";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createCollectorServer, SqliteStore } from "@chronoseal/collector";
@@ -26,14 +25,13 @@ export async function startCollector(seed: number, locks: number): Promise<Colle
       return [door, toBase64(deviceKeyPair(seed, door).publicKey)] as const;
     }),
   );
-  const server = createCollectorServer({ store, devices, log: () => {} });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const server = createCollectorServer({ store, devices });
+  const url = await server.listen({ port: 0, host: "127.0.0.1" });
   return {
     url,
     store,
     async close() {
-      await new Promise((r) => server.close(r));
+      await server.close();
       await store.close();
       rmSync(dir, { recursive: true, force: true });
     },

@@ -4,6 +4,9 @@ export default defineConfig({
   test: {
     name: "collector",
     include: ["test/**/*.test.ts"],
-    testTimeout: 120_000,
+    // At most 30 s per test; a test that needs longer says so, with the reason, where it is defined.
+    testTimeout: 30_000,
+    // A test that makes no assertion cannot fail: vitest fails it instead.
+    expect: { requireAssertions: true },
   },
 });

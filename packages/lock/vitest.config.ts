@@ -5,6 +5,9 @@ export default defineConfig({
     name: "lock",
     include: ["test/**/*.test.ts"],
     setupFiles: ["test/privacy.setup.ts"],
-    testTimeout: 120_000,
+    // At most 30 s per test; a test that needs longer says so, with the reason, where it is defined.
+    testTimeout: 30_000,
+    // A test that makes no assertion cannot fail: vitest fails it instead.
+    expect: { requireAssertions: true },
   },
 });

@@ -1,3 +1,3 @@
-// @chronoseal/collector-app: the collector executable (see main.ts); its config loader.
+// @chronoseal/collector-app: the collector executable (main.ts, `chronoseal-collector`) and its
+// config loader. To run collector processes from code use @chronoseal/launch.
 export { type CollectorConfig, ConfigError, loadConfig } from "./config.js";
-export { type CollectorLaunchOptions, CollectorProcess, launchCollector } from "./launch.js";

@@ -2,6 +2,8 @@
 // chronoseal-collector: wiring only — config, storage, the HTTP server, JSON logs, signals.
 //   chronoseal-collector --config collector.json
 // SIGTERM/SIGINT: stop accepting connections, let requests in flight finish, close the store, exit 0.
+// Start-up failures (bad config, storage that cannot be opened or reached, a missing database
+// driver, the port in use): one line naming the problem on stderr, exit code 2.
 // --exit-with-parent: the same clean stop when stdin closes (the launching process died, even by
 // SIGKILL): launchCollector uses it so a crashed test or demo leaves no collector behind.
 import { resolve } from "node:path";
@@ -12,6 +14,7 @@ import {
   PostgresStore,
   SqliteStore,
 } from "@chronoseal/collector";
+import { listenOn } from "@chronoseal/http";
 import { pino } from "pino";
 import { ConfigError, loadConfig } from "./config.js";
 
@@ -25,6 +28,7 @@ try {
   exitWithParent = values["exit-with-parent"] === true;
 } catch (e) {
   console.error(`chronoseal-collector: ${(e as Error).message}`);
+  process.exit(2);
 }
 if (!configPath) {
   console.error("usage: chronoseal-collector --config FILE");
@@ -40,28 +44,37 @@ try {
 // Synchronous writes: with async ones, the flush at process.exit can overtake a write in flight
 // and put "stopped" before "stopping".
 const log = pino({ name: "collector", level: config.logLevel }, pino.destination({ dest: 1, sync: true }));
-const store: CollectorStore =
-  config.storage.type === "sqlite"
-    ? new SqliteStore(config.storage.path)
-    : await PostgresStore.connect(config.storage.url);
-const server = createCollectorServer({
-  store,
-  devices: config.devices,
-  log: (level, msg, fields) => log[level](fields ?? {}, msg),
-});
-server.on("error", (e) => {
-  log.fatal({ err: e.message }, "cannot listen");
-  process.exit(1);
-});
-server.listen(config.listen.port, config.listen.host, () =>
-  log.info(
-    {
-      listen: `${config.listen.host}:${config.listen.port}`,
-      storage: config.storage.type,
-      devices: config.devices.size,
-    },
-    "collector listening",
-  ),
+
+/** A start-up failure: one line naming the problem, exit 2 (never a stack trace). */
+function fail(message: string): never {
+  console.error(`chronoseal-collector: ${message}`);
+  process.exit(2);
+}
+
+let store: CollectorStore;
+try {
+  store =
+    config.storage.type === "sqlite"
+      ? new SqliteStore(config.storage.path)
+      : await PostgresStore.connect(config.storage.url);
+} catch (e) {
+  // StoreOpenError: ERR_DRIVER (pg or the SQLite addon missing) or ERR_STORAGE (file, database)
+  fail((e as Error).message);
+}
+const server = createCollectorServer({ store, devices: config.devices, logger: log });
+try {
+  await listenOn(server, config.listen.host, config.listen.port);
+} catch (e) {
+  await store.close().catch(() => {});
+  fail((e as Error).message); // StartupError ERR_LISTEN: "cannot listen on …: address already in use"
+}
+log.info(
+  {
+    listen: `${config.listen.host}:${config.listen.port}`,
+    storage: config.storage.type,
+    devices: config.devices.size,
+  },
+  "collector listening",
 );
 
 let stopping = false;
@@ -69,11 +82,13 @@ async function stop(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
   log.info({ signal }, "stopping");
-  await new Promise<void>((r) => {
-    server.close(() => r());
-    server.closeIdleConnections();
-  });
-  await store.close();
+  try {
+    await server.close(); // in-flight requests finish; stragglers are closed after 5 s
+    await store.close();
+  } catch (e) {
+    log.error({ error: String(e) }, "stop failed");
+    process.exit(1);
+  }
   log.info("stopped");
   process.exit(0);
 }

@@ -26,6 +26,8 @@ const run = (app: string, config: string) => {
 const durable = (l: LogLine) => l.msg === "entry durable";
 
 describe("lock agent → collector (real processes)", () => {
+  // 90 s, not the default 30 s: two real processes (the collector and the lock agent, killed and
+  // restarted) run until the backlog is delivered, then the log is audited.
   it("survives SIGKILL mid-run without losing a durable entry, delivers its backlog, and the log audits clean", async () => {
     await initKeys();
     const dir = mkdtempSync(join(tmpdir(), "e2e-lock-"));

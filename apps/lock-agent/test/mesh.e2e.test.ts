@@ -8,8 +8,8 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { SqliteStore } from "@chronoseal/collector";
 import { encodePrivateKey, generateKeyPair, initKeys, toBase64 } from "@chronoseal/core";
+import { createNetwork, launchMeshd, type MeshdProcess } from "@chronoseal/launch";
 import { ANCHOR_SECTION, audit, type LockEntry, MeshAnchors } from "@chronoseal/lock";
-import { createNetwork, launchMeshd, type MeshdProcess } from "@chronoseal/meshd";
 import { afterAll, describe, expect, it } from "vitest";
 import { freePort, Proc } from "./proc.js";
 
@@ -22,6 +22,8 @@ afterAll(async () => {
 });
 
 describe("lock agent → mesh anchors (real processes)", () => {
+  // 90 s, not the default 30 s: a meshd node, the collector and the lock agent as real processes;
+  // the anchors must reach the mesh and be attested before the audit.
   it("publishes its anchors and key into the mesh; the log audits clean against them", async () => {
     await initKeys();
     const dir = mkdtempSync(join(tmpdir(), "e2e-lock-mesh-"));

@@ -1,11 +1,3 @@
-// @chronoseal/meshd: the mesh node daemon (main.ts), its config checks, and a launcher for real
-// meshd processes (tests, the demo, the hardware simulator).
+// @chronoseal/meshd: the mesh node daemon (main.ts, the `meshd` executable) and its config checks.
+// To run meshd processes from code (tests, the demo, the simulator) use @chronoseal/launch.
 export { ConfigError, loadConfig, type MeshdConfig, type MeshdNetwork } from "./config.js";
-export {
-  createNetwork,
-  freePort,
-  type LaunchOptions,
-  launchMeshd,
-  MeshdProcess,
-  type MeshdStatus,
-} from "./launch.js";

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // meshd: the mesh node daemon — wiring only: config, keys, the node, JSON logs, signals.
 //   meshd --config meshd.json   (or meshd.toml)
-// A bad config or key file: a message naming the field on stderr and exit code 2.
+// Anything that stops it from starting (a bad config or key file, the port in use, a state
+// directory it cannot create, list or write): one line naming the problem on stderr, exit code 2.
 // --exit-with-parent: stop cleanly when stdin closes (the launching process died, even by
 // SIGKILL): launchMeshd uses it so a crashed test or demo leaves no daemon behind.
 import { readFileSync } from "node:fs";
@@ -16,9 +17,14 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-const { values } = parseArgs({
-  options: { config: { type: "string" }, "exit-with-parent": { type: "boolean", default: false } },
-});
+let values: { config?: string | undefined; "exit-with-parent"?: boolean | undefined };
+try {
+  ({ values } = parseArgs({
+    options: { config: { type: "string" }, "exit-with-parent": { type: "boolean", default: false } },
+  }));
+} catch (e) {
+  fail((e as Error).message);
+}
 if (!values.config) fail("usage: meshd --config FILE (.json or .toml)");
 let config: MeshdConfig;
 try {
@@ -63,13 +69,14 @@ const node = new MeshNode({
   fanout: config.fanout,
   ...(config.suspicionMs !== undefined ? { suspicionMs: config.suspicionMs } : {}),
   ...(config.dnsFile ? { dnsPath: config.dnsFile } : {}),
-  log: (level, msg, fields) => log[level](fields ?? {}, msg),
+  logger: log,
 });
 try {
   await node.start();
 } catch (e) {
-  log.fatal({ error: String(e) }, "cannot start");
-  process.exit(1);
+  // StartupError (ERR_LISTEN, ERR_STATE_DIR) names the address or directory; anything else is
+  // reported the same way: one line, never a stack trace.
+  fail((e as Error).message ?? String(e));
 }
 
 let stopping = false;
@@ -77,7 +84,15 @@ async function stop(signal: string) {
   if (stopping) return;
   stopping = true;
   log.info({ signal }, "stopping");
-  await node.stop();
+  try {
+    await node.stop();
+  } catch (e) {
+    log.error(
+      { error: String(e) },
+      "stop failed: the state may not be snapshotted (the journal holds every change)",
+    );
+    process.exit(1);
+  }
   log.info("stopped");
   process.exit(0);
 }

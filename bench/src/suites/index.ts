@@ -4,6 +4,7 @@ import { attestSuite } from "./attest.js";
 import { blake3Suite } from "./blake3.js";
 import { ed25519Suite } from "./ed25519.js";
 import { hashSuite } from "./hash.js";
+import { httpSuite } from "./http.js";
 import { lockSuite } from "./lock.js";
 import { merkleSuite } from "./merkle.js";
 import { meshSuite } from "./mesh.js";
@@ -18,4 +19,5 @@ export const suites: Record<string, () => Promise<SuiteResult>> = {
   lock: lockSuite,
   merkle: merkleSuite,
   mesh: meshSuite,
+  http: httpSuite,
 };

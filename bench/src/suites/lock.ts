@@ -9,7 +9,6 @@
 import { spawn } from "node:child_process";
 import { createPrivateKey, sign as nodeSign } from "node:crypto";
 import { createReadStream, existsSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -235,14 +234,13 @@ export async function lockSuite(): Promise<SuiteResult> {
       async () => {
         const store = new SqliteStore(join(dir, `h${round++}.db`));
         const server = createCollectorServer({ store, devices: deviceKeys });
-        await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-        const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/entries`;
+        const url = `${await server.listen({ port: 0, host: "127.0.0.1" })}/v1/entries`;
         for (const body of bodies) {
           const r = await fetch(url, { method: "POST", body });
           if (r.status !== 200) throw new Error(`ingest answered ${r.status}`);
           await r.arrayBuffer();
         }
-        await new Promise((r) => server.close(r));
+        await server.close();
         await store.close();
       },
       { unitsPerOp: H, unit: "entry", time: quick ? 2000 : 4000, iterations: 1 },

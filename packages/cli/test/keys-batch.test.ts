@@ -198,7 +198,7 @@ describe("chronoseal verify --batch", () => {
       write(chunk: Buffer, _enc, done) {
         chunks.push(chunk.toString());
         maxPending = Math.max(maxPending, slow.writableLength);
-        setTimeout(done, 5);
+        setImmediate(done); // a consumer that finishes each write asynchronously, one at a time
       },
     });
     const t = testIo({ stdout: slow });

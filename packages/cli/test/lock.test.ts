@@ -1,6 +1,5 @@
 // `chronoseal lock audit / export / verify-file` against a real collector on loopback.
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough, Readable } from "node:stream";
@@ -44,12 +43,11 @@ beforeAll(async () => {
     store,
     devices: new Map([["door-5", toBase64(keyPair.publicKey)]]),
   });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  url = await server.listen({ port: 0, host: "127.0.0.1" });
   const r = await fetch(`${url}/v1/entries`, { method: "POST", body: JSON.stringify(sent) });
   expect(r.status).toBe(200);
   close = async () => {
-    await new Promise((res) => server.close(res));
+    await server.close();
     await store.close();
   };
 });

@@ -1,87 +1,81 @@
-// `chronoseal sim run` and the whole-system run behind it (and behind `pnpm demo`): real meshd
-// processes (anchors in the mesh, one attestor), a real collector process on SQLite, real lock
-// agents from the hardware simulator, a tampering collector proxy; the audit must agree with the
-// ground truth, every process must be gone afterwards.
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+// `chronoseal sim run` and `chronoseal demo` delegate to the simulator (@chronoseal/hardware-sim)
+// when it is installed, and say how to get it when it is not; the CLI itself does not depend on it.
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
+import { PassThrough, Readable } from "node:stream";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { parseAdversary, parseFaults } from "../src/commands/sim.js";
-import { runSystemSim } from "../src/sim-run.js";
+import { delegate, isMissingPackage } from "../src/commands/sim.js";
 import { runCli } from "./run.js";
 
-describe("sim run options", () => {
-  it("parses fault and adversary specs, naming what is wrong", () => {
-    expect(parseFaults("none", 10)).toBeUndefined();
-    expect(parseFaults("power-cuts=3,torn=0.5,clock-jumps=2,partitions=1,drift=20", 10)).toEqual({
-      powerCuts: 3,
-      tornRate: 0.5,
-      clockJumps: 2,
-      partitions: 1,
-      driftPpm: 20,
-    });
-    expect(parseFaults("some", 20)).toMatchObject({ powerCuts: 4, partitions: 2 });
-    expect(() => parseFaults("power-cuts=x", 1)).toThrow(/power-cuts/);
-    expect(() => parseFaults("torn=2", 1)).toThrow(/0\.\.1/);
-    expect(() => parseFaults("lightning=1", 1)).toThrow(/lightning/);
-    expect(parseAdversary("all").map((a) => a.mode)).toEqual(["drop", "reorder", "alter", "replay", "fork"]);
-    expect(parseAdversary("drop,replay=2")).toEqual([
-      { mode: "drop", count: 1 },
-      { mode: "replay", count: 2 },
-    ]);
-    expect(() => parseAdversary("steal")).toThrow(/steal/);
+const pkg = JSON.parse(
+  readFileSync(resolve(dirname(fileURLToPath(import.meta.url)), "..", "package.json"), "utf8"),
+) as { dependencies: Record<string, string>; peerDependenciesMeta?: Record<string, { optional?: boolean }> };
+
+function io() {
+  const err = new PassThrough();
+  const chunks: Buffer[] = [];
+  err.on("data", (c: Buffer) => chunks.push(c));
+  return {
+    io: {
+      stdin: Readable.from([]),
+      stdout: new PassThrough(),
+      stderr: err,
+      isTTY: false,
+      cwd: process.cwd(),
+      env: {},
+    },
+    stderr: () => Buffer.concat(chunks).toString(),
+  };
+}
+
+describe("simulator verbs", () => {
+  it("the CLI does not depend on the simulator, the daemons or pg (an optional peer only)", () => {
+    for (const name of ["@chronoseal/hardware-sim", "@chronoseal/meshd", "@chronoseal/collector-app", "pg"])
+      expect(pkg.dependencies[name], name).toBeUndefined();
+    expect(pkg.peerDependenciesMeta?.["@chronoseal/hardware-sim"]?.optional).toBe(true);
   });
 
-  it("refuses bad numbers with exit 2", async () => {
+  it("delegates to chronoseal-sim when it is installed: its own usage errors come back (exit 2)", async () => {
     const r = await runCli(["sim", "run", "--locks", "0"], "", mkdtempSync(join(tmpdir(), "cli-sim-")));
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/--locks: an integer in 1\.\.1000/);
+    expect(r.stderr).toMatch(/chronoseal-sim run: --locks: an integer in 1\.\.1000/);
   });
-});
 
-describe("the whole system, simulated", () => {
-  it("6 locks, 2 days, faults and every adversary mode: the audit agrees with the ground truth", async () => {
-    const out = mkdtempSync(join(tmpdir(), "cli-sim-report-"));
-    const r = await runSystemSim({
-      locks: 6,
-      days: 2,
-      seed: 3,
-      faults: { powerCuts: 2, tornRate: 1, clockJumps: 1, partitions: 1 },
-      adversary: parseAdversary("all"),
-      outDir: out,
+  it("without the simulator: says how to install it, exit 2 (a package that really is not there)", async () => {
+    const t = io();
+    const missing = "@chronoseal/not-installed-simulator";
+    const code = await delegate("sim run", ["run"], t.io, {
+      pkg: missing,
+      load: () => import(`${missing}/cli`),
     });
-    expect(r.check.problems).toEqual([]);
-    expect(r.check.ok).toBe(true);
-    // every adversary mode acted and was located
-    expect(new Set(r.run.truth.adversary.map((a) => a.mode))).toEqual(
-      new Set(["drop", "reorder", "alter", "replay", "fork"]),
-    );
-    expect(r.check.totals.detected).toBe(r.check.totals.actions);
-    expect(r.report.summary.tampered).toBeGreaterThan(0);
-    // the anchors came from the mesh, attested by the attestor node
-    expect(r.meshAnchors.records).toBe(r.run.anchors.length);
-    expect(r.meshAnchors.attested).toBe(r.meshAnchors.records);
-    expect(r.meshAnchors.records).toBeGreaterThan(6);
-    // the report files
-    expect(JSON.parse(readFileSync(r.json, "utf8")).doors).toHaveLength(6);
-    expect(readFileSync(r.html, "utf8")).toContain('data-door="door-006"');
-    // every process stopped: nothing answers on the mesh's or collector's ports any more
-    for (const url of r.urls)
-      await expect(fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1000) })).rejects.toThrow();
-    expect(existsSync(out)).toBe(true);
-  }, 240_000);
+    expect(code).toBe(2);
+    expect(t.stderr()).toMatch(/chronoseal sim run: the simulator is not installed/);
+    expect(t.stderr()).toMatch(/npm install @chronoseal\/hardware-sim/);
+  });
 
-  it("chronoseal sim run --json: a small quiet run, exit 0", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "cli-sim-json-"));
-    const r = await runCli(
-      ["sim", "run", "--locks", "3", "--days", "1", "--seed", "5", "--json", "--out", "rep"],
-      "",
-      dir,
+  it("a simulator that fails to load for another reason is not reported as missing", () => {
+    const inner = Object.assign(new Error("Cannot find package 'cli-progress' imported from /x/cli.js"), {
+      code: "ERR_MODULE_NOT_FOUND",
+    });
+    expect(isMissingPackage(inner, "@chronoseal/hardware-sim")).toBe(false);
+    const outer = Object.assign(
+      new Error("Cannot find package '@chronoseal/hardware-sim' imported from /x/sim.js"),
+      { code: "ERR_MODULE_NOT_FOUND" },
     );
-    expect(r.code).toBe(0);
-    const j = JSON.parse(r.stdout);
-    expect(j.agrees).toBe(true);
-    expect(j.summary.doors).toBe(3);
-    expect(existsSync(join(dir, "rep", "report.html"))).toBe(true);
-  }, 240_000);
+    expect(isMissingPackage(outer, "@chronoseal/hardware-sim")).toBe(true);
+    const subpath = Object.assign(
+      new Error("Cannot find package '@chronoseal/hardware-sim/cli' imported from /x/sim.js"),
+      { code: "ERR_MODULE_NOT_FOUND" },
+    );
+    expect(isMissingPackage(subpath, "@chronoseal/hardware-sim")).toBe(true);
+    expect(isMissingPackage(outer, "@chronoseal/hardware")).toBe(false);
+    expect(isMissingPackage(new Error("boom"), "@chronoseal/hardware-sim")).toBe(false);
+  });
+
+  it("chronoseal demo --help and chronoseal sim run --help name the simulator package", async () => {
+    expect((await runCli(["demo", "--help"])).stdout).toMatch(/@chronoseal\/hardware-sim/);
+    expect((await runCli(["sim", "run", "--help"])).stdout).toMatch(/chronoseal-sim run --help/);
+  });
 });

@@ -1,7 +1,8 @@
 // @chronoseal/collector: the untrusted log collector — ingest, storage, export.
+export { MissingDriverError } from "./driver.js";
 export { type IngestCode, IngestError, type IngestResult, ingest, MAX_BATCH } from "./ingest.js";
 export { PostgresStore } from "./postgres.js";
-export { type CollectorLog, type CollectorOptions, createCollectorServer, MAX_BODY } from "./server.js";
+export { type CollectorOptions, createCollectorServer, MAX_BODY } from "./server.js";
 export { SqliteStore } from "./sqlite.js";
 export {
   type ChainHead,
@@ -9,4 +10,5 @@ export {
   type EntryQuery,
   StoreConflictError,
   type StoredEntry,
+  StoreOpenError,
 } from "./store.js";

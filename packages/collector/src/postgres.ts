@@ -1,8 +1,11 @@
 // PostgreSQL storage (pg), for fleets that outgrow one machine. Appends run in one transaction
 // (multi-row inserts); a (chain, seq) collision — another collector instance stored it first — is
-// a StoreConflictError and rolls everything back. Queries stream with keyset paging.
+// a StoreConflictError and rolls everything back. Queries stream with keyset paging. The driver
+// (pg, an optional peer dependency) is loaded by connect() (driver.ts), so a SQLite collector runs
+// without it; a missing driver is a MissingDriverError, an unreachable database a StoreOpenError.
 import type { LockEntry } from "@chronoseal/lock";
-import pg from "pg";
+import type pg from "pg";
+import { loadPg, MissingDriverError } from "./driver.js";
 import {
   type ChainHead,
   type CollectorStore,
@@ -11,7 +14,35 @@ import {
   PAGE,
   StoreConflictError,
   type StoredEntry,
+  StoreOpenError,
 } from "./store.js";
+
+/** `pg`, loaded on first use: not installed → MissingDriverError; fails to load → StoreOpenError. */
+async function driver(): Promise<typeof pg> {
+  try {
+    return await loadPg();
+  } catch (e) {
+    if (e instanceof MissingDriverError) throw e;
+    throw new StoreOpenError(
+      "ERR_DRIVER",
+      `the PostgreSQL driver (pg) does not load: ${(e as Error).message}`,
+      {
+        cause: e,
+      },
+    );
+  }
+}
+
+/** The URL without its password, for messages. */
+function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = "***";
+    return u.toString();
+  } catch {
+    return "(unparsable URL)";
+  }
+}
 
 const NAME_RE = /^[a-z_][a-z0-9_]{0,62}$/;
 
@@ -24,7 +55,11 @@ export class PostgresStore implements CollectorStore {
   /** Connects and creates the table (default `entries`) if needed. */
   static async connect(url: string, table = "entries"): Promise<PostgresStore> {
     if (!NAME_RE.test(table)) throw new RangeError(`table: invalid name ${JSON.stringify(table)}`);
-    const pool = new pg.Pool({ connectionString: url, max: 4 });
+    const { Pool } = await driver();
+    const pool = new Pool({ connectionString: url, max: 4, connectionTimeoutMillis: 10_000 });
+    // An idle client's error (the server restarted) must not crash the process: the next query
+    // fails and is answered as an error.
+    pool.on("error", () => {});
     try {
       await pool.query(`CREATE TABLE IF NOT EXISTS ${table} (
         chain TEXT COLLATE "C" NOT NULL, seq BIGINT NOT NULL, door TEXT COLLATE "C" NOT NULL,
@@ -33,8 +68,13 @@ export class PostgresStore implements CollectorStore {
       await pool.query(`CREATE INDEX IF NOT EXISTS ${table}_door ON ${table} (door, chain, seq)`);
       await pool.query(`CREATE INDEX IF NOT EXISTS ${table}_time ON ${table} (time)`);
     } catch (e) {
-      await pool.end();
-      throw e;
+      await pool.end().catch(() => {});
+      const err = e as NodeJS.ErrnoException;
+      throw new StoreOpenError(
+        "ERR_STORAGE",
+        `PostgreSQL ${redact(url)}: ${err.message || err.code || "cannot connect"}`.replace(/\s*\n\s*/g, " "),
+        { cause: e },
+      );
     }
     return new PostgresStore(pool, table);
   }

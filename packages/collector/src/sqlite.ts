@@ -1,6 +1,7 @@
 // SQLite storage (better-sqlite3): the embedded default. WAL with synchronous = FULL (an
 // acknowledged ingest survives a power cut); appends in one transaction; queries stream page by
 // page (keyset paging), so a long export never holds the connection while the client reads.
+// A file that cannot be opened or written is a StoreOpenError (ERR_STORAGE) naming the path.
 import type { LockEntry } from "@chronoseal/lock";
 import Database from "better-sqlite3";
 import {
@@ -11,6 +12,7 @@ import {
   PAGE,
   StoreConflictError,
   type StoredEntry,
+  StoreOpenError,
 } from "./store.js";
 
 export class SqliteStore implements CollectorStore {
@@ -19,14 +21,37 @@ export class SqliteStore implements CollectorStore {
   private readonly headStmt: Database.Statement;
 
   constructor(path = ":memory:") {
-    this.db = new Database(path);
-    this.db.pragma("journal_mode = WAL");
-    this.db.pragma("synchronous = FULL");
-    this.db.exec(`CREATE TABLE IF NOT EXISTS entries (
-      chain TEXT NOT NULL, seq INTEGER NOT NULL, door TEXT NOT NULL, time TEXT NOT NULL,
-      hash TEXT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (chain, seq)) WITHOUT ROWID`);
-    this.db.exec("CREATE INDEX IF NOT EXISTS entries_door ON entries (door, chain, seq)");
-    this.db.exec("CREATE INDEX IF NOT EXISTS entries_time ON entries (time)");
+    let db: Database.Database | undefined;
+    try {
+      db = new Database(path);
+      db.pragma("journal_mode = WAL");
+      db.pragma("synchronous = FULL");
+      db.exec(`CREATE TABLE IF NOT EXISTS entries (
+        chain TEXT NOT NULL, seq INTEGER NOT NULL, door TEXT NOT NULL, time TEXT NOT NULL,
+        hash TEXT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (chain, seq)) WITHOUT ROWID`);
+      db.exec("CREATE INDEX IF NOT EXISTS entries_door ON entries (door, chain, seq)");
+      db.exec("CREATE INDEX IF NOT EXISTS entries_time ON entries (time)");
+    } catch (e) {
+      db?.close();
+      const err = e as Error & { code?: string };
+      // better-sqlite3 loads its native addon at the first open: a failure there is the driver's.
+      if (err.code === "ERR_DLOPEN_FAILED" || /bindings file|NODE_MODULE_VERSION/.test(err.message))
+        throw new StoreOpenError(
+          "ERR_DRIVER",
+          `the SQLite driver (better-sqlite3) does not load: ${err.message}`,
+          {
+            cause: e,
+          },
+        );
+      throw new StoreOpenError(
+        "ERR_STORAGE",
+        `SQLite ${path}: ${err.message}${err.code ? ` (${err.code})` : ""}`,
+        {
+          cause: e,
+        },
+      );
+    }
+    this.db = db;
     this.insert = this.db.prepare(
       "INSERT INTO entries (chain, seq, door, time, hash, body) VALUES (?, ?, ?, ?, ?, ?)",
     );

@@ -1,6 +1,7 @@
 // The collector's storage interface: append-only rows of lock entries keyed by (chain, seq), with
 // the entry hash, door and device time for queries. SQLite and PostgreSQL implement it and pass
-// one shared test suite (test/storage.suite.ts).
+// one shared compliance suite (src/testing/storage-suite.ts, exported as
+// @chronoseal/collector/testing).
 import { ChronosealError } from "@chronoseal/core";
 import type { LockEntry } from "@chronoseal/lock";
 
@@ -36,6 +37,22 @@ export class StoreConflictError extends ChronosealError {
   constructor(message: string) {
     super("ERR_STORE_CONFLICT", message);
     this.name = "StoreConflictError";
+  }
+}
+
+/**
+ * A store cannot be opened: `ERR_DRIVER_MISSING` (the driver package is not installed: the
+ * MissingDriverError subclass), `ERR_DRIVER` (the driver or its native addon does not load) or `ERR_STORAGE` (the file or database cannot be opened or reached).
+ * The message is one line naming what failed (a PostgreSQL URL without its password).
+ */
+export class StoreOpenError extends ChronosealError {
+  constructor(
+    code: "ERR_DRIVER" | "ERR_DRIVER_MISSING" | "ERR_STORAGE",
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(code, message, options);
+    this.name = "StoreOpenError";
   }
 }
 

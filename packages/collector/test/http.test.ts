@@ -1,11 +1,12 @@
 // The collector over real HTTP on loopback with a real SQLite file: ingest, idempotency, export
 // that the auditor verifies, expiry, and bad input answered with 4xx while the store stays as it was.
 import { mkdtempSync } from "node:fs";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { formatTimestamp, toBase64 } from "@chronoseal/core";
+import { listenOn } from "@chronoseal/http";
 import { audit, entryHash, type LockEntry, signAnchor } from "@chronoseal/lock";
+import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCollectorServer, MAX_BODY } from "../src/server.js";
 import { SqliteStore } from "../src/sqlite.js";
@@ -23,19 +24,23 @@ beforeAll(async () => {
   const server = createCollectorServer({
     store,
     devices: new Map([[d.door, d.publicKey]]),
-    log: (level, msg) => logs.push(`${level} ${msg}`),
+    logger: pino({ level: "info" }, { write: (line: string) => void logs.push(line) }),
   });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  close = () => new Promise((r) => server.close(() => r()));
+  base = await listenOn(server, "127.0.0.1", 0);
+  close = () => server.close();
 });
 afterAll(async () => {
   await close();
   await store.close();
 });
 
+// An anchor note is text; entries are JSON (the content type is checked: 415 otherwise).
 const post = (body: string, path = "/v1/entries") =>
-  fetch(`${base}${path}`, { method: "POST", body, headers: { "content-type": "application/json" } });
+  fetch(`${base}${path}`, {
+    method: "POST",
+    body,
+    headers: { "content-type": path === "/v1/expire" ? "text/plain" : "application/json" },
+  });
 
 async function exported(query = ""): Promise<LockEntry[]> {
   const text = await (await fetch(`${base}/v1/entries${query}`)).text();
@@ -64,7 +69,9 @@ describe("collector HTTP API", () => {
     expect(await (await fetch(`${base}/v1/chains?door=door-7`)).json()).toEqual([
       { chain: "door-7/2025-01", door: "door-7", seq: 49, hash: entryHash(entries[49]!) },
     ]);
-    expect(logs).toContain("info ingest");
+    expect(logs.map((l) => JSON.parse(l) as { msg: string; level: number })).toContainEqual(
+      expect.objectContaining({ msg: "ingest", level: 30, accepted: 30, reqId: expect.any(String) }),
+    );
   });
 
   it("answers bad input with 4xx and a JSON error, keeps the store as it was, and keeps serving", async () => {
@@ -89,10 +96,31 @@ describe("collector HTTP API", () => {
       body: new Uint8Array([0x5b, 0xff, 0x5d]),
     });
     expect(invalidUtf8.status).toBe(400);
-    expect((await fetch(`${base}/v1/entries?from=x`)).status).toBe(400);
-    expect((await fetch(`${base}/v1/entries?bogus=1`)).status).toBe(400);
-    expect((await fetch(`${base}/v1/entries`, { method: "DELETE" })).status).toBe(405);
-    expect((await fetch(`${base}/nope`)).status).toBe(404);
+    const refusals: [string, RequestInit, number, string][] = [
+      ["/v1/entries?from=x", {}, 400, "ERR_QUERY"],
+      ["/v1/entries?bogus=1", {}, 400, "ERR_QUERY"],
+      ["/v1/entries?door=door-7&door=door-8", {}, 400, "ERR_QUERY"],
+      ["/v1/entries?door=%zz", {}, 400, "ERR_URL"],
+      ["/v1/chains?chain=%E0%A4%A", {}, 400, "ERR_URL"],
+      ["/v1/chains?from=1", {}, 400, "ERR_QUERY"],
+      ["/v1/entries", { method: "DELETE" }, 405, "ERR_METHOD"],
+      ["/healthz", { method: "POST", body: "{}" }, 405, "ERR_METHOD"],
+      ["/nope", {}, 404, "ERR_NOT_FOUND"],
+      [
+        "/v1/entries",
+        { method: "POST", body: "[]", headers: { "content-type": "multipart/form-data" } },
+        415,
+        "ERR_CONTENT_TYPE",
+      ],
+    ];
+    for (const [path, init, status, code] of refusals) {
+      const r = await fetch(`${base}${path}`, init);
+      expect({ path, status: r.status, body: await r.json() }).toEqual({
+        path,
+        status,
+        body: { error: expect.any(String), code },
+      });
+    }
     expect(await exported()).toEqual(before);
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
   });
@@ -114,6 +142,13 @@ describe("collector HTTP API", () => {
         "door-7",
         d.keyPair.secretKey,
       );
+    const asJson = await fetch(`${base}/v1/expire`, {
+      method: "POST",
+      body: anchor("expired"),
+      headers: { "content-type": "application/json" },
+    });
+    expect(asJson.status).toBe(415);
+    expect(((await asJson.json()) as { code: string }).code).toBe("ERR_CONTENT_TYPE");
     const final = await post(anchor("final"), "/v1/expire");
     expect(final.status).toBe(422);
     const stranger = await device("door-7", 99);

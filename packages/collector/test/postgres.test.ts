@@ -1,27 +1,47 @@
-// The shared storage suite against a real PostgreSQL server (CHRONOSEAL_PG_URL, e.g. from
-// `scripts/postgres.sh start`; CI always sets it). Each test gets its own table.
+// The storage compliance suite against a real PostgreSQL server (CHRONOSEAL_PG_URL, e.g. from
+// `scripts/postgres.sh start`; CI always sets it). Each test gets its own table, dropped in
+// teardown; afterwards no table of this run is left on the server.
+import pg from "pg";
+import { afterAll, expect } from "vitest";
 import { PostgresStore } from "../src/postgres.js";
-import type { CollectorStore } from "../src/store.js";
-import { storageSuite } from "./storage.suite.js";
+import { runStorageSuite } from "../src/testing/index.js";
 
 const url = process.env.CHRONOSEAL_PG_URL;
-if (!url)
-  console.warn(
-    "[collector] skipping the PostgreSQL storage suite: CHRONOSEAL_PG_URL is not set (run `bash scripts/postgres.sh start` and export what it prints)",
-  );
+const prefix = `t_${process.pid}_${Date.now() % 1e6}_`;
 let n = 0;
-storageSuite(
+
+runStorageSuite(
   "PostgreSQL",
   async () => {
-    const store = await PostgresStore.connect(url!, `t_${process.pid}_${Date.now() % 1e6}_${n++}`);
-    // Drop the table when the test closes the store.
-    const close = store.close.bind(store);
-    return Object.assign(store, {
-      close: async () => {
-        await store.drop();
-        await close();
+    const subject = await PostgresStore.connect(url!, `${prefix}${n++}`);
+    return {
+      subject,
+      async teardown() {
+        try {
+          await subject.drop();
+        } finally {
+          await subject.close();
+        }
       },
-    }) as CollectorStore;
+    };
   },
-  !url,
+  url
+    ? {}
+    : {
+        skip: "CHRONOSEAL_PG_URL is not set (run `bash scripts/postgres.sh start` and export what it prints)",
+      },
 );
+
+afterAll(async () => {
+  if (!url) return;
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const left = await client.query("SELECT tablename FROM pg_tables WHERE tablename LIKE $1", [
+      `${prefix}%`,
+    ]);
+    expect(left.rows).toEqual([]);
+  } finally {
+    await client.end();
+  }
+});

@@ -1,10 +1,19 @@
-import { mkdtempSync } from "node:fs";
+// The storage compliance suite against SQLite files: a fresh database file in a fresh directory
+// per test, closed and deleted in teardown.
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SqliteStore } from "../src/sqlite.js";
-import { storageSuite } from "./storage.suite.js";
+import { runStorageSuite } from "../src/testing/index.js";
 
-storageSuite(
-  "SQLite (file)",
-  async () => new SqliteStore(join(mkdtempSync(join(tmpdir(), "collector-")), "c.db")),
-);
+runStorageSuite("SQLite (file)", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "collector-"));
+  const subject = new SqliteStore(join(dir, "c.db"));
+  return {
+    subject,
+    async teardown() {
+      await subject.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+});

@@ -2,9 +2,9 @@
 // backlog on disk while the collector is down, backoff, delivery after a device restart, and an
 // audit of what arrived.
 import { mkdtempSync } from "node:fs";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { listenOn } from "@chronoseal/http";
 import { audit, FileAnchors, LockAgent, type LockEntry, Uplink, VirtualClock } from "@chronoseal/lock";
 import { describe, expect, it } from "vitest";
 import { createCollectorServer } from "../src/server.js";
@@ -39,8 +39,7 @@ describe("uplink to the collector", () => {
     // The collector comes up; the device boots again with its backlog.
     const store = new SqliteStore(join(dir, "collector.db"));
     const server = createCollectorServer({ store, devices: new Map([[d.door, d.publicKey]]) });
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const url = await listenOn(server, "127.0.0.1", 0);
     up = new Uplink({ dir: options.dir, collector: url, now: clock.now, batchSize: 2 });
     expect(up.pending).toBe(6);
     const again = await LockAgent.start(options);
@@ -69,7 +68,7 @@ describe("uplink to the collector", () => {
       "recovered",
       "chain-closed",
     ]);
-    await new Promise((r) => server.close(r));
+    await server.close();
     await store.close();
   });
 });

@@ -13,14 +13,14 @@ export interface ObjectSpan {
   readonly members: readonly { readonly key: string; readonly value: Span }[];
 }
 
-export interface ArraySpan {
+interface ArraySpan {
   readonly kind: "array";
   readonly start: number;
   readonly end: number;
   readonly items: readonly Span[];
 }
 
-export interface ScalarSpan {
+interface ScalarSpan {
   readonly kind: "string" | "number" | "literal";
   readonly start: number;
   readonly end: number;

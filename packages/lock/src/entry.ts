@@ -2,7 +2,7 @@
 // device key (context `lock-entry`). A chain is one door and one retention period
 // (`<door>/<period>`); `prev` is the hash of the previous entry ("" for seq 0). The user appears
 // only as a keyed pseudonym (see pseudonym.ts), never as the raw badge id.
-import { ChronosealError, type KeyPair, type SignatureMap, signHash } from "@chronoseal/core";
+import { ChronosealError, type SignatureMap, signHash } from "@chronoseal/core";
 import { entryHash } from "./entry-hash.js";
 
 export const ENTRY_CONTEXT = "lock-entry";
@@ -63,8 +63,8 @@ const FIELDS = new Set([
   "signatures",
 ]);
 const EVENT_SET = new Set<string>(EVENTS);
-export const MAX_DETAIL_KEYS = 16;
-export const MAX_DETAIL_STRING = 200;
+const MAX_DETAIL_KEYS = 16;
+const MAX_DETAIL_STRING = 200;
 
 /** The chain id of a door and period. */
 export function chainId(door: string, period: string): string {
@@ -148,9 +148,4 @@ export function signEntry(
   const [key, sig] = signHash(hash, { secretKey, context: ENTRY_CONTEXT, signedAt });
   const { signatures: _old, ...payload } = body;
   return { ...payload, signatures: { [key]: sig } };
-}
-
-/** The device key's signature map key (base64 public key). */
-export function deviceKeyOf(keyPair: KeyPair): string {
-  return Buffer.from(keyPair.publicKey).toString("base64");
 }

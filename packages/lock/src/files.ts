@@ -41,7 +41,7 @@ export function atomicWrite(path: string, data: string | Uint8Array, o: AtomicWr
 }
 
 /** fsyncs a directory (so a rename or a new file survives a power cut). */
-export function syncDir(dir: string): void {
+function syncDir(dir: string): void {
   let fd: number | undefined;
   try {
     fd = openSync(dir, "r");

@@ -15,7 +15,12 @@ export {
   openAnchor,
   signAnchor,
 } from "./anchors.js";
-export { type AnchorIndex, type ChainAnchors, indexAnchors } from "./audit/anchor-index.js";
+export {
+  type AnchorIndex,
+  type AnchorProblem,
+  type ChainAnchors,
+  indexAnchors,
+} from "./audit/anchor-index.js";
 export { Auditor, audit } from "./audit/auditor.js";
 export { BatchFrontier } from "./audit/frontier.js";
 export {
@@ -40,7 +45,13 @@ export {
 } from "./entry.js";
 export { entryCanonical, entryHash, entryHashBytes, entryHashes } from "./entry-hash.js";
 export type { StorageObserver } from "./files.js";
-export { type Manifest, readManifest } from "./manifest.js";
+export {
+  type ChainRecord,
+  type ChainStatus,
+  type Manifest,
+  ManifestError,
+  readManifest,
+} from "./manifest.js";
 export { ANCHOR_SECTION, MeshAnchorError, MeshAnchors, type MeshAnchorsOptions } from "./mesh-anchors.js";
 export { daily, everyMs, monthly, type RetentionPeriods } from "./periods.js";
 export { PeriodKeys, pseudonym } from "./pseudonym.js";

@@ -32,7 +32,7 @@ export class ManifestError extends ChronosealError {
   }
 }
 
-export function manifestPath(dir: string): string {
+function manifestPath(dir: string): string {
   return join(dir, "chains.json");
 }
 

@@ -23,7 +23,7 @@ import type { StorageObserver } from "./files.js";
 
 const HEADER = 8;
 /** Records larger than this are treated as corruption. */
-export const MAX_RECORD = 1 << 20;
+const MAX_RECORD = 1 << 20;
 
 function checksum(payload: Uint8Array): Uint8Array {
   return sha256(payload).subarray(0, 4);

@@ -229,9 +229,18 @@ describe("disk errors", () => {
       removed() {},
     };
     const lock = await makeLock({ storageObserver: observer, anchorEvery: 1 });
-    fail = true;
-    await expect(lock.badge("1")).rejects.toThrow(/EIO/);
-    // vitest fails the run on an unhandled rejection; give one a chance to surface
-    await new Promise((r) => setTimeout(r, 50));
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on("unhandledRejection", onUnhandled);
+    try {
+      fail = true;
+      await expect(lock.badge("1")).rejects.toThrow(/EIO/);
+      // Node reports an unhandled rejection once the microtask queue has drained, before the next
+      // macrotask: one turn of the event loop is enough (no timer involved).
+      await new Promise((r) => setImmediate(r));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off("unhandledRejection", onUnhandled);
+    }
   });
 });

@@ -223,6 +223,8 @@ describe("auditor: anchors", () => {
 });
 
 describe("auditor: scale", () => {
+  // 300 s, not the default 30 s: signs a 100,000-entry log (one Ed25519 signature each) and audits it
+  // twice; the scale is the point of the test, and signing alone takes tens of seconds under load.
   it("verifies an untampered log of 100,000 entries, and finds one altered entry deep inside", async () => {
     const { entries: big, options: o } = await syntheticLog(100_000, 1000);
     const [v] = await audit(big, o);

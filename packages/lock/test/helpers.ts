@@ -27,7 +27,7 @@ export function assertNoPersonalData(note: string): void {
 }
 
 /** File anchors that record every note for the privacy check. */
-export class CheckedAnchors extends FileAnchors {
+class CheckedAnchors extends FileAnchors {
   override publish(note: string): void {
     privacy.notes.push(note);
     super.publish(note);

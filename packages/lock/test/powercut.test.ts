@@ -89,6 +89,8 @@ function diskAt(steps: Step[], at: number, keep: number): Map<string, Buffer> {
 }
 
 describe("power cut at every write step of a 50-entry run", () => {
+  // 300 s, not the default 30 s: cuts the power at every write step (more than 50), up to five
+  // ways each, and restarts a fresh agent on the reconstructed files each time (fsyncs, an audit).
   it("loses no durable entry, resumes the chain, records the gap, and audits clean", async () => {
     const keyPair = await deviceKey();
     const dir = mkdtempSync(join(tmpdir(), "powercut-"));

@@ -1,26 +1,28 @@
-// The built-in simulated driver, scripted and random, in virtual time; the driver compliance suite.
+// The built-in simulated driver, scripted and random, in virtual time; both run the driver
+// compliance suite (@chronoseal/lock/testing).
 import { describe, expect, it } from "vitest";
 import { audit } from "../src/audit/auditor.js";
 import type { LockEntry } from "../src/entry.js";
 import { runVirtual, SimulatedDriver } from "../src/sim-driver.js";
-import { driverSuite } from "./driver.suite.js";
+import { runDriverSuite } from "../src/testing/index.js";
 import { makeLock, VirtualClock } from "./helpers.js";
 
-driverSuite("SimulatedDriver (random)", () => {
+runDriverSuite("SimulatedDriver (random)", () => {
   const clock = new VirtualClock();
-  const driver = new SimulatedDriver({ now: clock.now, seed: 3, badgeEveryMs: 1000, holdOpenMs: 500 });
+  const subject = new SimulatedDriver({ now: clock.now, seed: 3, badgeEveryMs: 1000, holdOpenMs: 500 });
   return {
-    driver,
+    subject,
     async produce() {
       for (let i = 0; i < 20; i++) {
         clock.advance(1000);
-        await driver.step();
+        await subject.step();
       }
     },
+    async teardown() {},
   };
 });
 
-driverSuite("SimulatedDriver (scripted)", () => {
+runDriverSuite("SimulatedDriver (scripted)", () => {
   const clock = new VirtualClock();
   let t = clock.now();
   const script = Array.from({ length: 4 }, () => {
@@ -30,13 +32,14 @@ driverSuite("SimulatedDriver (scripted)", () => {
       { at: t + 3_000, door: false },
     ];
   }).flat();
-  const driver = new SimulatedDriver({ now: clock.now, script });
+  const subject = new SimulatedDriver({ now: clock.now, script });
   return {
-    driver,
+    subject,
     async produce() {
       clock.advance(20_000);
-      await driver.step();
+      await subject.step();
     },
+    async teardown() {},
   };
 });
 

@@ -1,6 +1,20 @@
 // @chronoseal/mesh: the peer-to-peer network state (CRDT), attestation, digest sync and views.
+
+export { Bootstrap, readSnapshot } from "./bootstrap.js";
 export * from "./entries.js";
-export { MeshNode, type NetworkConfig, type NodeConfig, verifyChallenge } from "./node.js";
+export { MAX_BODY, type SyncReport, syncWith } from "./gossip.js";
+export {
+  type Contact,
+  type Health,
+  type Member,
+  Membership,
+  type MembershipOptions,
+  type MembershipTransport,
+  type PingAnswer,
+} from "./membership.js";
+export { MeshNode, type NetworkConfig, type NodeConfig } from "./node.js";
+export { checkStateDir, NodeFiles } from "./node-files.js";
+export { fetchText, httpTransport, PeerStatusError, readLimited, requestJson } from "./peer-client.js";
 export {
   appendJournal,
   journalPath,
@@ -9,6 +23,18 @@ export {
   saveState,
   snapshotPath,
 } from "./persist.js";
+export {
+  answerChallenge,
+  checkChallenge,
+  NONCE_BYTES,
+  newNonce,
+  peerUrl,
+  REACHABILITY_CONTEXT,
+  type ReachabilityAnswer,
+  type ReachabilityPayload,
+  verifyChallengeAnswer,
+} from "./reachability.js";
+export { entriesView, type NodeApi, registerRoutes } from "./routes.js";
 export { checkDataJson, DATA_JSON_SCHEMA, SchemaError } from "./schema.js";
 export { type SimOptions, type SimResult, simulate } from "./sim.js";
 export {

@@ -7,6 +7,8 @@ import { dnsLines } from "../src/views.js";
 import { T0, world } from "./fixtures.js";
 
 describe("gossip convergence", () => {
+  // 120 s, not the default 30 s: 100 in-process nodes gossip round by round, each merge verifying
+  // signatures in WASM; tens of seconds on a loaded 2-core machine.
   it("100 nodes, 10% loss, a 5-round partition: all digests equal after healing", async () => {
     const w = await world(100);
     const settings = w.settings();

@@ -44,13 +44,17 @@ describe("MeshNode.stop", () => {
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     let chatting = true;
     let answered = 0;
+    let fiveAnswered: () => void = () => {};
+    const five = new Promise<void>((r) => {
+      fiveAnswered = r;
+    });
     const chat = (async () => {
       while (chatting) {
         await new Promise<void>((resolve) => {
           const req = get(`${node.url}/v1/ping`, { agent }, (res) => {
             res.resume();
             res.on("end", () => {
-              answered++;
+              if (++answered === 5) fiveAnswered();
               resolve();
             });
           });
@@ -61,14 +65,18 @@ describe("MeshNode.stop", () => {
         });
       }
     })();
-    while (answered < 5) await new Promise((r) => setTimeout(r, 10));
+    await five; // the keep-alive connection is busy
     // A peer that sends half a request and stalls.
     const port = Number(new URL(node.url).port);
     const stalled = connect(port, "127.0.0.1");
     await new Promise<void>((r) => stalled.once("connect", () => r()));
     stalled.on("error", () => {});
-    stalled.write(`POST /v1/challenge HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"nonce":`);
-    await new Promise((r) => setTimeout(r, 50));
+    // Half a request, flushed to the socket before stop() begins.
+    await new Promise<void>((r, j) =>
+      stalled.write(`POST /v1/challenge HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"nonce":`, (e) =>
+        e ? j(e) : r(),
+      ),
+    );
     await node.stop(300); // resolves: the test would time out otherwise
     stalled.destroy();
     chatting = false;

@@ -1,6 +1,8 @@
 // Reachability: a node uses an address learned from a host record only after the peer there
 // signs a fresh nonce with the node key that published the record. An impostor at a claimed
-// address (another node, another key) is never synced with; the genuine node is.
+// address (another node, another key) is never synced with; the genuine node is. Members are
+// keyed by node key: a record by another key naming the genuine node's address makes only that
+// key's member dead, never the genuine node.
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -49,6 +51,8 @@ async function node(admin: KeyPair, settings: MeshEntry, key = generateKeyPair()
 }
 
 describe("reachability challenge", () => {
+  // 60 s, not the default 30 s: several real nodes on loopback must probe and challenge each other
+  // over HTTP across gossip rounds before the address is used.
   it("a claimed address is used only when the peer there holds the claiming key", async () => {
     await initKeys();
     const admin = generateKeyPair();
@@ -97,5 +101,55 @@ describe("reachability challenge", () => {
       (e) => e.kind === "host" && e.writer === a.key,
     );
     expect([...genuine.states.get(network)!.entries.values()]).toContainEqual(aHost);
+  }, 60_000);
+
+  it("an impostor's record naming a real node's address never makes the real node dead", async () => {
+    await initKeys();
+    const admin = generateKeyPair();
+    const settings = settingsOf(admin);
+    const network = toBase64(admin.publicKey);
+    const a = await node(admin, settings);
+    const real = await node(admin, settings);
+    const impostor = generateKeyPair();
+    const u = new URL(real.url);
+    const stolen = signEntry(
+      {
+        kind: "host",
+        network,
+        writer: toBase64(impostor.publicKey),
+        last_updated: new Date().toISOString(),
+        addresses: [u.hostname],
+        port: Number(u.port),
+      },
+      impostor.secretKey,
+    );
+    const realRecord = real.states
+      .get(network)!
+      .toJSON()
+      .entries.filter((e) => e.kind === "host");
+    const r = await fetch(`${a.url}/v1/networks/${encodeURIComponent(network)}/entries`, {
+      method: "POST",
+      body: JSON.stringify([stolen, ...realRecord]),
+      headers: { "content-type": "application/json" },
+    });
+    expect(r.status).toBe(200);
+    for (let i = 0; i < 4; i++) await a.gossip();
+    const at = a.status().peers.filter((p) => p.url === real.url);
+    expect(at.length).toBe(2);
+    expect(at.find((p) => p.claimedBy === real.key)).toMatchObject({
+      verified: true,
+      health: "alive",
+      failures: 0,
+    });
+    expect(at.find((p) => p.claimedBy === toBase64(impostor.publicKey))).toMatchObject({
+      verified: false,
+      health: "dead",
+      challengeFailures: 1,
+    });
+    // a synced with the real node all the same
+    const aHost = [...a.states.get(network)!.entries.values()].find(
+      (e) => e.kind === "host" && e.writer === a.key,
+    );
+    expect([...real.states.get(network)!.entries.values()]).toContainEqual(aHost);
   }, 60_000);
 });

@@ -7,7 +7,7 @@
 // so no arrival order can make one copy shadow another.
 import { parseJson } from "@chronoseal/core";
 import { CesrError, type CesrMessage, digest, parseCesr, verifyAcdc } from "@chronoseal/keri";
-import { EvidenceError, FieldError, StoreError } from "./errors.js";
+import { EvidenceError, StoreError } from "./errors.js";
 import { KelView } from "./kel-view.js";
 import { parseSchemaDocument, type SchemaDocument } from "./schema.js";
 import { type EvidenceKind, MemoryStorage, type Storage, type StoredEvidence } from "./storage.js";
@@ -337,5 +337,3 @@ export class Evidence {
     ];
   }
 }
-
-export { FieldError };

@@ -22,9 +22,9 @@ import { checkAgainstSchema } from "./schema.js";
 import { resolveTel } from "./tel-resolve.js";
 import type { Instant } from "./time.js";
 
-export type ProblemStatus = "pending" | "malformed" | "schema-invalid" | "duplicity";
+type ProblemStatus = "pending" | "malformed" | "schema-invalid" | "duplicity";
 
-export interface Issued {
+interface Issued {
   readonly kind: "issued";
   readonly issued: Instant;
   readonly issuedText: string;
@@ -34,7 +34,7 @@ export interface Issued {
   readonly anchor: { readonly prefix: string; readonly sn: bigint; readonly said: string };
 }
 
-export interface Problem {
+interface Problem {
   readonly kind: "problem";
   readonly status: ProblemStatus;
   readonly reason: string;

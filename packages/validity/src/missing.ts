@@ -21,10 +21,6 @@ export interface Missing {
   readonly detail: string;
 }
 
-export function missingKey(m: Missing): string {
-  return `${m.kind}|${m.id}|${m.detail}`;
-}
-
 /**
  * One entry per missing piece (kind and id), sorted, so that a list never depends on the order
  * things were found; of several explanations of one piece the longest (then first) is kept.

@@ -8,7 +8,7 @@ import type { Evidence } from "./evidence.js";
 import type { Missing } from "./missing.js";
 import { parseTelEvent, type RegistryInception, type RegistryRotation, TRAIT_NO_BACKERS } from "./tel.js";
 
-export interface RegistryState {
+interface RegistryState {
   readonly said: string;
   readonly sn: bigint;
   readonly backers: readonly string[];

@@ -16,7 +16,7 @@ import { describeValue, FieldError } from "./errors.js";
 import { type Instant, parseInstant } from "./time.js";
 
 export type TelIlk = "vcp" | "vrt" | "iss" | "rev" | "bis" | "brv";
-export const TEL_ILKS: readonly TelIlk[] = ["vcp", "vrt", "iss", "rev", "bis", "brv"];
+const TEL_ILKS: readonly TelIlk[] = ["vcp", "vrt", "iss", "rev", "bis", "brv"];
 
 const FIELDS: Record<TelIlk, readonly string[]> = {
   vcp: ["v", "t", "d", "i", "ii", "s", "c", "bt", "b", "n"],

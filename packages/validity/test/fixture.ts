@@ -8,7 +8,6 @@ import { KeriController } from "../src/index.js";
 
 export const DAY = 86_400_000;
 export const day = (n: number, hour = 12) => Date.UTC(2025, 0, n, hour);
-export const iso = (t: number) => new Date(t).toISOString();
 
 const utf8 = new TextEncoder();
 
@@ -22,7 +21,7 @@ export function controller(label: string, delegator?: string): { c: KeriControll
 }
 
 /** A permissive JSON Schema for a credential type, with its SAID in `$id`. */
-export function schemaFor(
+function schemaFor(
   title: string,
   attributes: Record<string, unknown> = {},
 ): { said: string; doc: Record<string, unknown> } {

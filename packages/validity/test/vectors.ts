@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { describe } from "vitest";
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
-export const vectorsDir = [process.env.CHRONOSEAL_VECTORS, join(repoRoot, "..", "shared", "vectors")].find(
+const vectorsDir = [process.env.CHRONOSEAL_VECTORS, join(repoRoot, "..", "shared", "vectors")].find(
   (c) => c && existsSync(c),
 );
 
@@ -14,7 +14,7 @@ export function vectorPath(...parts: string[]): string {
   return join(vectorsDir, ...parts);
 }
 
-export function readVector(...parts: string[]): Uint8Array {
+function readVector(...parts: string[]): Uint8Array {
   return new Uint8Array(readFileSync(vectorPath(...parts)));
 }
 

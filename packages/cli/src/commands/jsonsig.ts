@@ -90,7 +90,7 @@ const signJson: Command = {
  * PEM blocks, and otherwise one key per line (base64, `ssh-ed25519 AAAA… comment`); blank lines
  * and `#` comments are skipped. Returns canonical base64 keys.
  */
-export async function readTrusted(file: string, io: Io): Promise<string[]> {
+async function readTrusted(file: string, io: Io): Promise<string[]> {
   let text: string;
   try {
     text = await readFile(resolve(io.cwd, file), "utf8");

@@ -21,7 +21,7 @@ export interface BatchOptions {
 }
 
 export const DEFAULT_CHUNK = 4096;
-export const DEFAULT_MAX_LINE = 1 << 24; // 16 MiB
+const DEFAULT_MAX_LINE = 1 << 24; // 16 MiB
 const PROGRESS_MIN = 1 << 20; // 1 MiB
 
 type Entry = { line: number; item: VerifyItem } | { line: number; malformed: string };
@@ -77,7 +77,7 @@ class LineSplitter {
 }
 
 /** One NDJSON line → a verification item; throws Error with the reason when malformed. */
-export function parseBatchLine(text: string): VerifyItem {
+function parseBatchLine(text: string): VerifyItem {
   let value: unknown;
   try {
     value = parseJson(text);

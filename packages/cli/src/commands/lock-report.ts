@@ -11,7 +11,7 @@ export interface AuditReport {
 }
 
 /** "3-7, 12, 30-41" (at most `max` ranges, then the count of the rest). */
-export function ranges(list: readonly [number, number][], max = 8): string {
+function ranges(list: readonly [number, number][], max = 8): string {
   const shown = list.slice(0, max).map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`));
   if (list.length > max) shown.push(`… (${list.length - max} more ranges)`);
   return shown.join(", ");

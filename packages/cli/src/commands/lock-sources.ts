@@ -8,7 +8,7 @@ import { fromBase64, parseJson } from "@chronoseal/core";
 import { InputError, type Io, UsageError } from "../command.js";
 
 /** Splits a byte stream into lines (UTF-8), yielding each complete line. */
-export async function* lines(chunks: AsyncIterable<Uint8Array | string>): AsyncGenerator<string> {
+async function* lines(chunks: AsyncIterable<Uint8Array | string>): AsyncGenerator<string> {
   const decoder = new TextDecoder("utf-8", { fatal: false });
   let rest = "";
   for await (const chunk of chunks) {

@@ -1,157 +1,89 @@
-// `chronoseal sim run`: a simulated lock fleet against the whole system on loopback (three meshd
-// processes with one attestor, a collector process on SQLite), with faults and a tampering
-// collector on request; audits, checks the verdicts against the ground truth, and writes the
-// report as JSON and HTML.
-import { resolve } from "node:path";
-import { parseArgs } from "node:util";
-import { ADVERSARY_MODES, type AdversaryMode, type FaultOptions } from "@chronoseal/hardware-sim";
-import { SingleBar } from "cli-progress";
-import { type Command, EXIT_INVALID, EXIT_OK, UsageError } from "../command.js";
-import { runSystemSim } from "../sim-run.js";
+// `chronoseal sim run` and `chronoseal demo`: the simulator's verbs. They live in
+// @chronoseal/hardware-sim (its own `chronoseal-sim` command), which brings the daemons, a
+// simulated lock fleet and their storage drivers; the CLI does not depend on it, so installing
+// the CLI never pulls them in. When the simulator is installed beside the CLI these verbs run it
+// in this process; otherwise they say how to get it and exit 2.
+import { type Command, EXIT_USAGE, type Io } from "../command.js";
 
-const FAULT_KEYS: Record<string, keyof FaultOptions> = {
-  "power-cuts": "powerCuts",
-  torn: "tornRate",
-  "clock-jumps": "clockJumps",
-  drift: "driftPpm",
-  partitions: "partitions",
-};
+const SIM_PACKAGE = "@chronoseal/hardware-sim";
 
-/** `--faults`: `none`, `some` (a few of each), or `power-cuts=3,torn=0.5,clock-jumps=2,partitions=1,drift=50`. */
-export function parseFaults(spec: string, locks: number): FaultOptions | undefined {
-  if (spec === "none") return undefined;
-  if (spec === "some")
-    return {
-      powerCuts: Math.max(2, Math.round(locks / 5)),
-      tornRate: 0.5,
-      clockJumps: Math.max(1, Math.round(locks / 8)),
-      partitions: Math.max(1, Math.round(locks / 10)),
-    };
-  const out: FaultOptions = {};
-  for (const part of spec.split(",")) {
-    const [k, v] = part.split("=");
-    const key = FAULT_KEYS[k ?? ""];
-    const n = Number(v);
-    if (!key || v === undefined || v === "" || !Number.isFinite(n) || n < 0)
-      throw new UsageError(
-        `--faults: ${JSON.stringify(part)} is not one of ${Object.keys(FAULT_KEYS).join(", ")} = a number ≥ 0`,
-      );
-    if (key === "tornRate" && n > 1) throw new UsageError("--faults: torn is a share in 0..1");
-    if (key !== "tornRate" && key !== "driftPpm" && !Number.isInteger(n))
-      throw new UsageError(`--faults: ${k} is a count`);
-    (out as Record<string, number>)[key] = n;
+interface SimCli {
+  main(argv: string[], io: Io): Promise<number>;
+}
+
+/** True when `err` says that `pkg` itself (not something it imports) cannot be found. */
+export function isMissingPackage(err: unknown, pkg: string): boolean {
+  const e = err as { code?: unknown; message?: unknown };
+  if (e?.code !== "ERR_MODULE_NOT_FOUND" || typeof e.message !== "string") return false;
+  // Node: "Cannot find package '@scope/name' imported from …"; Vite (tests) names the subpath:
+  // "Cannot find package '@scope/name/cli' …". A package it imports names itself instead.
+  return e.message.includes(`'${pkg}'`) || e.message.includes(`'${pkg}/`);
+}
+
+/** Where the simulator's command line comes from (tests pass a package that is not installed). */
+export interface SimSource {
+  pkg: string;
+  load(): Promise<SimCli>;
+}
+
+const installed: SimSource = { pkg: SIM_PACKAGE, load: () => import("@chronoseal/hardware-sim/cli") };
+
+/**
+ * Runs the simulator's command line with `argv`; when its package is not installed, prints how
+ * to install it and returns 2. Other load errors propagate.
+ */
+export async function delegate(
+  verb: string,
+  argv: string[],
+  io: Io,
+  source: SimSource = installed,
+): Promise<number> {
+  let sim: SimCli;
+  try {
+    sim = await source.load();
+  } catch (err) {
+    if (!isMissingPackage(err, source.pkg)) throw err;
+    io.stderr.write(
+      [
+        `chronoseal ${verb}: the simulator is not installed.`,
+        `  npm install ${SIM_PACKAGE}      (beside the CLI; it also provides the chronoseal-sim command)`,
+        `  in this repository: pnpm build && node hardware-sim/dist/bin.js ${argv[0] ?? ""}`.trimEnd(),
+        "",
+      ].join("\n"),
+    );
+    return EXIT_USAGE;
   }
-  return out;
+  return sim.main(argv, io);
 }
 
-/** `--adversary`: `none`, `all`, or modes with optional counts: `drop,replay=2,fork`. */
-export function parseAdversary(spec: string): { mode: AdversaryMode; count: number }[] {
-  if (spec === "none") return [];
-  if (spec === "all") return ADVERSARY_MODES.map((mode) => ({ mode, count: 1 }));
-  return spec.split(",").map((part) => {
-    const [m, c] = part.split("=");
-    if (!ADVERSARY_MODES.includes(m as AdversaryMode))
-      throw new UsageError(`--adversary: ${JSON.stringify(m)} is not one of ${ADVERSARY_MODES.join(", ")}`);
-    const count = c === undefined ? 1 : Number(c);
-    if (!Number.isInteger(count) || count < 1) throw new UsageError(`--adversary: ${part}: count ≥ 1`);
-    return { mode: m as AdversaryMode, count };
-  });
-}
-
-function int(v: string | undefined, name: string, min: number, max: number, dflt: number): number {
-  if (v === undefined) return dflt;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min || n > max)
-    throw new UsageError(`--${name}: an integer in ${min}..${max}`);
-  return n;
-}
-
-const run: Command = {
+const simRun: Command = {
   name: ["sim", "run"],
-  summary: "simulate a lock fleet against a real mesh and collector, audit it, write the report",
+  summary:
+    "simulate a lock fleet against a real mesh and collector, audit it (needs @chronoseal/hardware-sim)",
   usage: [
     "usage: chronoseal sim run [--locks N] [--days D] [--seed S] [--faults SPEC] [--adversary SPEC] [--out DIR] [--json]",
     "",
-    "Starts three meshd processes (one attestor) and a collector on SQLite on loopback, runs N",
-    "simulated locks (default 10) for D days (default 7) from seed S (default 1) with real lock",
-    "agents anchoring into the mesh, audits what the collector serves, checks every verdict",
-    "against the simulator's ground truth, and writes DIR/report.json and DIR/report.html",
-    "(default DIR: ./sim-report). Every process it starts is stopped before it exits.",
-    "  --faults none | some | power-cuts=N,torn=0..1,clock-jumps=N,partitions=N,drift=PPM",
-    "  --adversary none | all | drop,reorder,alter,replay,fork (each optionally =COUNT)",
-    "Exit code 0 when the audit agrees with the ground truth, 1 when it does not.",
+    "Runs `chronoseal-sim run` of the simulator, @chronoseal/hardware-sim, which is installed",
+    "separately (npm install @chronoseal/hardware-sim): three meshd processes and a collector on",
+    "loopback, N simulated locks for D days with faults and a tampering collector, the audit",
+    "checked against the ground truth, the report in DIR. `chronoseal-sim run --help` lists",
+    "every option. Without the simulator: a message saying how to install it, exit 2.",
   ].join("\n"),
-  async run(argv, io) {
-    const { values } = parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        locks: { type: "string" },
-        days: { type: "string" },
-        seed: { type: "string" },
-        faults: { type: "string", default: "none" },
-        adversary: { type: "string", default: "none" },
-        out: { type: "string", default: "sim-report" },
-        json: { type: "boolean", default: false },
-      },
-    });
-    const locks = int(values.locks, "locks", 1, 1000, 10);
-    const days = int(values.days, "days", 1, 366, 7);
-    const seed = int(values.seed, "seed", 0, 2 ** 31 - 1, 1);
-    const faults = parseFaults(values.faults!, locks);
-    const adversary = parseAdversary(values.adversary!);
-    const bar = io.isTTY
-      ? new SingleBar({
-          format: "simulating [{bar}] {percentage}% {value}/{total} steps, eta {eta}s",
-          stream: io.stderr as NodeJS.WriteStream,
-          hideCursor: true,
-          noTTYOutput: true,
-          notTTYSchedule: 250,
-        })
-      : undefined;
-    let started = false;
-    const r = await runSystemSim({
-      locks,
-      days,
-      seed,
-      ...(faults ? { faults } : {}),
-      adversary,
-      outDir: resolve(io.cwd, values.out!),
-      say: (line) => {
-        if (!values.json) io.stderr.write(`${line}\n`);
-      },
-      onProgress: (done, total) => {
-        if (!bar) return;
-        if (!started) {
-          bar.start(total, 0);
-          started = true;
-        }
-        bar.update(done);
-      },
-    });
-    bar?.stop();
-    const s = r.report.summary;
-    if (values.json)
-      io.stdout.write(
-        `${JSON.stringify({ summary: s, agrees: r.check.ok, problems: r.check.problems, meshAnchors: r.meshAnchors, report: r.json, html: r.html, wallMs: r.wallMs }, null, 2)}\n`,
-      );
-    else {
-      io.stdout.write(
-        `${s.doors} doors: ${s.verified} verified, ${s.tampered} tampered; ${s.physicalEvents} physical events, ${s.reconstructed} reconstructed, ${s.missing} missing\n`,
-      );
-      for (const [kind, n] of Object.entries(s.findings)) io.stdout.write(`  ${kind}: ${n}\n`);
-      io.stdout.write(
-        `mesh: ${r.meshAnchors.records} anchors in the lock-anchors section, ${r.meshAnchors.attested} attested\n`,
-      );
-      io.stdout.write(
-        r.check.ok
-          ? "the audit agrees with the ground truth\n"
-          : `the audit DISAGREES with the ground truth:\n${r.check.problems.map((p) => `  ${p}`).join("\n")}\n`,
-      );
-      io.stdout.write(`report: ${r.json}\n        ${r.html}\nwall time: ${(r.wallMs / 1000).toFixed(1)} s\n`);
-    }
-    return r.check.ok ? EXIT_OK : EXIT_INVALID;
-  },
+  run: (argv, io) => delegate("sim run", ["run", ...argv], io),
 };
 
-export const simCommands: Command[] = [run];
+const demo: Command = {
+  name: ["demo"],
+  summary: "the chronoseal demo: a mesh, a collector and 20 simulated locks (needs @chronoseal/hardware-sim)",
+  usage: [
+    "usage: chronoseal demo [--out DIR] [--vectors DIR]",
+    "",
+    "Runs `chronoseal-sim demo` of the simulator, @chronoseal/hardware-sim (installed",
+    "separately): canonical JSON in WebAssembly, then the whole system for a simulated week,",
+    "audited against the ground truth; the report goes to DIR (default ./.demo).",
+    "Without the simulator: a message saying how to install it, exit 2.",
+  ].join("\n"),
+  run: (argv, io) => delegate("demo", ["demo", ...argv], io),
+};
+
+export const simCommands: Command[] = [simRun, demo];

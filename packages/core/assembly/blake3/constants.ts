@@ -10,7 +10,6 @@ export const KEYED_HASH: u32 = 16;
 export const DERIVE_KEY_CONTEXT: u32 = 32;
 export const DERIVE_KEY_MATERIAL: u32 = 64;
 
-export const BLOCK_LEN: u32 = 64;
 export const CHUNK_LEN: u32 = 1024;
 
 export const IV: usize = memory.data<u32>([

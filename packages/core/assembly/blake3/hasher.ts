@@ -54,7 +54,7 @@ function pushCv(ctx: usize, cv: usize, counter: u64, size: u64): void {
   let units = (counter + size) >>> ctz<u64>(size);
   // The new value goes right above the top, so top ‖ new is one contiguous 64-byte block.
   memory.copy(ctx + C_STACK + (depth << 5), cv, 32);
-  while ((units & 1) == 0) {
+  while ((units & 1) === 0) {
     depth--;
     const left = ctx + C_STACK + (depth << 5);
     compress(key, left, 0, 0, 64, flags, left, false);
@@ -73,7 +73,7 @@ export function ctxUpdate(ctx: usize, src: usize, len: usize): void {
     let bufLen = <usize>load<u32>(ctx + C_BUFLEN);
     let blocks = load<u32>(ctx + C_BLOCKS);
     let counter = load<u64>(ctx + C_COUNTER);
-    if (bufLen == 64 && blocks == 15) {
+    if (bufLen === 64 && blocks === 15) {
       // The chunk is complete and more input follows, so it is not the root: finish it.
       compress(cv, buf, <u32>counter, <u32>(counter >>> 32), 64, flags | CHUNK_END, cv, false);
       pushCv(ctx, cv, counter, 1);
@@ -83,7 +83,7 @@ export function ctxUpdate(ctx: usize, src: usize, len: usize): void {
       bufLen = 0;
       blocks = 0;
     }
-    if (bufLen == 0 && blocks == 0 && len > CHUNK_LEN) {
+    if (bufLen === 0 && blocks === 0 && len > CHUNK_LEN) {
       // Whole chunks with at least one byte after them: hash them side by side, then reduce
       // them as aligned subtrees (the largest power of two the chunk count allows).
       const n = <u32>min<usize>((len - 1) >>> 10, INPUT_SIZE >>> 10);
@@ -91,30 +91,30 @@ export function ctxUpdate(ctx: usize, src: usize, len: usize): void {
       let i: u32 = 0;
       while (i < n) {
         let size = <u64>(1 << (31 - clz<u32>(n - i)));
-        if (counter != 0) size = min<u64>(size, counter & (~counter + 1));
-        const at = CVS + (<usize>i << 5);
+        if (counter !== 0) size = min<u64>(size, counter & (~counter + 1));
+        const at = CVS + ((<usize>i) << 5);
         for (let w = <u32>size >>> 1; w > 0; w >>>= 1) parentsCv(at, w, key, flags, at);
         pushCv(ctx, at, counter, size);
         counter += size;
         i += <u32>size;
       }
       store<u64>(ctx + C_COUNTER, counter);
-      src += <usize>n << 10;
-      len -= <usize>n << 10;
+      src += (<usize>n) << 10;
+      len -= (<usize>n) << 10;
       store<u32>(ctx + C_BUFLEN, 0);
       store<u32>(ctx + C_BLOCKS, 0);
       continue;
     }
     const lo = <u32>counter;
     const hi = <u32>(counter >>> 32);
-    if (bufLen == 64) {
-      compress(cv, buf, lo, hi, 64, flags | (blocks == 0 ? CHUNK_START : 0), cv, false);
+    if (bufLen === 64) {
+      compress(cv, buf, lo, hi, 64, flags | (blocks === 0 ? CHUNK_START : 0), cv, false);
       blocks++;
       bufLen = 0;
     }
     // Whole blocks straight from the input while more bytes of this chunk follow them.
-    while (bufLen == 0 && len > 64 && blocks < 15) {
-      compress(cv, src, lo, hi, 64, flags | (blocks == 0 ? CHUNK_START : 0), cv, false);
+    while (bufLen === 0 && len > 64 && blocks < 15) {
+      compress(cv, src, lo, hi, 64, flags | (blocks === 0 ? CHUNK_START : 0), cv, false);
       blocks++;
       src += 64;
       len -= 64;
@@ -139,7 +139,7 @@ export function ctxFinalize(ctx: usize): void {
   memory.fill(ROOTNODE + R_BLOCK + bufLen, 0, 64 - bufLen);
   store<u64>(ROOTNODE + R_COUNTER, load<u64>(ctx + C_COUNTER));
   store<u32>(ROOTNODE + R_LEN, <u32>bufLen);
-  store<u32>(ROOTNODE + R_FLAGS, flags | (blocks == 0 ? CHUNK_START : 0) | CHUNK_END);
+  store<u32>(ROOTNODE + R_FLAGS, flags | (blocks === 0 ? CHUNK_START : 0) | CHUNK_END);
   // Merge the last chunk with every subtree on the stack, right to left; the last merge is the root.
   for (let depth = <usize>load<u32>(ctx + C_DEPTH); depth > 0; ) {
     depth--;
@@ -181,12 +181,12 @@ export function rootOutput(start: u64, n: u32): void {
       const lo = counters4Lo(start + i);
       const hi = counters4Hi(start + i, lo);
       compress4(CV4, MSG4, lo, hi, lenv, fv, OUT4, true);
-      const o = OUTPUT + (<usize>i << 6);
+      const o = OUTPUT + ((<usize>i) << 6);
       storeLanes4(OUT4, 16, o, o + 64, o + 128, o + 192);
     }
   }
   for (; i < n; i++) {
     const c = start + i;
-    compress(cv, block, <u32>c, <u32>(c >>> 32), len, flags, OUTPUT + (<usize>i << 6), true);
+    compress(cv, block, <u32>c, <u32>(c >>> 32), len, flags, OUTPUT + ((<usize>i) << 6), true);
   }
 }

@@ -58,10 +58,10 @@ export function simd(): u32 {
 
 /** Modes: 0 hash, 1 keyed hash (key in KEY), 2 derive-key context, 3 derive-key material (context key in KEY). */
 function modeKey(mode: u32): usize {
-  return mode == 1 || mode == 3 ? KEY : IV;
+  return mode === 1 || mode === 3 ? KEY : IV;
 }
 function modeFlags(mode: u32): u32 {
-  return mode == 1 ? KEYED_HASH : mode == 2 ? DERIVE_KEY_CONTEXT : mode == 3 ? DERIVE_KEY_MATERIAL : 0;
+  return mode === 1 ? KEYED_HASH : mode === 2 ? DERIVE_KEY_CONTEXT : mode === 3 ? DERIVE_KEY_MATERIAL : 0;
 }
 
 /** Starts the incremental context CTX in `mode`. */
@@ -81,7 +81,7 @@ export function finalize(): void {
 
 /** Writes `n` blocks of 64 output bytes to OUTPUT, from output block counter hi·2^32 + lo. */
 export function output(lo: u32, hi: u32, n: u32): void {
-  rootOutput((<u64>hi << 32) | lo, n);
+  rootOutput(((<u64>hi) << 32) | lo, n);
 }
 
 /** One-shot: INPUT[0 .. len) in `mode`, the first `n` output blocks to OUTPUT. */

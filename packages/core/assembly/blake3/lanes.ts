@@ -70,7 +70,7 @@ import { CV4, MSG4, OUT4 } from "./memory";
 }
 
 /** Chaining value of one whole chunk (1024 bytes at src, chunk index `counter`). */
-export function chunkCv(src: usize, counter: u64, key: usize, flags: u32, out: usize): void {
+function chunkCv(src: usize, counter: u64, key: usize, flags: u32, out: usize): void {
   const lo = <u32>counter;
   const hi = <u32>(counter >>> 32);
   memory.copy(out, key, 32);

@@ -18,7 +18,7 @@ export const OUTPUT: usize = memory.data(OUTPUT_SIZE, 16);
 export const KEY: usize = memory.data(32, 16);
 
 /** Longest chaining-value stack: one entry per bit of a 64-bit byte count above the chunk size. */
-export const MAX_DEPTH: u32 = 54;
+const MAX_DEPTH: u32 = 54;
 
 /**
  * The incremental context. JS may copy its first CTX_HEAD + 32 · stack length bytes out after an
@@ -45,7 +45,7 @@ export const C_FLAGS: usize = 144;
 /** Entries on the chaining-value stack (u32). */
 export const C_DEPTH: usize = 148;
 /** The stack of subtree chaining values, oldest (largest subtree) first. */
-export const C_STACK: usize = CTX_HEAD;
+export const C_STACK: usize = 160; // = CTX_HEAD: the stack follows the head
 
 /**
  * The root output node, set by finalize: chaining value (32), block (64), counter (u64 at 96),

@@ -2,10 +2,22 @@
 // [511]P in niels form (affine, so each addition saves a multiplication) for P = B and
 // P = [2^128]B. Width-10 NAF digits index them: digit d uses entry (|d| − 1) / 2. The affine
 // conversion shares one inversion across the table (Montgomery's trick).
-import { FE, feCopy, feInvert, feMul, feMul2 } from "./field";
+
 import { BASE } from "./curve";
 import { affineFinish2 } from "./decode";
-import { AFF, AX, AY, geAddCached, geDouble, geDoubleNoT, geFromAffine, geToCached, NIELS, PT } from "./point";
+import { FE, feCopy, feInvert, feMul, feMul2 } from "./field";
+import {
+  AFF,
+  AX,
+  AY,
+  geAddCached,
+  geDouble,
+  geDoubleNoT,
+  geFromAffine,
+  geToCached,
+  NIELS,
+  PT,
+} from "./point";
 
 export const BASE_W: i32 = 10;
 const ENTRIES: i32 = 1 << (BASE_W - 2);

@@ -2,6 +2,8 @@
 // signature are decoded together: one paired (p − 5)/8 exponentiation gives both square roots.
 // ZIP-215 rules by default; strict rules reject non-canonical encodings (small order is checked
 // by the caller, which has the extended point).
+
+import { D, D2, SQRTM1 } from "./curve";
 import {
   FE,
   feAdd,
@@ -17,13 +19,12 @@ import {
   feSub,
   feToBytes,
 } from "./field";
-import { D, D2, SQRTM1 } from "./curve";
 import { ANIELS, AT, AX, AY } from "./point";
 
 /** True when the 255-bit little-endian value at s (top bit ignored) is ≥ p (non-canonical y). */
-export function isNonCanonicalY(s: usize): bool {
-  if ((load<u8>(s + 31) & 0x7f) != 0x7f) return false;
-  for (let i: usize = 1; i < 31; i++) if (load<u8>(s + i) != 0xff) return false;
+function isNonCanonicalY(s: usize): bool {
+  if ((load<u8>(s + 31) & 0x7f) !== 0x7f) return false;
+  for (let i: usize = 1; i < 31; i++) if (load<u8>(s + i) !== 0xff) return false;
   return load<u8>(s) >= 0xed;
 }
 
@@ -88,10 +89,10 @@ function finishRoot(a: usize, x: usize, y: usize, u: usize, vxx: usize, s: usize
   const sign: i32 = (load<u8>(s + 31) >> 7) & 1;
   // One canonical encoding of x answers both "is x zero" and "is x negative".
   feToBytes(XB, x);
-  const zero = (load<u64>(XB) | load<u64>(XB, 8) | load<u64>(XB, 16) | load<u64>(XB, 24)) == 0;
+  const zero = (load<u64>(XB) | load<u64>(XB, 8) | load<u64>(XB, 16) | load<u64>(XB, 24)) === 0;
   if (zero) {
-    if (strict && sign == 1) return false;
-  } else if (<i32>(load<u8>(XB) & 1) != sign) {
+    if (strict && sign === 1) return false;
+  } else if (<i32>(load<u8>(XB) & 1) !== sign) {
     feNeg(x, x);
   }
   feCopy(a + AX, x);
@@ -101,7 +102,8 @@ function finishRoot(a: usize, x: usize, y: usize, u: usize, vxx: usize, s: usize
 
 /** Completes x·y and the niels part (y + x, y − x, 2d·x·y) of two decoded affine points. */
 export function affineFinish2(a1: usize, a2: usize): void {
-  const n1 = a1 + ANIELS, n2 = a2 + ANIELS;
+  const n1 = a1 + ANIELS,
+    n2 = a2 + ANIELS;
   feMul2(a1 + AT, a1 + AX, a1 + AY, a2 + AT, a2 + AX, a2 + AY);
   feMul2(n1 + 2 * FE, a1 + AT, D2, n2 + 2 * FE, a2 + AT, D2);
   feAdd(n1, a1 + AY, a1 + AX);
@@ -109,4 +111,3 @@ export function affineFinish2(a1: usize, a2: usize): void {
   feAdd(n2, a2 + AY, a2 + AX);
   feSub(n2 + FE, a2 + AY, a2 + AX);
 }
-

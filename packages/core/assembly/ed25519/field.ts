@@ -1,7 +1,7 @@
 // Arithmetic mod p = 2^255 − 19 on ten signed 32-bit limbs (radix 2^25.5, i64 products). A field
 // element is 40 bytes of linear memory and every function takes pointers, so nothing is
 // allocated. Additions and subtractions do not carry (lazy reduction): the multiplication inputs
-// may be sums or differences of up to four reduced elements (see scripts/gen-field.py, which
+// may be sums or differences of up to four reduced elements (see scripts/gen-field.mjs, which
 // generates and bound-checks the multiplications in fe.generated.ts). Paired forms (…2) work on
 // two independent elements at once, in SIMD lanes when compiled with SIMD.
 import { feCarry, feMul, feMul2, feSq, feSq2, feSq2N, feSqN } from "./fe.generated";

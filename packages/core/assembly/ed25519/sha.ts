@@ -4,8 +4,8 @@
 import { compress512 } from "../hash/rounds.generated";
 
 const IV: usize = memory.data<u64>([
-  0x6a09e667f3bcc908, 0xbb67ae8584caa73b, 0x3c6ef372fe94f82b, 0xa54ff53a5f1d36f1,
-  0x510e527fade682d1, 0x9b05688c2b3e6c1f, 0x1f83d9abfb41bd6b, 0x5be0cd19137e2179,
+  0x6a09e667f3bcc908, 0xbb67ae8584caa73b, 0x3c6ef372fe94f82b, 0xa54ff53a5f1d36f1, 0x510e527fade682d1,
+  0x9b05688c2b3e6c1f, 0x1f83d9abfb41bd6b, 0x5be0cd19137e2179,
 ]);
 const HS: usize = memory.data(64, 16);
 const BLOCK: usize = memory.data(256, 16);
@@ -49,7 +49,7 @@ function finish(out: usize): void {
   store<u64>(BLOCK + (blocks << 7) - 16, bswap<u64>(total >>> 61));
   store<u64>(BLOCK + (blocks << 7) - 8, bswap<u64>(total << 3));
   compress512(HS, BLOCK);
-  if (blocks == 2) compress512(HS, BLOCK + 128);
+  if (blocks === 2) compress512(HS, BLOCK + 128);
   for (let i: usize = 0; i < 64; i += 8) store<u64>(out + i, bswap<u64>(load<u64>(HS + i)));
 }
 

@@ -16,7 +16,7 @@ import {
 } from "./point";
 import { wnaf } from "./recode";
 
-export const STRAUS_MAX_TERMS: i32 = 2 * 80 + 16;
+const STRAUS_MAX_TERMS: i32 = 2 * 80 + 16;
 const MAX_RUNTIME_ENTRIES: i32 = STRAUS_MAX_TERMS * 8;
 
 /** 257 i16 NAF digits per term. */
@@ -60,10 +60,10 @@ export function strausAddPoint(a: usize, s: usize, nbytes: i32, w: i32, neg: boo
       geToCached(table + <usize>i * PT, EXT);
     }
   }
-  store<u32>(TABLE + (<usize>t << 2), <u32>table);
+  store<u32>(TABLE + ((<usize>t) << 2), <u32>table);
   store<u8>(KIND + <usize>t, 0);
   store<u8>(NEG + <usize>t, neg ? 1 : 0);
-  store<i32>(TOP + (<usize>t << 2), top);
+  store<i32>(TOP + ((<usize>t) << 2), top);
   nTerms = t + 1;
 }
 
@@ -72,17 +72,17 @@ export function strausAddBase(s: usize, nbytes: i32, high: bool, neg: bool): voi
   const t = nTerms;
   const top = wnaf(DIGITS + <usize>t * DSTRIDE, s, nbytes, BASE_W);
   if (top < 0) return;
-  store<u32>(TABLE + (<usize>t << 2), <u32>(high ? TABLE_B128 : TABLE_B));
+  store<u32>(TABLE + ((<usize>t) << 2), <u32>(high ? TABLE_B128 : TABLE_B));
   store<u8>(KIND + <usize>t, 1);
   store<u8>(NEG + <usize>t, neg ? 1 : 0);
-  store<i32>(TOP + (<usize>t << 2), top);
+  store<i32>(TOP + ((<usize>t) << 2), top);
   nTerms = t + 1;
 }
 
 /** out = Σ terms. */
 export function strausRun(out: usize): void {
   let top: i32 = -1;
-  for (let t = 0; t < nTerms; t++) top = max(top, load<i32>(TOP + (<usize>t << 2)));
+  for (let t = 0; t < nTerms; t++) top = max(top, load<i32>(TOP + ((<usize>t) << 2)));
   geIdentity(out);
   let started = false;
   for (let i = top; i >= 0; i--) {
@@ -90,24 +90,23 @@ export function strausRun(out: usize): void {
       // T is only needed when an addition follows at this position.
       let adds = false;
       for (let t = 0; t < nTerms; t++) {
-        if (load<i16>(DIGITS + <usize>t * DSTRIDE + (<usize>i << 1)) != 0) {
+        if (load<i16>(DIGITS + <usize>t * DSTRIDE + ((<usize>i) << 1)) !== 0) {
           adds = true;
           break;
         }
       }
-      if (adds || i == 0) geDouble(out, out);
+      if (adds || i === 0) geDouble(out, out);
       else geDoubleNoT(out, out);
     }
     for (let t = 0; t < nTerms; t++) {
-      const d = <i32>load<i16>(DIGITS + <usize>t * DSTRIDE + (<usize>i << 1));
-      if (d == 0) continue;
+      const d = <i32>load<i16>(DIGITS + <usize>t * DSTRIDE + ((<usize>i) << 1));
+      if (d === 0) continue;
       const neg = (d < 0 ? 1 : 0) ^ <i32>load<u8>(NEG + <usize>t);
       const idx = <usize>((d < 0 ? -d : d) >> 1);
-      const table = <usize>load<u32>(TABLE + (<usize>t << 2));
-      if (load<u8>(KIND + <usize>t) == 0) geAddCached(out, out, table + idx * PT, neg);
+      const table = <usize>load<u32>(TABLE + ((<usize>t) << 2));
+      if (load<u8>(KIND + <usize>t) === 0) geAddCached(out, out, table + idx * PT, neg);
       else geAddNiels(out, out, table + idx * NIELS, neg);
       started = true;
     }
   }
 }
-

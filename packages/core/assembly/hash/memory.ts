@@ -15,7 +15,7 @@ export const OUTPUT: usize = memory.data(MAX_BATCH << 6, 16);
 /** Incremental contexts: state (64) + buffer (128) + buffered length (4) + pad + total length (8). */
 export const CTX_SIZE: u32 = 256;
 export const CTX: usize = memory.data(CTX_SIZE, 16);
-export const CTX_STATE: usize = CTX;
+export const CTX_STATE: usize = CTX + 0;
 export const CTX_BUF: usize = CTX + 64;
 export const CTX_BUFLEN: usize = CTX + 192;
 export const CTX_TOTAL: usize = CTX + 200;

@@ -6,7 +6,7 @@ import { compress256s } from "./rounds256s.generated";
 
 /** One block; the SIMD build computes the message schedule in v128 lanes (about 10% faster). */
 // @ts-ignore: decorator
-@inline export function compress256(state: usize, block: usize): void {
+@inline function compress256(state: usize, block: usize): void {
   if (ASC_FEATURE_SIMD) compress256s(state, block);
   else compressScalar(state, block);
 }
@@ -36,7 +36,7 @@ function writeDigest256(out: usize, state: usize): void {
 const STATE: usize = memory.data(32, 16);
 
 /** Hashes `len` bytes at `src` into 32 bytes at `out`. */
-export function hash256(src: usize, len: u32, out: usize): void {
+function hash256(src: usize, len: u32, out: usize): void {
   memory.copy(STATE, IV256, 32);
   const full = len >>> 6;
   for (let i: u32 = 0; i < full; i++) compress256(STATE, src + (<usize>i << 6));

@@ -1,17 +1,16 @@
 // SHA-512 (FIPS 180-4): scalar compression, one-shot, incremental and batch over the fixed
-// regions of memory.ts. Also used by the Ed25519 module for k = SHA-512(R‖A‖M).
+// regions of memory.ts. The Ed25519 module calls the same compression (rounds.generated.ts)
+// for k = SHA-512(R‖A‖M).
 import { CTX_BUF, CTX_BUFLEN, CTX_STATE, CTX_TOTAL, INPUT, OFFSETS, OUTPUT, SCRATCH } from "./memory";
 import { compress512 } from "./rounds.generated";
 
-export { compress512 };
-
-export const IV512: usize = memory.data<u64>([
-  0x6a09e667f3bcc908, 0xbb67ae8584caa73b, 0x3c6ef372fe94f82b, 0xa54ff53a5f1d36f1,
-  0x510e527fade682d1, 0x9b05688c2b3e6c1f, 0x1f83d9abfb41bd6b, 0x5be0cd19137e2179,
+const IV512: usize = memory.data<u64>([
+  0x6a09e667f3bcc908, 0xbb67ae8584caa73b, 0x3c6ef372fe94f82b, 0xa54ff53a5f1d36f1, 0x510e527fade682d1,
+  0x9b05688c2b3e6c1f, 0x1f83d9abfb41bd6b, 0x5be0cd19137e2179,
 ]);
 
 /** Pads a tail (< 128 bytes) into 1 or 2 blocks at `dst`; returns the block count. */
-export function padTail512(dst: usize, src: usize, tailLen: u32, totalLen: u64): u32 {
+function padTail512(dst: usize, src: usize, tailLen: u32, totalLen: u64): u32 {
   memory.copy(dst, src, tailLen);
   store<u8>(dst + tailLen, 0x80);
   const blocks: u32 = tailLen + 17 <= 128 ? 1 : 2;
@@ -23,29 +22,29 @@ export function padTail512(dst: usize, src: usize, tailLen: u32, totalLen: u64):
   return blocks;
 }
 
-export function writeDigest512(out: usize, state: usize): void {
+function writeDigest512(out: usize, state: usize): void {
   for (let i: usize = 0; i < 8; i++) store<u64>(out + (i << 3), bswap<u64>(load<u64>(state + (i << 3))));
 }
 
 const STATE: usize = memory.data(64, 16);
 
 /** Hashes `len` bytes at `src` into 64 bytes at `out`. */
-export function hash512(src: usize, len: u32, out: usize): void {
+function hash512(src: usize, len: u32, out: usize): void {
   memory.copy(STATE, IV512, 64);
   const full = len >>> 7;
-  for (let i: u32 = 0; i < full; i++) compress512(STATE, src + (<usize>i << 7));
-  const blocks = padTail512(SCRATCH, src + (<usize>full << 7), len & 127, <u64>len);
+  for (let i: u32 = 0; i < full; i++) compress512(STATE, src + ((<usize>i) << 7));
+  const blocks = padTail512(SCRATCH, src + ((<usize>full) << 7), len & 127, <u64>len);
   compress512(STATE, SCRATCH);
-  if (blocks == 2) compress512(STATE, SCRATCH + 128);
+  if (blocks === 2) compress512(STATE, SCRATCH + 128);
   writeDigest512(out, STATE);
 }
 
 /** Batch: message i is INPUT[OFFSETS[i] .. OFFSETS[i+1]); digest i goes to OUTPUT + 64·i. */
 export function sha512Batch(n: u32): void {
   for (let i: u32 = 0; i < n; i++) {
-    const start = load<u32>(OFFSETS + (<usize>i << 2));
-    const end = load<u32>(OFFSETS + (<usize>(i + 1) << 2));
-    hash512(INPUT + start, end - start, OUTPUT + (<usize>i << 6));
+    const start = load<u32>(OFFSETS + ((<usize>i) << 2));
+    const end = load<u32>(OFFSETS + ((<usize>(i + 1)) << 2));
+    hash512(INPUT + start, end - start, OUTPUT + ((<usize>i) << 6));
   }
 }
 
@@ -88,6 +87,6 @@ export function sha512Final(): void {
   const buffered = load<u32>(CTX_BUFLEN);
   const blocks = padTail512(SCRATCH, CTX_BUF, buffered, load<u64>(CTX_TOTAL));
   compress512(CTX_STATE, SCRATCH);
-  if (blocks == 2) compress512(CTX_STATE, SCRATCH + 128);
+  if (blocks === 2) compress512(CTX_STATE, SCRATCH + 128);
   writeDigest512(OUTPUT, CTX_STATE);
 }

@@ -35,7 +35,7 @@ export function assertContext(context: string): string {
   return context;
 }
 
-export function isContext(value: unknown): value is string {
+function isContext(value: unknown): value is string {
   return typeof value === "string" && CONTEXT_RE.test(value);
 }
 

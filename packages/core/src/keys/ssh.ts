@@ -6,7 +6,7 @@ import { KeyFormatError } from "./key-error.js";
 import { keyBase64, parsePem, toPem } from "./pem.js";
 import { type KeyPair, keyPairFromSeed } from "./sodium.js";
 
-export const SSH_ED25519 = "ssh-ed25519";
+const SSH_ED25519 = "ssh-ed25519";
 const MAGIC = "openssh-key-v1\0";
 const latin1 = (bytes: Uint8Array): string => String.fromCharCode(...bytes);
 

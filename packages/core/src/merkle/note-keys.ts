@@ -13,7 +13,7 @@ import { type KeyPair, keyPairFromSeed } from "../keys/sodium.js";
 import { NoteError } from "./errors.js";
 
 /** Signature algorithm byte of Ed25519 in signed notes. */
-export const ALG_ED25519 = 0x01;
+const ALG_ED25519 = 0x01;
 
 export interface NoteVerifier {
   name: string;

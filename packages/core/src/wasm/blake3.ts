@@ -12,7 +12,7 @@ export const MODE_KEYED = 1;
 export const MODE_DERIVE_CONTEXT = 2;
 export const MODE_DERIVE_MATERIAL = 3;
 
-export interface Blake3Exports {
+interface Blake3Exports {
   init(mode: number): void;
   update(len: number): void;
   finalize(): void;

@@ -6,7 +6,7 @@ import { wasmBase64 as scalarBase64 } from "./hash.generated.js";
 import { wasmBase64 as simdBase64 } from "./hash-simd.generated.js";
 import { decodeBase64Module, hasSimd, instantiate, instantiateSync } from "./load.js";
 
-export interface HashExports {
+interface HashExports {
   sha256Batch(n: number): void;
   sha256Init(): void;
   sha256Update(len: number): void;

@@ -12,7 +12,7 @@ import {
   type PublicKeyFormat,
 } from "../../src/keys/formats.js";
 import { KeyFormatError } from "../../src/keys/key-error.js";
-import { initKeys, keyPairFromSeed } from "../../src/keys/sodium.js";
+import { initKeys, type KeyPair, keyPairFromSeed } from "../../src/keys/sodium.js";
 import { parseOpensshPrivateKey, parseSshPublicLine } from "../../src/keys/ssh.js";
 
 beforeAll(() => initKeys());
@@ -25,12 +25,16 @@ const comment = fc.string({ maxLength: 40, unit: "grapheme" }).map((s) => s.repl
 const asBytes = (v: Uint8Array | string) => (typeof v === "string" ? new TextEncoder().encode(v) : v);
 
 /** Decoding either succeeds or throws KeyFormatError. */
-function decodesOrKeyFormatError(f: () => unknown): void {
+/** Either decodes to a well-formed key or throws KeyFormatError; anything else fails the property. */
+function decodesOrKeyFormatError(f: () => Uint8Array | KeyPair): void {
+  let out: Uint8Array | KeyPair;
   try {
-    f();
+    out = f();
   } catch (e) {
-    if (!(e instanceof KeyFormatError)) throw e;
+    expect(e).toBeInstanceOf(KeyFormatError);
+    return;
   }
+  expect(out instanceof Uint8Array ? out : out.publicKey).toHaveLength(32);
 }
 
 describe("key formats (property)", () => {

@@ -1,11 +1,32 @@
-// The one test suite every CollectorStore implementation passes (SQLite and PostgreSQL), through
-// the store interface and through ingest: ordering, queries, heads, atomic appends, conflicts,
-// deletion, and every kind of rejected submission leaving the store unchanged.
+// The compliance suite every CollectorStore passes (SQLite and PostgreSQL here; any other store
+// should run it too), through the store interface and through ingest: ordering, queries, heads,
+// atomic appends, conflicts, deletion, and every kind of rejected submission leaving the store
+// unchanged. Exported as `@chronoseal/collector/testing`:
+//
+//   runStorageSuite("my store", async () => {
+//     const subject = await MyStore.open(freshName());
+//     return { subject, teardown: async () => { await subject.drop(); await subject.close(); } };
+//   });
+//
+// setup() runs before each test (beforeEach) and teardown() after it (afterEach), whether the test
+// passed or failed, so a failing assertion never leaks a connection, a table or a file. Tests
+// never close the subject themselves.
 import { type LockEntry, signEntry } from "@chronoseal/lock";
-import { beforeAll, describe, expect, it } from "vitest";
-import { IngestError, ingest, MAX_BATCH } from "../src/ingest.js";
-import { type CollectorStore, StoreConflictError } from "../src/store.js";
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { IngestError, ingest, MAX_BATCH } from "../ingest.js";
+import { type CollectorStore, StoreConflictError } from "../store.js";
 import { chain, type Device, device, unsigned } from "./fixtures.js";
+
+/** A store under test and how to dispose of it (close connections, drop tables, delete files). */
+export interface StorageHarness {
+  subject: CollectorStore;
+  teardown(): Promise<void>;
+}
+
+export interface StorageSuiteOptions {
+  /** A reason to skip the whole suite (e.g. no database configured); printed by the runner. */
+  skip?: string;
+}
 
 async function all(it: AsyncIterable<LockEntry>): Promise<LockEntry[]> {
   const out: LockEntry[] = [];
@@ -15,11 +36,29 @@ async function all(it: AsyncIterable<LockEntry>): Promise<LockEntry[]> {
 
 const seqs = (list: LockEntry[]) => list.map((e) => `${e.chain.split("/")[0]}#${e.seq}`);
 
-export function storageSuite(name: string, open: () => Promise<CollectorStore>, skip = false): void {
-  describe.skipIf(skip)(`collector storage: ${name}`, () => {
+/** Registers the suite (describe/it/beforeEach/afterEach of vitest) under `name`. */
+export function runStorageSuite(
+  name: string,
+  setup: () => Promise<StorageHarness>,
+  options: StorageSuiteOptions = {},
+): void {
+  if (options.skip !== undefined)
+    console.warn(`[collector] skipping the storage suite "${name}": ${options.skip}`);
+  describe.skipIf(options.skip !== undefined)(`collector storage: ${name}`, () => {
     let a: Device;
     let b: Device;
     let devices: Map<string, string>;
+    let harness: StorageHarness | undefined;
+    let store: CollectorStore;
+    beforeEach(async () => {
+      harness = await setup();
+      store = harness.subject;
+    });
+    afterEach(async () => {
+      const h = harness;
+      harness = undefined;
+      await h?.teardown();
+    });
     beforeAll(async () => {
       a = await device("door-1", 1);
       b = await device("door-2", 2);
@@ -30,7 +69,6 @@ export function storageSuite(name: string, open: () => Promise<CollectorStore>, 
     });
 
     it("stores chains, answers heads, and queries by door, chain, sequence and time range, in order", async () => {
-      const store = await open();
       const ca = chain(a, 1500); // more than one page
       const cb = chain(b, 12);
       expect(await ingest(store, devices, [...cb.slice(0, 5), ...ca.slice(0, 700)])).toEqual({
@@ -65,11 +103,9 @@ export function storageSuite(name: string, open: () => Promise<CollectorStore>, 
       expect(await all(store.query({ door: "door-9" }))).toEqual([]);
       const h = await store.hashes("door-1/2025-01", 5, 7);
       expect([...h.keys()].sort()).toEqual([5, 6, 7]);
-      await store.close();
     });
 
     it("appends all or nothing: a (chain, seq) collision is a StoreConflictError and stores nothing", async () => {
-      const store = await open();
       const ca = chain(a, 4);
       const row = (e: LockEntry) => ({
         chain: e.chain,
@@ -82,11 +118,9 @@ export function storageSuite(name: string, open: () => Promise<CollectorStore>, 
       await store.append([row(ca[0]!), row(ca[1]!)]);
       await expect(store.append([row(ca[2]!), row(ca[1]!)])).rejects.toBeInstanceOf(StoreConflictError);
       expect(await store.count()).toBe(2);
-      await store.close();
     });
 
     it("is idempotent and rejects forged, unchained, duplicate, conflicting, oversized and malformed batches without changing anything", async () => {
-      const store = await open();
       const ca = chain(a, 10);
       await ingest(store, devices, ca.slice(0, 6));
       expect(await ingest(store, devices, ca.slice(3, 8))).toEqual({ accepted: 2, duplicates: 3 });
@@ -135,17 +169,14 @@ export function storageSuite(name: string, open: () => Promise<CollectorStore>, 
       }
       expect(await all(store.query({}))).toEqual(before);
       expect(await ingest(store, devices, ca.slice(8))).toEqual({ accepted: 2, duplicates: 0 });
-      await store.close();
     });
 
     it("deletes a chain (retention) and nothing else", async () => {
-      const store = await open();
       await ingest(store, devices, [...chain(a, 5), ...chain(b, 3)]);
       expect(await store.deleteChain("door-1/2025-01")).toBe(5);
       expect(await store.deleteChain("door-1/2025-01")).toBe(0);
       expect((await store.chains()).map((c) => c.chain)).toEqual(["door-2/2025-01"]);
       expect(await store.count()).toBe(3);
-      await store.close();
     });
   });
 }

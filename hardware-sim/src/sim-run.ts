@@ -1,22 +1,18 @@
 // One simulated run of the whole system: the three-node mesh and the collector as real processes
-// (system.ts), a seeded lock fleet from @chronoseal/hardware-sim with real lock agents whose
+// (system.ts), a seeded lock fleet (runner.ts) with real lock agents whose
 // anchors go into the mesh, an optional tampering collector proxy, the audit, and the report
-// (JSON and a self-contained HTML page). Used by `pnpm demo` and `chronoseal sim run`.
+// (JSON and a self-contained HTML page). Used by `chronoseal-sim run` (and `chronoseal sim run`,
+// which delegates to it) and by the demo.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  type AdversaryPlanItem,
-  buildFleetReport,
-  checkAgainstTruth,
-  type FaultOptions,
-  type FleetReport,
-  type FleetRun,
-  renderHtml,
-  runFleet,
-  startSystem,
-  type TruthComparison,
-} from "@chronoseal/hardware-sim";
+import type { AdversaryPlanItem } from "./adversary.js";
+import { checkAgainstTruth, type TruthComparison } from "./check.js";
+import type { FaultOptions } from "./faults.js";
+import { buildFleetReport, type FleetReport } from "./report.js";
+import { renderHtml } from "./report-html.js";
+import { type FleetRun, runFleet } from "./runner.js";
+import { startSystem } from "./system.js";
 
 export interface SystemSimOptions {
   locks: number;

@@ -3,7 +3,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { launchCollector } from "../src/launch.js";
+import { launchCollector } from "../src/index.js";
 
 describe("launchCollector", () => {
   it("starts a collector on SQLite that answers, and stops it with exit code 0", async () => {
