@@ -257,7 +257,7 @@ export class SimLock {
     this.gate.power(false);
     this.agent = undefined;
     this.uplink = undefined;
-    await agent.stop(); // releases file handles; writes nothing (every write now fails)
+    await agent.stop({ anchor: false }); // releases file handles; no clean-stop anchor (the power is off)
     writeFileSync(join(this.s.dir, "running"), ""); // the marker a clean stop would have removed
     const torn = this.observer.torn;
     const keep = torn ? Math.round((cut.keepFraction ?? 0) * torn.bytes.length) : 0;

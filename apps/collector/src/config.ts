@@ -8,8 +8,10 @@ export interface CollectorConfig {
   /** host:port (default 127.0.0.1:7440). */
   listen: { host: string; port: number };
   storage: { type: "sqlite"; path: string } | { type: "postgres"; url: string };
-  /** door → base64 device public key. */
+  /** door → base64 device public key (fixed; the mesh registry adds doors). */
   devices: Map<string, string>;
+  /** Doors registered in a mesh network, learnt while running. */
+  mesh?: { nodes: string[]; network: string; refreshMs?: number };
   /** pino level (default info). */
   logLevel: string;
 }
@@ -51,7 +53,7 @@ export function loadConfig(path: string): CollectorConfig {
   }
   if (!raw || typeof raw !== "object" || Array.isArray(raw))
     throw new ConfigError(`config ${path}: expected an object`);
-  const known = ["listen", "storage", "devices", "devicesFile", "logLevel"];
+  const known = ["listen", "storage", "devices", "devicesFile", "mesh", "logLevel"];
   for (const k of Object.keys(raw))
     if (!known.includes(k)) throw new ConfigError(`config ${path}: unknown field ${k}`);
   const at = (p: string) => resolve(dirname(path), p);
@@ -79,9 +81,48 @@ export function loadConfig(path: string): CollectorConfig {
       throw new ConfigError(`devicesFile ${raw.devicesFile}: ${(e as Error).message}`);
     }
     devices = devicesOf(file, "devicesFile");
-  } else devices = devicesOf(raw.devices, "devices");
+  } else if (raw.devices !== undefined || raw.mesh === undefined) devices = devicesOf(raw.devices, "devices");
+  else devices = new Map();
+  let mesh: CollectorConfig["mesh"];
+  if (raw.mesh !== undefined) {
+    const m = raw.mesh as Record<string, unknown>;
+    if (!m || typeof m !== "object" || Array.isArray(m))
+      throw new ConfigError(`config ${path}: mesh must be { "nodes": [URL…], "network": KEY }`);
+    for (const k of Object.keys(m))
+      if (!["nodes", "network", "refreshMs"].includes(k))
+        throw new ConfigError(`config ${path}: mesh: unknown field ${k}`);
+    if (
+      !Array.isArray(m.nodes) ||
+      m.nodes.length === 0 ||
+      !m.nodes.every((n) => typeof n === "string" && /^https?:\/\//.test(n))
+    )
+      throw new ConfigError(
+        `config ${path}: mesh.nodes must be a non-empty array of http(s) URLs of meshd nodes`,
+      );
+    if (typeof m.network !== "string" || !/^[A-Za-z0-9+/]{43}=$/.test(m.network))
+      throw new ConfigError(
+        `config ${path}: mesh.network must be the network's admin public key (base64, 32 bytes)`,
+      );
+    const refresh = m.refreshMs;
+    if (
+      refresh !== undefined &&
+      (typeof refresh !== "number" || !Number.isSafeInteger(refresh) || refresh < 100)
+    )
+      throw new ConfigError(`config ${path}: mesh.refreshMs must be an integer ≥ 100`);
+    mesh = {
+      nodes: m.nodes as string[],
+      network: m.network,
+      ...(refresh !== undefined ? { refreshMs: refresh } : {}),
+    };
+  }
   const logLevel = raw.logLevel ?? "info";
   if (typeof logLevel !== "string" || !LEVELS.includes(logLevel))
     throw new ConfigError(`config ${path}: logLevel must be one of ${LEVELS.join(", ")}`);
-  return { listen: { host: m[1]!, port: Number(m[2]) }, storage, devices, logLevel };
+  return {
+    listen: { host: m[1]!, port: Number(m[2]) },
+    storage,
+    devices,
+    ...(mesh ? { mesh } : {}),
+    logLevel,
+  };
 }

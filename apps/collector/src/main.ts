@@ -11,6 +11,7 @@ import { parseArgs } from "node:util";
 import {
   type CollectorStore,
   createCollectorServer,
+  MeshDevices,
   PostgresStore,
   SqliteStore,
 } from "@chronoseal/collector";
@@ -58,13 +59,20 @@ try {
       ? new SqliteStore(config.storage.path)
       : await PostgresStore.connect(config.storage.url);
 } catch (e) {
-  // StoreOpenError: ERR_DRIVER (pg or the SQLite addon missing) or ERR_STORAGE (file, database)
+  // StoreOpenError: ERR_DRIVER_MISSING / ERR_DRIVER (a driver missing) or ERR_STORAGE (file, database)
   fail((e as Error).message);
 }
-const server = createCollectorServer({ store, devices: config.devices, logger: log });
+// With a mesh, doors registered there are learnt while running (the server reads the live map).
+const registry = config.mesh
+  ? new MeshDevices({ ...config.mesh, fixed: config.devices, logger: log })
+  : undefined;
+await registry?.start();
+const devices = registry?.devices ?? config.devices;
+const server = createCollectorServer({ store, devices, logger: log });
 try {
   await listenOn(server, config.listen.host, config.listen.port);
 } catch (e) {
+  await registry?.stop();
   await store.close().catch(() => {});
   fail((e as Error).message); // StartupError ERR_LISTEN: "cannot listen on …: address already in use"
 }
@@ -72,7 +80,7 @@ log.info(
   {
     listen: `${config.listen.host}:${config.listen.port}`,
     storage: config.storage.type,
-    devices: config.devices.size,
+    devices: devices.size,
   },
   "collector listening",
 );
@@ -84,6 +92,7 @@ async function stop(signal: string): Promise<void> {
   log.info({ signal }, "stopping");
   try {
     await server.close(); // in-flight requests finish; stragglers are closed after 5 s
+    await registry?.stop();
     await store.close();
   } catch (e) {
     log.error({ error: String(e) }, "stop failed");

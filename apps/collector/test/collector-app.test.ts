@@ -44,6 +44,10 @@ describe("collector config", () => {
       }),
     );
     expect([...d.devices.keys()]).toEqual(["door-2"]);
+    const mesh = { nodes: ["http://127.0.0.1:7331"], network: KEY };
+    const m = loadConfig(write(dir, "m.json", { storage: { type: "sqlite", path: "c.db" }, mesh }));
+    expect(m.mesh).toEqual(mesh);
+    expect(m.devices.size).toBe(0); // every door from the mesh registry
   });
 
   const bad: [string, unknown, RegExp][] = [
@@ -62,6 +66,22 @@ describe("collector config", () => {
     ["bad door", { storage: { type: "sqlite", path: "x" }, devices: { "a door": KEY } }, /door "a door"/],
     ["bad key", { storage: { type: "sqlite", path: "x" }, devices: { d: "AAAA" } }, /devices\.d: .*32 bytes/],
     ["bad level", { storage: { type: "sqlite", path: "x" }, devices: {}, logLevel: "loud" }, /logLevel/],
+    ["no devices", { storage: { type: "sqlite", path: "x" } }, /devices: expected an object/],
+    [
+      "bad mesh nodes",
+      { storage: { type: "sqlite", path: "x" }, mesh: { nodes: ["x"], network: KEY } },
+      /mesh.nodes/,
+    ],
+    [
+      "bad mesh network",
+      { storage: { type: "sqlite", path: "x" }, mesh: { nodes: ["http://h:1"], network: "k" } },
+      /mesh.network/,
+    ],
+    [
+      "bad mesh refresh",
+      { storage: { type: "sqlite", path: "x" }, mesh: { nodes: ["http://h:1"], network: KEY, refreshMs: 1 } },
+      /mesh.refreshMs/,
+    ],
   ];
   for (const [name, value, re] of bad)
     it(`rejects: ${name}`, () => {

@@ -1,23 +1,31 @@
 #!/usr/bin/env node
 // chronoseal-lock-agent: wiring only — config, the device key, a driver (the built-in simulated
-// one, or a hardware adapter module), the agent, the uplink, JSON logs, signals.
-//   chronoseal-lock-agent --config lock.json
+// one, or a hardware adapter module), the access decision, the agent, the uplink, JSON logs,
+// signals.
+//   chronoseal-lock-agent --config lock.json                 run the lock
+//   chronoseal-lock-agent --config lock.json --decommission  close its chain for good and deliver
 // Every tickMs the loop lets the driver act (simulated driver), runs the agent's timers and
-// flushes the uplink. SIGTERM/SIGINT: finish the running step, stop cleanly, exit 0.
+// flushes the uplink. SIGTERM/SIGINT: finish the running step, anchor what is unanchored, stop
+// cleanly, exit 0. A decommissioned door, a device directory in use, or a bad config: exit 2 with
+// one line saying so.
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { decodePrivateKey, initKeys } from "@chronoseal/core";
 import {
-  daily,
-  FileAnchors,
+  AuthorizeError,
+  acquireDevice,
+  agentOptionsFor,
+  anchorSinkFor,
+  DecommissionedError,
+  DeviceBusyError,
+  decommissionDevice,
   LockAgent,
   type LockDriver,
-  MeshAnchors,
-  monthly,
+  loadAuthorizer,
   SimulatedDriver,
-  Uplink,
+  uplinkFor,
   WitnessedAnchors,
 } from "@chronoseal/lock";
 import { pino } from "pino";
@@ -28,16 +36,18 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-let configPath: string | undefined;
+let args: { config?: string; decommission?: boolean };
 try {
-  configPath = parseArgs({ options: { config: { type: "string" } } }).values.config;
+  args = parseArgs({
+    options: { config: { type: "string" }, decommission: { type: "boolean", default: false } },
+  }).values;
 } catch (e) {
   fail((e as Error).message);
 }
-if (!configPath) fail("usage: chronoseal-lock-agent --config FILE");
+if (!args.config) fail("usage: chronoseal-lock-agent --config FILE [--decommission]");
 let config: LockAgentConfig;
 try {
-  config = loadConfig(resolve(configPath));
+  config = loadConfig(resolve(args.config));
 } catch (e) {
   fail(e instanceof ConfigError ? e.message : String(e));
 }
@@ -51,10 +61,22 @@ try {
   fail(`keyFile ${config.keyFile}: ${(e as Error).message}`);
 }
 
+/** Expected refusals end the process with one line, not a stack trace. */
+function refuse(e: unknown): never {
+  if (e instanceof DecommissionedError)
+    fail(
+      `${e.message}; \`chronoseal lock decommission --config ${args.config}\` delivers anything still queued`,
+    );
+  if (e instanceof DeviceBusyError || e instanceof AuthorizeError) fail(e.message);
+  throw e;
+}
+
 async function makeDriver(c: LockAgentConfig["driver"]): Promise<LockDriver & { step?(): Promise<void> }> {
   if (c.type === "simulated") {
-    const { type: _t, ...options } = c;
-    return new SimulatedDriver(options);
+    const { type: _t, startAt, ...options } = c;
+    // A simulated lock may start its clock elsewhere in time (e.g. just before a month end).
+    const offset = startAt ? Date.parse(startAt) - Date.now() : 0;
+    return new SimulatedDriver({ ...options, now: () => Date.now() + offset });
   }
   const mod = (await import(pathToFileURL(c.path).href)) as {
     createDriver?: (o: unknown) => LockDriver | Promise<LockDriver>;
@@ -65,58 +87,84 @@ async function makeDriver(c: LockAgentConfig["driver"]): Promise<LockDriver & { 
 }
 
 const driver = await makeDriver(config.driver);
-const uplink = new Uplink({
-  dir: config.dir,
-  collector: config.collector,
-  ...(config.uplink.batchSize ? { batchSize: config.uplink.batchSize } : {}),
-  ...(config.uplink.backoffMs ? { backoff: config.uplink.backoffMs } : {}),
-  ...(config.uplink.maxBackoffMs ? { maxBackoff: config.uplink.maxBackoffMs } : {}),
-  now: () => driver.now(),
-});
-const sink = config.mesh
-  ? new MeshAnchors({ nodes: config.mesh.nodes, network: config.mesh.network, keyPair })
-  : new FileAnchors(config.anchorsFile!);
-// With witnesses, every anchor is cosigned (C2SP tlog-witness) before it goes to the sink.
-const witnessed = config.witnesses.length
-  ? new WitnessedAnchors({
-      dir: config.dir,
-      sink,
-      witnesses: config.witnesses,
-      ...(config.witnessWaitMs ? { waitMs: config.witnessWaitMs } : {}),
-      log: (level, msg, fields) => log[level](fields, msg),
-    })
+
+if (args.decommission) {
+  const report = await decommissionDevice({ config, keyPair, now: () => driver.now() }).catch(refuse);
+  log.info(report, report.decommissioned ? "decommissioned" : "already decommissioned");
+  if (report.pendingEntries || report.pendingAnchors)
+    log.warn(report, "not everything was delivered; run --decommission again to retry");
+  process.exit(report.pendingEntries || report.pendingAnchors ? 1 : 0);
+}
+
+let release: () => void;
+try {
+  release = acquireDevice(config.dir);
+} catch (e) {
+  refuse(e);
+}
+let refused = 0;
+const authorize = config.authorize
+  ? await loadAuthorizer({
+      ...config.authorize,
+      onError: (message) => log.warn({ message }, "authorization"),
+      onReload: (file) => log.info({ file }, "authorization reloaded"),
+    }).catch(refuse)
   : undefined;
+const uplink = uplinkFor(config, () => driver.now());
+// With witnesses, every anchor is cosigned (C2SP tlog-witness) before it goes to the sink.
+const anchors = anchorSinkFor(config, keyPair, { log: (level, msg, fields) => log[level](fields, msg) });
+const witnessed = anchors instanceof WitnessedAnchors ? anchors : undefined;
 const agent = await LockAgent.start({
-  dir: config.dir,
-  door: config.door,
+  ...agentOptionsFor(config),
   keyPair,
   driver,
-  anchors: witnessed ?? sink,
-  ...(config.period ? { period: config.period } : { periods: config.periods === "daily" ? daily : monthly }),
-  ...(config.retainPeriods ? { retainPeriods: config.retainPeriods } : {}),
-  ...(config.anchorEvery ? { anchorEvery: config.anchorEvery } : {}),
-  ...(config.anchorIntervalMs ? { anchorInterval: config.anchorIntervalMs } : {}),
-  ...(config.unlockMs !== undefined ? { unlockMs: config.unlockMs } : {}),
+  anchors,
+  ...(authorize
+    ? {
+        authorize: async (badgeId: string) => {
+          const ok = await authorize(badgeId);
+          if (!ok) log.info({ refused: ++refused }, "badge refused"); // a count, nothing personal
+          return ok;
+        },
+      }
+    : {}),
   onEntry: (e) => log.info({ chain: e.chain, seq: e.seq, event: e.event }, "entry durable"),
   onAnchor: (_note, a) => log.info({ chain: a.chain, kind: a.kind, size: a.size }, "anchor"),
-  onExpired: (chain) => log.info({ chain }, "chain expired: entries and pseudonym key deleted"),
+  onExpired: (chain) =>
+    log.info(
+      { chain },
+      "chain expired: pseudonym key destroyed; its entries go once the collector deleted them",
+    ),
+}).catch((e: unknown) => {
+  release();
+  return refuse(e);
 });
 uplink.attach(agent);
+agent.subscribe({
+  head: (_note, a, error) => {
+    if (!error) log.debug({ chain: a.chain, size: a.size }, "head");
+  },
+});
 log.info({ chain: agent.chain, entries: agent.entries, backlog: uplink.pending }, "lock agent started");
 
 let stopping = false;
 let running: Promise<void> | undefined;
 let lastError = "";
+let lastAnchorError = "";
 async function step(): Promise<void> {
   try {
     await driver.step?.();
     await agent.tick();
     const r = await uplink.flush();
     if (r.error && r.error !== lastError) log.warn({ error: r.error, pending: uplink.pending }, "uplink");
-    else if (r.sent > 0) log.debug({ sent: r.sent, pending: uplink.pending }, "uplink");
+    else if (r.sent > 0 || r.expired)
+      log.debug({ sent: r.sent, expired: r.expired ?? 0, pending: uplink.pending }, "uplink");
+    if (r.expired)
+      log.info({ chains: r.expired }, "expired chains deleted at the collector and on the device");
     lastError = r.error ?? "";
     const backlog = agent.anchorBacklog;
-    if (backlog.error) log.warn(backlog, "anchor publication");
+    if (backlog.error && backlog.error !== lastAnchorError) log.warn(backlog, "anchor publication");
+    lastAnchorError = backlog.error ?? "";
     await witnessed?.retry(); // witnesses that failed, when their back-off is over
   } catch (e) {
     log.error({ err: String(e) }, "step failed");
@@ -135,9 +183,13 @@ async function stop(signal: string): Promise<void> {
   clearInterval(timer);
   log.info({ signal }, "stopping");
   await running; // let the running step finish its writes
-  await agent.stop();
+  await agent.stop(); // anchors the entries no anchor covers yet
   await witnessed?.close();
+  // One last delivery, for at most 2 s: what is not acknowledged stays durable on the device and
+  // goes on the next start (resending is harmless).
+  await Promise.race([uplink.flush(), new Promise((r) => setTimeout(r, 2000).unref())]);
   uplink.close();
+  release();
   log.info({ backlog: uplink.pending }, "stopped");
   process.exit(0);
 }

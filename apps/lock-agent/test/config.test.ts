@@ -42,6 +42,25 @@ describe("lock agent config", () => {
     expect(m.driver).toEqual({ type: "module", path: join(dir, "hw.js"), options: { port: "/dev/ttyS0" } });
   });
 
+  it("heads, authorization and a simulated clock's start", () => {
+    const c = loadConfig(
+      write("ops.json", {
+        ...base,
+        headIntervalMs: 0,
+        authorize: { allowlist: "badges.txt" },
+        driver: { type: "simulated", startAt: "2025-01-31T23:58:00.000Z" },
+      }),
+    );
+    expect(c).toMatchObject({
+      headIntervalMs: 0,
+      authorize: { allowlist: join(dir, "badges.txt") },
+      driver: { type: "simulated", startAt: "2025-01-31T23:58:00.000Z" },
+    });
+    expect(loadConfig(write("mod.json", { ...base, authorize: { module: "a.mjs" } })).authorize).toEqual({
+      module: join(dir, "a.mjs"),
+    });
+  });
+
   it("anchors in a mesh instead of a file", () => {
     const mesh = {
       nodes: ["http://127.0.0.1:7331"],
@@ -107,6 +126,10 @@ describe("lock agent config", () => {
     ["bad driver", { ...base, driver: { type: "serial" } }, /driver.type/],
     ["bad driver option", { ...base, driver: { type: "simulated", seed: -1 } }, /driver.seed/],
     ["bad uplink", { ...base, uplink: { batchSize: 20_000 } }, /uplink.batchSize/],
+    ["bad headIntervalMs", { ...base, headIntervalMs: -1 }, /headIntervalMs/],
+    ["bad authorize", { ...base, authorize: { allowlist: "a", module: "b" } }, /authorize must be/],
+    ["bad authorize kind", { ...base, authorize: { file: "a" } }, /authorize must be/],
+    ["bad startAt", { ...base, driver: { type: "simulated", startAt: "yesterday" } }, /driver.startAt/],
     ["no anchors", { ...base, anchorsFile: undefined }, /exactly one of anchorsFile and mesh/],
     [
       "both anchors",

@@ -10,13 +10,19 @@ export interface LogLine {
 
 export class Proc {
   readonly lines: LogLine[] = [];
+  /** Everything the process wrote to stderr. */
+  stderr = "";
   private waiters: { test: (l: LogLine) => boolean; resolve: (l: LogLine) => void }[] = [];
   readonly exited: Promise<number | null>;
   readonly child: ChildProcess;
 
   constructor(script: string, args: string[]) {
-    this.child = spawn(process.execPath, [script, ...args], { stdio: ["ignore", "pipe", "inherit"] });
-    this.exited = new Promise((r) => this.child.once("exit", (code) => r(code)));
+    this.child = spawn(process.execPath, [script, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    this.child.stderr!.on("data", (c: Buffer) => {
+      this.stderr += c.toString();
+    });
+    // "close": after the exit and the end of its output (stderr included).
+    this.exited = new Promise((r) => this.child.once("close", (code) => r(code)));
     createInterface({ input: this.child.stdout! }).on("line", (text) => {
       let line: LogLine;
       try {

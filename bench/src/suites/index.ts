@@ -6,6 +6,7 @@ import { ed25519Suite } from "./ed25519.js";
 import { hashSuite } from "./hash.js";
 import { httpSuite } from "./http.js";
 import { lockSuite } from "./lock.js";
+import { lockMeshSuite } from "./lock-mesh.js";
 import { merkleSuite } from "./merkle.js";
 import { meshSuite } from "./mesh.js";
 import { validitySuite } from "./validity.js";
@@ -17,6 +18,7 @@ export const suites: Record<string, () => Promise<SuiteResult>> = {
   attest: attestSuite,
   validity: validitySuite,
   lock: lockSuite,
+  "lock-mesh": lockMeshSuite,
   merkle: merkleSuite,
   mesh: meshSuite,
   http: httpSuite,

@@ -6,7 +6,7 @@
 // rounds until 1,000 simulated nodes (one host record each, fanout 3, 5% message loss) agree.
 // Answers are cross-checked before anything is timed.
 import { createHash, createPublicKey, type KeyObject, verify as nodeVerify } from "node:crypto";
-import { initKeys, keyPairFromSeed, parseJson, toBase64 } from "@chronoseal/core";
+import { initKeys, keyPairFromSeed, parseJson, signingMessage, toBase64 } from "@chronoseal/core";
 import {
   attestEntry,
   CONTEXTS,
@@ -113,8 +113,8 @@ function nodeMerge(json: StateJSON, attestors: Set<string>) {
     if (accepted.has(id)) continue;
     const s = signatures[e.writer];
     if (!s) continue;
-    const message = `chronoseal-v1:${CONTEXTS[e.kind]}:${s.signed_at}:${id}`;
-    if (nodeVerify(null, Buffer.from(message), keyObject(e.writer), Buffer.from(s.signature, "base64")))
+    const message = signingMessage(CONTEXTS[e.kind], s.signed_at, id);
+    if (nodeVerify(null, message, keyObject(e.writer), Buffer.from(s.signature, "base64")))
       accepted.set(id, e);
   }
   const times = new Map<string, number>();
@@ -122,10 +122,10 @@ function nodeMerge(json: StateJSON, attestors: Set<string>) {
     if (!accepted.has(id)) continue;
     for (const [k, s] of Object.entries(map)) {
       if (!attestors.has(k)) continue;
-      const message = `chronoseal-v1:attestation:${s.signed_at}:${id}`;
+      const message = signingMessage("attestation", s.signed_at, id);
       const t = Date.parse(s.signed_at);
       if (
-        nodeVerify(null, Buffer.from(message), keyObject(k), Buffer.from(s.signature, "base64")) &&
+        nodeVerify(null, message, keyObject(k), Buffer.from(s.signature, "base64")) &&
         !(t >= (times.get(id) ?? Number.POSITIVE_INFINITY))
       )
         times.set(id, t);

@@ -2,7 +2,14 @@
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { decodePrivateKey, encodePrivateKey, generateKeyPair, initKeys, toBase64 } from "@chronoseal/core";
+import {
+  decodePrivateKey,
+  encodePrivateKey,
+  encodePublicKey,
+  generateKeyPair,
+  initKeys,
+  toBase64,
+} from "@chronoseal/core";
 import { type MeshEntry, MeshNode } from "@chronoseal/mesh";
 import { describe, expect, it } from "vitest";
 import { runCli } from "./run.js";
@@ -101,6 +108,43 @@ describe("chronoseal mesh", () => {
       expect(decodePrivateKey(readFileSync(join(dir, "net", "admin.pem"), "utf8")).publicKey.length).toBe(32);
     } finally {
       await node.stop();
+    }
+  });
+
+  it("writes every key flag in the one spelling settings use, and refuses what is not a key", async () => {
+    await initKeys();
+    const dir = mkdtempSync(join(tmpdir(), "cli-mesh-keys-"));
+    const a = generateKeyPair();
+    const b = generateKeyPair();
+    const ssh = `${encodePublicKey(a.publicKey, "ssh") as string} ops@laptop`;
+    const pem = encodePublicKey(b.publicKey, "pem") as string;
+    const init = await runCli(
+      ["mesh", "init", "--out", "net", "--attestor", ssh, `--attestor=${pem}`], // a PEM starts with a dash
+      "",
+      dir,
+    );
+    expect(init.stderr).toBe("");
+    expect(init.code).toBe(0);
+    const settings = JSON.parse(readFileSync(join(dir, "net", "settings.json"), "utf8")) as {
+      attestors: string[];
+    };
+    expect(settings.attestors).toEqual([toBase64(a.publicKey), toBase64(b.publicKey)]);
+    const k = toBase64(a.publicKey);
+    for (const bad of [
+      k.replace(/=$/, ""),
+      `${k.slice(0, 42)}${String.fromCharCode(k.charCodeAt(42) ^ 1)}=`,
+      "nope",
+    ]) {
+      const r = await runCli(["mesh", "init", "--out", "net2", "--attestor", bad], "", dir);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain("--attestor");
+      const c = await runCli(
+        ["mesh", "claim", "mors", "--key", "net/admin.pem", "--network", bad, "--node", "http://127.0.0.1:9"],
+        "",
+        dir,
+      );
+      expect(c.code).toBe(2);
+      expect(c.stderr).toContain("--network");
     }
   });
 });

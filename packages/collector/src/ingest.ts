@@ -3,7 +3,7 @@
 // head — and stores it atomically. Resubmitting stored entries is idempotent (they are counted as
 // duplicates and skipped); anything else that does not fit rejects the whole batch and leaves the
 // store unchanged.
-import { ChronosealError, verifySignatureMaps } from "@chronoseal/core";
+import { ChronosealError, isPublicKeyBase64, toBase64, verifySigners } from "@chronoseal/core";
 import { ENTRY_CONTEXT, entryHashes, entryShapeError, type LockEntry } from "@chronoseal/lock";
 import { type CollectorStore, StoreConflictError, type StoredEntry } from "./store.js";
 
@@ -54,7 +54,9 @@ export async function ingest(
     const why = entryShapeError(e);
     if (why) throw new IngestError("ERR_MALFORMED", `entries[${i}]: ${why}`, 400, i);
     const entry = e as LockEntry;
-    if (!devices.has(entry.door))
+    // A registered key that is not canonical base64 could never match a signature: the door is
+    // as good as unknown (the collector's configuration checks keys at startup).
+    if (!isPublicKeyBase64(devices.get(entry.door)))
       throw new IngestError("ERR_UNKNOWN_DEVICE", `entries[${i}]: unknown door ${entry.door}`, 403, i);
     const key = `${entry.chain}#${entry.seq}`;
     if (seen.has(key)) throw new IngestError("ERR_DUPLICATE", `entries[${i}]: ${key} appears twice`, 400, i);
@@ -63,20 +65,22 @@ export async function ingest(
   const entries = batch as LockEntry[];
   if (entries.length === 0) return { accepted: 0, duplicates: 0 };
 
-  // One batch verification for every signature of the request.
+  // One batch verification of the device signatures of the request: per entry, the door's key
+  // under the signing rule (core's verifySigners — the auditor asks exactly the same question).
   const packed = entryHashes(entries, { shaped: true });
-  const hashes = entries.map((_, i) =>
-    Buffer.from(packed.buffer, packed.byteOffset + i * 32, 32).toString("base64"),
+  const hashes = entries.map((_, i) => toBase64(packed.subarray(i * 32, i * 32 + 32)));
+  const verdicts = verifySigners(
+    entries.map((e, i) => ({ hash: hashes[i]!, key: devices.get(e.door)!, signatures: e.signatures })),
+    { context: ENTRY_CONTEXT },
   );
-  const trusted = new Set(entries.map((e) => devices.get(e.door)!));
-  const reports = verifySignatureMaps(
-    entries.map((e, i) => ({ hash: hashes[i]!, signatures: e.signatures })),
-    { trusted, context: ENTRY_CONTEXT, now: Number.MAX_SAFE_INTEGER - 1 },
-  );
-  reports.forEach((r, i) => {
-    const key = devices.get(entries[i]!.door);
-    if (!r.valid.some((v) => v.key === key))
-      throw new IngestError("ERR_SIGNATURE", `entries[${i}]: the device signature does not verify`, 422, i);
+  verdicts.forEach((v, i) => {
+    if (!v.valid)
+      throw new IngestError(
+        "ERR_SIGNATURE",
+        `entries[${i}]: the device signature does not verify (${v.reason}: ${v.detail})`,
+        422,
+        i,
+      );
   });
 
   // Chain onto the stored heads, in order; skip exact resubmissions.

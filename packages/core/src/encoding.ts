@@ -30,6 +30,58 @@ export function fromBase64(text: string, what = "base64", expectedLength?: numbe
   return out;
 }
 
+const B64_CODES = new Uint8Array(64);
+"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".split("").forEach((c, i) => {
+  B64_CODES[i] = c.charCodeAt(0);
+});
+
+/**
+ * True when `text` is the canonical base64 of `bytes` (what toBase64 returns), compared character
+ * by character without encoding a string: for checking many digests against the ids they should
+ * equal. `offset` and `length` select a range of `bytes` (default: all of it).
+ */
+export function equalsBase64(
+  bytes: Uint8Array,
+  text: string,
+  offset = 0,
+  length = bytes.length - offset,
+): boolean {
+  if (typeof text !== "string" || text.length !== Math.ceil(length / 3) * 4) return false;
+  const end = offset + length;
+  let j = 0;
+  let i = offset;
+  for (; i + 3 <= end; i += 3, j += 4) {
+    const x = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
+    if (
+      text.charCodeAt(j) !== B64_CODES[x >>> 18] ||
+      text.charCodeAt(j + 1) !== B64_CODES[(x >>> 12) & 63] ||
+      text.charCodeAt(j + 2) !== B64_CODES[(x >>> 6) & 63] ||
+      text.charCodeAt(j + 3) !== B64_CODES[x & 63]
+    )
+      return false;
+  }
+  const rest = end - i;
+  if (rest === 1) {
+    const x = bytes[i]!;
+    return (
+      text.charCodeAt(j) === B64_CODES[x >>> 2] &&
+      text.charCodeAt(j + 1) === B64_CODES[(x & 3) << 4] &&
+      text.charCodeAt(j + 2) === 61 &&
+      text.charCodeAt(j + 3) === 61
+    );
+  }
+  if (rest === 2) {
+    const x = (bytes[i]! << 8) | bytes[i + 1]!;
+    return (
+      text.charCodeAt(j) === B64_CODES[x >>> 10] &&
+      text.charCodeAt(j + 1) === B64_CODES[(x >>> 4) & 63] &&
+      text.charCodeAt(j + 2) === B64_CODES[(x & 15) << 2] &&
+      text.charCodeAt(j + 3) === 61
+    );
+  }
+  return true;
+}
+
 export function toHex(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex");
 }

@@ -204,7 +204,9 @@ export function verifySaidSpan(raw: Uint8Array, span: Span, options: VerifySaidO
     }
   }
   const labels = options.labels ?? spanLabels(raw, span, saidLabel);
-  const body = raw.slice(span.start, span.end);
+  // A copy even when `raw` is a Buffer (whose slice() is a view): the dummying below must never
+  // write into the caller's bytes.
+  const body = Uint8Array.prototype.slice.call(raw, span.start, span.end);
   for (const label of labels) {
     const s = member(span, label);
     const value = stringValue(raw, s);

@@ -13,63 +13,31 @@
 //   period ends / decommission()          → `chain-closed` + final anchor (then the next chain)
 //   every anchorEvery entries             → intermediate anchor; anchorInterval without one →
 //                                           intermediate, or a heartbeat when nothing happened
+//   entries unanchored, headInterval since the last head → a signed head (sink.publishHead)
+//   clean stop with entries unanchored    → intermediate anchor
 // Time comes only from driver.now(); timers run in tick(), due at nextWakeup().
-import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { formatTimestamp, type KeyPair, toBase64 } from "@chronoseal/core";
+import { formatTimestamp, toBase64 } from "@chronoseal/core";
+import { type AgentListener, type AgentOptions, DecommissionedError, HELD_OPEN_MS } from "./agent-options.js";
 import { type AnchorRecord, DeviceAnchors } from "./anchor-log.js";
-import { type Anchor, type AnchorKind, type AnchorSink, anchorHash, signAnchor } from "./anchors.js";
-import { ChainLog, chainLogPath } from "./chain.js";
-import type { LockDriver, LockInputs } from "./driver.js";
+import { type Anchor, type AnchorKind, anchorHash, signAnchor } from "./anchors.js";
+import { ChainLog } from "./chain.js";
+import type { LockInputs } from "./driver.js";
 import { chainId, type Detail, EntryError, type LockEntry, type LockEvent } from "./entry.js";
-import { atomicWrite, type StorageObserver } from "./files.js";
+import { atomicWrite } from "./files.js";
+import { Heads } from "./heads.js";
 import { type Manifest, readManifest, writeManifest } from "./manifest.js";
 import { monthly, type RetentionPeriods } from "./periods.js";
 import { PeriodKeys, pseudonym } from "./pseudonym.js";
+import { expireChains } from "./retention.js";
 
-export const HELD_OPEN_MS = 60_000;
-
-export interface AgentListener {
-  /** A durable entry (in chain order). */
-  entry?(entry: LockEntry): void;
-  /** An anchor written locally (publication follows). */
-  anchor?(note: string, anchor: Anchor): void;
-  /** A chain past retention was deleted; `note` is the signed `expired` anchor. */
-  expired?(chain: string, note: string): void;
-}
-
-export interface AgentOptions {
-  /** Device storage directory. */
-  dir: string;
-  /** Door serial ([A-Za-z0-9._:-], ≤ 64). */
-  door: string;
-  keyPair: KeyPair;
-  driver: LockDriver;
-  anchors: AnchorSink;
-  /** Pins the chain's period label (no automatic rotation; call rotate()). */
-  period?: string;
-  /** Automatic rotation when `period` is not given (default: UTC months). */
-  periods?: RetentionPeriods;
-  /** Chains kept on the device, the open one included (default 3); older ones are deleted. */
-  retainPeriods?: number;
-  /** One fixed pseudonym key for every period (tests, demos); default: per-period keys in <dir>/keys. */
-  periodKey?: Uint8Array;
-  /** Anchor after this many entries (default 100). */
-  anchorEvery?: number;
-  /** Anchor after this long without one (ms, default 1 h): a heartbeat when idle. */
-  anchorInterval?: number;
-  /** A door opening this soon after an accepted badge belongs to it (ms, default 10 s). */
-  unlockMs?: number;
-  /** Access decision (default: every badge is accepted). Refused badges leave no entry. */
-  authorize?: (badgeId: string) => boolean;
-  /** The anchor hash the first chain links to (a lock replacing another one). */
-  previousChainAnchor?: string;
-  onEntry?: (entry: LockEntry) => void;
-  onAnchor?: (note: string, anchor: Anchor) => void;
-  onExpired?: (chain: string, note: string) => void;
-  /** Sees every storage write step (power-cut tests, the hardware simulator). */
-  storageObserver?: StorageObserver;
-}
+export {
+  type AgentListener,
+  type AgentOptions,
+  DecommissionedError,
+  HELD_OPEN_MS,
+} from "./agent-options.js";
 
 export class LockAgent implements LockInputs {
   private current!: ChainLog;
@@ -79,6 +47,7 @@ export class LockAgent implements LockInputs {
   private manifest: Manifest;
   private sinceAnchor = 0;
   private lastAnchorAt = 0;
+  private readonly heads: Heads;
   private doorOpenSince: number | undefined;
   private heldReported = false;
   private unlockedUntil: number | undefined;
@@ -91,6 +60,7 @@ export class LockAgent implements LockInputs {
     mkdirSync(o.dir, { recursive: true });
     this.keys = new PeriodKeys(o.dir);
     this.anchorsLog = new DeviceAnchors(o.dir, o.anchors, o.storageObserver);
+    this.heads = new Heads(o.anchors, o.headInterval);
     const m = readManifest(o.dir);
     if (m && m.door !== o.door) throw new EntryError(`${o.dir} belongs to door ${m.door}, not ${o.door}`);
     this.manifest = m ?? {
@@ -107,9 +77,23 @@ export class LockAgent implements LockInputs {
   /** Opens the device storage, recovers it, commissions or rotates chains, attaches the driver. */
   static async start(o: AgentOptions): Promise<LockAgent> {
     const a = new LockAgent(o);
-    await a.boot();
+    try {
+      await a.boot();
+    } catch (e) {
+      await a.release(e instanceof DecommissionedError);
+      throw e;
+    }
     o.driver.attach?.(a);
     return a;
+  }
+
+  /** After a failed boot: closes the files; a clean refusal also removes the running marker. */
+  private async release(clean: boolean): Promise<void> {
+    this.stopped = true;
+    await Promise.allSettled([...this.inflight]);
+    await this.current?.log.close().catch(() => {});
+    await this.anchorsLog.close().catch(() => {});
+    if (clean) rmSync(this.running, { force: true });
   }
 
   private get now(): number {
@@ -134,19 +118,33 @@ export class LockAgent implements LockInputs {
       );
       this.current = chain;
       this.restoreAnchorState();
+      if (this.manifest.decommissioned && !chain.closed) {
+        // A power cut in the middle of decommissioning: finish it.
+        if (chain.size === 0) await this.commission(chain);
+        await this.closeCurrent({ decommissioned: 1 });
+        throw new DecommissionedError(this.o.door, this.previousFinal());
+      }
       if (chain.size === 0) await this.commission(chain);
       else if (chain.closed) await this.finishClosing();
-      else if (unclean || truncatedBytes > 0) {
-        const last = chain.last!;
-        await this.record("recovered", {
-          detail: { truncatedBytes, lastSeq: last.seq, lastTime: last.time },
-        });
+      else {
+        // A power cut after chain-opened was durable but before its genesis anchor was: make it now.
+        if (!this.anchorsLog.latest.has(chain.chain)) {
+          await this.o.anchors.register?.(this.o.door, toBase64(this.o.keyPair.publicKey));
+          await this.anchor("genesis", this.previousFinal() ?? "");
+        }
+        if (unclean || truncatedBytes > 0) {
+          const last = chain.last!;
+          await this.record("recovered", {
+            detail: { truncatedBytes, lastSeq: last.seq, lastTime: last.time },
+          });
+        }
       }
     } else if (!this.manifest.decommissioned) {
       await this.openChain(this.o.period ?? this.periods.of(this.now));
     } else {
-      throw new EntryError(`door ${this.o.door} is decommissioned`);
+      throw new DecommissionedError(this.o.door, this.previousFinal());
     }
+    if (this.manifest.decommissioned) throw new DecommissionedError(this.o.door, this.previousFinal());
     if (!this.manifest.decommissioned) {
       const want = this.o.period ?? this.periods.of(this.now);
       if (want !== this.current.period && this.o.period !== undefined) await this.rotate(want);
@@ -163,6 +161,7 @@ export class LockAgent implements LockInputs {
     const latest = this.anchorsLog.latest.get(this.current.chain);
     this.sinceAnchor = this.current.size - (latest?.anchor.size ?? 0);
     this.lastAnchorAt = latest ? Date.parse(latest.anchor.time) : this.now;
+    this.heads.restore(this.sinceAnchor > 0, this.now);
   }
 
   // ---- chains ----------------------------------------------------------------------------
@@ -248,35 +247,16 @@ export class LockAgent implements LockInputs {
     });
   }
 
-  /** Deletes chains past retention: signed `expired` anchor, entries, pseudonym key. */
-  private async expire(): Promise<void> {
-    const keep = this.o.retainPeriods ?? 3;
-    if (!Number.isSafeInteger(keep) || keep < 1)
-      throw new RangeError(`retainPeriods: expected ≥ 1, got ${keep}`);
-    const live = this.manifest.chains.filter((c) => c.status !== "expired");
-    for (const rec of live.slice(0, Math.max(0, live.length - keep))) {
-      if (rec.status !== "closed") continue;
-      const chain = `${this.o.door}/${rec.period}`;
-      const final = this.anchorsLog.latest.get(chain);
-      if (!final) continue;
-      const a: Anchor = {
-        ...final.anchor,
-        kind: "expired",
-        prevAnchor: final.hash,
-        time: formatTimestamp(this.now),
-      };
-      const note = signAnchor(a, this.o.door, this.o.keyPair.secretKey);
-      await this.anchorsLog.add({ chain, anchor: a, hash: anchorHash(note), note }, Promise.resolve());
-      const log = chainLogPath(this.o.dir, rec.period);
-      for (const f of readdirSync(this.o.dir))
-        if (join(this.o.dir, f).startsWith(log)) rmSync(join(this.o.dir, f), { force: true });
-      this.o.storageObserver?.removed(log);
-      if (!this.o.periodKey) this.keys.destroy(rec.period);
-      rec.status = "expired";
-      writeManifest(this.o.dir, this.manifest, this.o.storageObserver);
-      for (const l of this.listeners) l.anchor?.(note, a);
-      for (const l of this.listeners) l.expired?.(chain, note);
-    }
+  /** Ends chains past retention (see retention.ts). */
+  private expire(): Promise<void> {
+    return expireChains({
+      ...this.o,
+      manifest: this.manifest,
+      anchorsLog: this.anchorsLog,
+      keys: this.keys,
+      now: this.now,
+      listeners: this.listeners,
+    });
   }
 
   // ---- entries and anchors ----------------------------------------------------------------
@@ -307,6 +287,7 @@ export class LockAgent implements LockInputs {
     if (this.stopped) throw new EntryError(`lock ${this.o.door} is stopped`);
     const { entry, durable } = this.current.append(event, this.now, this.o.keyPair.secretKey, fields);
     this.sinceAnchor++;
+    this.heads.entry(this.now);
     const tasks: Promise<unknown>[] = [durable];
     if (this.sinceAnchor >= (this.o.anchorEvery ?? 100)) tasks.push(this.anchor("intermediate"));
     const all = Promise.all(tasks);
@@ -342,6 +323,7 @@ export class LockAgent implements LockInputs {
     const rec: AnchorRecord = { chain: chain.chain, anchor: a, hash: anchorHash(note), note };
     this.sinceAnchor = 0;
     this.lastAnchorAt = this.now;
+    this.heads.anchored();
     const done = this.anchorsLog.add(rec, chain.log.durable()).then(() => {
       for (const l of this.listeners) l.anchor?.(note, a);
     });
@@ -359,7 +341,7 @@ export class LockAgent implements LockInputs {
 
   private async gate(): Promise<void> {
     while (this.barrier) await this.barrier;
-    if (this.manifest.decommissioned) throw new EntryError(`door ${this.o.door} is decommissioned`);
+    if (this.manifest.decommissioned) throw new DecommissionedError(this.o.door, this.previousFinal());
   }
 
   // ---- driver inputs ------------------------------------------------------------------------
@@ -369,7 +351,8 @@ export class LockAgent implements LockInputs {
     if (typeof badgeId !== "string" || badgeId.length === 0 || badgeId.length > 256)
       throw new TypeError("badgeId: expected a non-empty string of at most 256 characters");
     await this.gate();
-    if (this.o.authorize && !this.o.authorize(badgeId)) return { accepted: false };
+    if (this.o.authorize && (await this.o.authorize(badgeId)) !== true) return { accepted: false };
+    await this.gate(); // a rotation or decommissioning may have started meanwhile
     const key = this.o.periodKey ?? this.keys.get(this.current.period);
     const unlockMs = this.o.unlockMs ?? 10_000;
     this.unlockedUntil = this.now + unlockMs;
@@ -414,6 +397,26 @@ export class LockAgent implements LockInputs {
       await this.anchor(this.sinceAnchor > 0 ? "intermediate" : "heartbeat");
     }
     if (this.anchorsLog.pending > 0) await this.anchorsLog.publish();
+    // Heads only once the anchors before them are out, so a head's prev-anchor is published.
+    const due = this.headDueAt();
+    if (due !== undefined && now >= due && this.anchorsLog.pending === 0) await this.publishHead();
+  }
+
+  private headDueAt(): number | undefined {
+    return this.manifest.decommissioned ? undefined : this.heads.dueAt();
+  }
+
+  /** Signs a head of the open chain and publishes it (see heads.ts). */
+  private async publishHead(): Promise<void> {
+    const chain = this.current;
+    const { note, anchor, error } = await this.heads.publish(chain, {
+      prevAnchor: this.anchorsLog.latest.get(chain.chain)?.hash ?? "",
+      now: this.now,
+      door: this.o.door,
+      secretKey: this.o.keyPair.secretKey,
+      uncovered: () => this.current === chain && this.sinceAnchor > 0,
+    });
+    for (const l of this.listeners) l.head?.(note, anchor, error);
   }
 
   /** When tick() next has something to do (epoch ms of the device clock). */
@@ -421,6 +424,8 @@ export class LockAgent implements LockInputs {
     const times = [this.lastAnchorAt + (this.o.anchorInterval ?? 3_600_000)];
     if (this.doorOpenSince !== undefined && !this.heldReported) times.push(this.doorOpenSince + HELD_OPEN_MS);
     if (this.o.period === undefined && this.current) times.push(this.periods.next(this.now));
+    const head = this.current ? this.headDueAt() : undefined;
+    if (head !== undefined) times.push(head);
     return Math.min(...times);
   }
 
@@ -452,9 +457,9 @@ export class LockAgent implements LockInputs {
     return this.manifest.decommissioned;
   }
 
-  /** Anchors not yet accepted by the sink, and the last publication error. */
+  /** Anchors not yet accepted by the sink, and the last publication error (of an anchor or a head). */
   get anchorBacklog(): { pending: number; error?: string } {
-    const error = this.anchorsLog.publishError?.message;
+    const error = this.anchorsLog.publishError?.message ?? this.heads.error?.message;
     return { pending: this.anchorsLog.pending, ...(error ? { error } : {}) };
   }
 
@@ -472,10 +477,12 @@ export class LockAgent implements LockInputs {
   }
 
   /**
-   * Clean stop: waits for pending writes, closes the files, and removes the `running` marker so
-   * the next start records no `recovered` entry. (Synchronous when nothing is pending.)
+   * Clean stop: waits for pending writes, anchors the entries no anchor covers yet (so a clean
+   * stop leaves no unanchored tail), closes the files, and removes the `running` marker so the
+   * next start records no `recovered` entry. `{ anchor: false }` skips the anchor (a simulator
+   * releasing a lock whose power it cut). Synchronous when there is nothing to do.
    */
-  stop(): Promise<void> {
+  stop(o: { anchor?: boolean } = {}): Promise<void> {
     if (this.stopped) return Promise.resolve();
     this.stopped = true;
     this.o.driver.detach?.();
@@ -483,7 +490,14 @@ export class LockAgent implements LockInputs {
       rmSync(this.running, { force: true });
       this.o.storageObserver?.removed(this.running);
     };
-    if (this.inflight.size === 0 && !this.barrier && !this.current.log.busy && !this.anchorsLog.busy) {
+    const anchor = o.anchor !== false && !this.manifest.decommissioned;
+    if (
+      this.inflight.size === 0 &&
+      !this.barrier &&
+      !this.current.log.busy &&
+      !this.anchorsLog.busy &&
+      (!anchor || this.sinceAnchor === 0)
+    ) {
       void this.current.log.close();
       void this.anchorsLog.close();
       finish();
@@ -491,6 +505,7 @@ export class LockAgent implements LockInputs {
     }
     return (async () => {
       await this.idle().catch(() => {});
+      if (anchor && this.sinceAnchor > 0) await this.anchor("intermediate").catch(() => {});
       await this.current.log.close();
       await this.anchorsLog.close();
       finish();

@@ -1,19 +1,26 @@
 // Anchors: signed C2SP checkpoints (signed notes by the device key, key name = door) over the
 // RFC 9162 tree whose leaves are the chain's entry hashes. Body:
 //   chronoseal-lock/<chain>\n<size>\n<base64 root>\n
-//   kind <genesis|intermediate|heartbeat|final|expired>\nlast-seq <n>\nprev-anchor <hash|->\ntime <t>\n
+//   kind <genesis|intermediate|heartbeat|final|expired|head>\nlast-seq <n>\nprev-anchor <hash|->\ntime <t>\n
 // Hashes and counts only — never a badge id or a pseudonym. `prev-anchor` links each anchor to
 // the previous one of the chain (a genesis anchor to the previous chain's final anchor), so the
 // anchors of a door form one hash chain across retention periods. An `expired` anchor (same size
 // and root as the final one) is the device's statement that the chain's entries were deleted
-// when its retention period ended. Witnesses (C2SP tlog-witness) add cosignature lines to a note;
-// an anchor's identity (anchorHash, what `prev-anchor` links to) is the note as the device signed
-// it — its text and the device's signature line — so cosigned copies are the same anchor.
+// when its retention period ended. A `head` is the same signed checkpoint of a chain's unanchored
+// tail, published every few minutes where only the newest per chain is kept (the mesh's
+// latest-per-writer `lock-heads` section): it is not part of the anchors' hash chain (nothing links
+// to it; its prev-anchor names the newest anchor it follows), it only proves how long the chain
+// was at its time, so a collector can hide no more than the entries written since.
+// Witnesses (C2SP tlog-witness) add cosignature lines to a note; an anchor's identity
+// (anchorHash, what `prev-anchor` links to) is the note as the device signed it — its text and
+// the device's signature line — so cosigned copies are the same anchor.
 import { appendFileSync, closeSync, existsSync, fsyncSync, openSync, readFileSync } from "node:fs";
 import {
   ChronosealError,
   checkNote,
   fromBase64,
+  isCanonicalTime,
+  isHash,
   type NoteVerifier,
   parseCheckpoint,
   sha256,
@@ -21,13 +28,14 @@ import {
   toBase64,
 } from "@chronoseal/core";
 
-export type AnchorKind = "genesis" | "intermediate" | "heartbeat" | "final" | "expired";
+export type AnchorKind = "genesis" | "intermediate" | "heartbeat" | "final" | "expired" | "head";
 export const ANCHOR_KINDS: readonly AnchorKind[] = [
   "genesis",
   "intermediate",
   "heartbeat",
   "final",
   "expired",
+  "head",
 ];
 
 export interface Anchor {
@@ -108,9 +116,6 @@ export function anchorHash(note: string, line?: string): string {
   return toBase64(sha256(new TextEncoder().encode(bare)));
 }
 
-const TIME_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-const HASH_RE = /^[A-Za-z0-9+/]{43}=$/;
-
 /** Verifies an anchor note with the door's verifier and reads its fields; throws AnchorError. */
 export function openAnchor(note: string, verifier: NoteVerifier): OpenedAnchor {
   let checkpoint: ReturnType<typeof parseCheckpoint>;
@@ -141,10 +146,9 @@ export function openAnchor(note: string, verifier: NoteVerifier): OpenedAnchor {
   if (!Number.isSafeInteger(lastSeq) || lastSeq !== checkpoint.size - 1)
     throw new AnchorError("anchor: last-seq must be size − 1");
   const prev = ext.get("prev-anchor");
-  if (prev === undefined || (prev !== "-" && !HASH_RE.test(prev)))
-    throw new AnchorError("anchor: bad prev-anchor");
+  if (prev === undefined || (prev !== "-" && !isHash(prev))) throw new AnchorError("anchor: bad prev-anchor");
   const time = ext.get("time") ?? "";
-  if (!TIME_RE.test(time)) throw new AnchorError("anchor: bad time");
+  if (!isCanonicalTime(time)) throw new AnchorError("anchor: bad time");
   return {
     chain,
     kind,
@@ -169,9 +173,14 @@ function deviceLine(note: string, keyIdHex: string, name: string): string {
   )!;
 }
 
-/** Where a lock publishes its anchors (a file now; the mesh's append-only section later). */
+/** Where a lock publishes its anchors (a file, or the mesh's append-only section). */
 export interface AnchorSink {
   publish(note: string): void | Promise<void>;
+  /**
+   * Publishes a head (a `head` checkpoint of the unanchored tail), where only the newest per chain
+   * needs to be kept. Optional: without it the agent publishes no heads.
+   */
+  publishHead?(note: string): void | Promise<void>;
   /** Records a device's public key (base64) next to its anchors, when the sink keeps a registry. */
   register?(door: string, publicKey: string): void | Promise<void>;
 }
@@ -185,6 +194,9 @@ export interface AnchorSource {
 /**
  * File-backed anchors: NDJSON, one JSON-encoded note per line, plus `{"device","key"}` lines
  * registering device keys; appended and fsynced on publish. Several locks may share one file.
+ * Heads are appended like anchors (the auditor uses the newest per chain), so in a file they
+ * accumulate — about one line per lock every headInterval while it is busy; the mesh keeps only
+ * the newest.
  * A registration read from a file is trust on first use: whoever can write the file can add keys,
  * just as they could add anchors. The first registration of a door wins.
  */
@@ -202,6 +214,10 @@ export class FileAnchors implements AnchorSink, AnchorSource {
   }
 
   publish(note: string): void {
+    this.append(JSON.stringify(note));
+  }
+
+  publishHead(note: string): void {
     this.append(JSON.stringify(note));
   }
 

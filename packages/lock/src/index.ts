@@ -1,5 +1,18 @@
 // @chronoseal/lock: the lock agent (entries, durable storage, uplink, anchors) and the auditor.
-export { type AgentListener, type AgentOptions, HELD_OPEN_MS, LockAgent } from "./agent.js";
+export {
+  type AgentListener,
+  type AgentOptions,
+  DecommissionedError,
+  HELD_OPEN_MS,
+  LockAgent,
+} from "./agent.js";
+export {
+  AgentConfigError,
+  type DriverConfig,
+  type LockAgentConfig,
+  loadAgentConfig,
+} from "./agent-config.js";
+export { agentOptionsFor, anchorSinkFor, uplinkFor } from "./agent-wiring.js";
 export {
   ANCHOR_KINDS,
   ANCHOR_ORIGIN_PREFIX,
@@ -31,8 +44,18 @@ export {
   INFORMATIONAL,
 } from "./audit/verdict.js";
 export { type AnchorWitness, AnchorWitnesses, type WitnessPolicy } from "./audit/witnesses.js";
+export {
+  type Authorize,
+  AuthorizeError,
+  type AuthorizerOptions,
+  badgeHash,
+  loadAuthorizer,
+  parseAllowlist,
+} from "./authorize.js";
 export { ChainProofs } from "./chain-proofs.js";
 export { anchorBoundaries, compactSignatures } from "./compact.js";
+export { type DecommissionOptions, type DecommissionReport, decommissionDevice } from "./decommission.js";
+export { acquireDevice, DeviceBusyError } from "./device-lock.js";
 export { type LockDriver, type LockInputs, VirtualClock } from "./driver.js";
 export {
   chainId,
@@ -54,7 +77,18 @@ export {
   ManifestError,
   readManifest,
 } from "./manifest.js";
-export { ANCHOR_SECTION, MeshAnchorError, MeshAnchors, type MeshAnchorsOptions } from "./mesh-anchors.js";
+export { MeshAnchors, type MeshAnchorsOptions } from "./mesh-anchors.js";
+export {
+  ANCHOR_SECTION,
+  type Attested,
+  anchorView,
+  fetchVerifiedState,
+  HEAD_SECTION,
+  MeshAnchorError,
+  type MeshAnchorView,
+  type MeshReadOptions,
+  readMeshAnchors,
+} from "./mesh-read.js";
 export { daily, everyMs, monthly, type RetentionPeriods } from "./periods.js";
 export { PeriodKeys, pseudonym } from "./pseudonym.js";
 export { runVirtual, type ScriptStep, SimulatedDriver, type SimulatedDriverOptions } from "./sim-driver.js";

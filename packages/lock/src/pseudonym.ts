@@ -6,7 +6,7 @@
 import { createHmac, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { abytes, astring } from "@chronoseal/core";
+import { abytes, astring, fromBase64, toBase64 } from "@chronoseal/core";
 import { NAME_RE } from "./entry.js";
 import { atomicWrite } from "./files.js";
 
@@ -37,12 +37,11 @@ export class PeriodKeys {
     const file = this.file(period);
     let key: Uint8Array;
     if (existsSync(file)) {
-      key = new Uint8Array(Buffer.from(readFileSync(file, "utf8").trim(), "base64"));
-      if (key.length !== 32) throw new RangeError(`${file}: expected a base64 32-byte key`);
+      key = fromBase64(readFileSync(file, "utf8").trim(), `period key ${file}`, 32);
     } else {
       mkdirSync(this.dir, { recursive: true, mode: 0o700 });
       key = new Uint8Array(randomBytes(32));
-      atomicWrite(file, `${Buffer.from(key).toString("base64")}\n`, { mode: 0o600 });
+      atomicWrite(file, `${toBase64(key)}\n`, { mode: 0o600 });
     }
     this.cache.set(period, key);
     return key;

@@ -5,16 +5,26 @@
 // ever lost between being written and being sent. Delivery is idempotent (the collector keys
 // entries by chain and sequence number), so resending after a crash is harmless. If the collector
 // answers that a batch does not extend its copy of a chain (it lost entries), the uplink asks for
-// its head and resends from there, as far as the device still holds the entries. Chains deleted
-// by retention are deleted at the collector too (the device's signed `expired` anchor).
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+// its head and resends from there, as far as the device still holds the entries.
+// Retention reaches the collector whatever the order of start, attach, crash and restart: the
+// queue of expiries is the device's own durable record of its signed `expired` anchors
+// (anchors.log) minus the expiries the collector acknowledged (uplink.json). A chain's remaining
+// entries go first, then its expiry (the collector deletes the chain), then the device deletes the
+// chain's log, which retention left in place for the uplink (see uplink-state.ts).
+import { existsSync, mkdirSync } from "node:fs";
 import type { AgentListener } from "./agent.js";
 import { chainLogPath } from "./chain.js";
 import type { LockEntry } from "./entry.js";
-import { atomicWrite } from "./files.js";
 import { readManifest } from "./manifest.js";
 import { scanLog } from "./storage.js";
+import {
+  deleteChainLog,
+  expiredAnchors,
+  readUplinkState,
+  type UplinkState,
+  uplinkStatePath,
+  writeUplinkState,
+} from "./uplink-state.js";
 
 export interface UplinkOptions {
   /** The device storage directory (chain logs, manifest); uplink.json is kept here. */
@@ -33,13 +43,11 @@ export interface UplinkOptions {
   fetch?: typeof fetch;
 }
 
-interface UplinkState {
-  acked: Record<string, number>;
-  expiries: { chain: string; note: string }[];
-}
-
 export interface FlushResult {
+  /** Entries the collector acknowledged. */
   sent: number;
+  /** Expired chains the collector deleted. */
+  expired?: number;
   error?: string;
 }
 
@@ -47,30 +55,42 @@ export class Uplink {
   private backlog: LockEntry[] = [];
   private readonly queuedThrough = new Map<string, number>();
   private state: UplinkState;
+  /** Expiries to send, by chain: the device's signed `expired` anchor notes. */
+  private readonly expiries = new Map<string, string>();
   private failures = 0;
   private nextAttempt = 0;
   private inflight: Promise<FlushResult> | undefined;
-  private readonly file: string;
 
   constructor(private readonly o: UplinkOptions) {
     const batch = o.batchSize ?? 500;
     if (!Number.isSafeInteger(batch) || batch < 1 || batch > 10_000)
       throw new RangeError(`batchSize: expected 1..10000, got ${batch}`);
     mkdirSync(o.dir, { recursive: true });
-    this.file = join(o.dir, "uplink.json");
-    this.state = existsSync(this.file)
-      ? (JSON.parse(readFileSync(this.file, "utf8")) as UplinkState)
-      : { acked: {}, expiries: [] };
+    this.state = readUplinkState(o.dir) ?? { acked: {}, expired: [] };
+    for (const { chain, note } of this.state.expiries ?? []) this.expiries.set(chain, note);
+    delete this.state.expiries;
+    // The file marks this device as one whose entries a collector expects (retention waits for us).
+    if (!existsSync(uplinkStatePath(o.dir))) this.save();
     this.catchUp();
   }
 
-  /** Reads every durable entry the collector has not acknowledged from the device logs. */
+  /**
+   * Reads every durable entry the collector has not acknowledged from the device logs (also of
+   * expired chains whose log retention left for us), and every expiry not yet acknowledged.
+   */
   private catchUp(): void {
     const manifest = readManifest(this.o.dir);
     for (const c of manifest?.chains ?? []) {
-      if (c.status === "expired") continue;
-      this.reload(`${manifest!.door}/${c.period}`, -1);
+      const chain = `${manifest!.door}/${c.period}`;
+      if (
+        c.status === "expired" &&
+        (this.state.expired.includes(chain) || !existsSync(chainLogPath(this.o.dir, c.period)))
+      )
+        continue;
+      this.reload(chain, -1);
     }
+    for (const [chain, note] of expiredAnchors(this.o.dir))
+      if (!this.state.expired.includes(chain)) this.expiries.set(chain, note);
   }
 
   /** Reads a chain's durable entries after `after` from the device log into the backlog. */
@@ -103,18 +123,18 @@ export class Uplink {
     this.queuedThrough.set(entry.chain, entry.seq);
   }
 
-  /** Queues the deletion of an expired chain at the collector (durably). */
+  /**
+   * Queues the deletion of an expired chain at the collector, after the chain's remaining entries.
+   * (The agent has the note durably in anchors.log already; this only spares a re-read.)
+   */
   expire(chain: string, note: string): void {
-    this.backlog = this.backlog.filter((e) => e.chain !== chain);
-    this.queuedThrough.delete(chain);
-    delete this.state.acked[chain];
-    this.state.expiries.push({ chain, note });
-    this.save();
+    if (this.state.expired.includes(chain)) return;
+    this.expiries.set(chain, note);
   }
 
   /** Entries (and deletions) waiting for the collector. */
   get pending(): number {
-    return this.backlog.length + this.state.expiries.length;
+    return this.backlog.length + this.expiries.size;
   }
 
   /** Time of the next attempt after failures (0 when not backing off). */
@@ -127,7 +147,7 @@ export class Uplink {
   }
 
   private save(): void {
-    atomicWrite(this.file, JSON.stringify(this.state));
+    writeUplinkState(this.o.dir, this.state);
   }
 
   /**
@@ -170,17 +190,6 @@ export class Uplink {
   private async send(): Promise<FlushResult> {
     if (this.pending === 0 || this.now() < this.nextAttempt) return { sent: 0 };
     let sent = 0;
-    while (this.state.expiries.length > 0) {
-      const { note } = this.state.expiries[0]!;
-      const r = await this.request("/v1/expire", {
-        method: "POST",
-        headers: { "content-type": "text/plain" },
-        body: note,
-      });
-      if (r.status !== 200) return this.fail(r.status, r.text, sent);
-      this.state.expiries.shift();
-      this.save();
-    }
     while (this.backlog.length > 0) {
       const batch = this.backlog.slice(0, this.o.batchSize ?? 500);
       const r = await this.request("/v1/entries", {
@@ -200,7 +209,25 @@ export class Uplink {
       if (r.status === 409 && r.text.includes("ERR_UNCHAINED") && (await this.resync(batch))) continue;
       return this.fail(r.status, r.text, sent);
     }
-    return { sent };
+    // Every entry is delivered, those of expired chains included: now the expiries.
+    let expired = 0;
+    for (const [chain, note] of [...this.expiries]) {
+      const r = await this.request("/v1/expire", {
+        method: "POST",
+        headers: { "content-type": "text/plain" },
+        body: note,
+      });
+      if (r.status !== 200) return this.fail(r.status, r.text, sent);
+      this.expiries.delete(chain);
+      delete this.state.acked[chain];
+      this.state.expired.push(chain);
+      this.save();
+      deleteChainLog(this.o.dir, chain.slice(chain.indexOf("/") + 1));
+      this.failures = 0;
+      this.nextAttempt = 0;
+      expired++;
+    }
+    return { sent, ...(expired ? { expired } : {}) };
   }
 
   /** The collector lacks entries we thought it had: resend from its head. */

@@ -70,9 +70,7 @@ describe("verifyDeviceSignatures", () => {
       { ...entries[9]!, signatures: { [key]: "x" } } as unknown as LockEntry,
       entries[10]!,
     ];
-    const ours = verifyDeviceSignatures(
-      variants.map((entry) => ({ entry, hash: entryHash(entry), key, publicKey: keyPair.publicKey })),
-    );
+    const ours = verifyDeviceSignatures(variants.map((entry) => ({ entry, hash: entryHash(entry), key })));
     const core = verifySignatureMaps(
       variants.map((e) => ({ hash: entryHash(e), signatures: e.signatures })),
       { trusted: [key], context: "lock-entry", now: Number.MAX_SAFE_INTEGER - 1 },

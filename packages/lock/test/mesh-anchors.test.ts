@@ -10,7 +10,8 @@ import { MeshNode, signEntry } from "@chronoseal/mesh";
 import { afterAll, describe, expect, it } from "vitest";
 import { audit } from "../src/audit/auditor.js";
 import type { LockEntry } from "../src/entry.js";
-import { ANCHOR_SECTION, MeshAnchorError, MeshAnchors } from "../src/mesh-anchors.js";
+import { MeshAnchors } from "../src/mesh-anchors.js";
+import { ANCHOR_SECTION, MeshAnchorError } from "../src/mesh-read.js";
 import { DOOR, deviceKey, makeLock } from "./helpers.js";
 
 const nodes: MeshNode[] = [];

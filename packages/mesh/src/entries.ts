@@ -15,7 +15,7 @@ export const CONTEXTS: Record<EntryKind, string> = {
 };
 export const ATTESTATION = "attestation";
 
-export type SectionPolicy = "lww" | "first-attested-wins" | "append-only";
+export type SectionPolicy = "lww" | "first-attested-wins" | "append-only" | "latest-per-writer";
 
 export interface Settings {
   kind: "settings";

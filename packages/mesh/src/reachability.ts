@@ -4,7 +4,7 @@
 // node answers with a document it builds itself,
 //   { nonce, node: <its key>, addresses: <its published addresses>, port: <its port> }
 // signed with its node key under core's one signing rule, context `reachability`: the node
-// signs chronoseal-v1:reachability:<signed_at>:<SHA-256 of the payload>, never the nonce.
+// signs the rule's string for context `reachability` over the payload's SHA-256, never the nonce.
 // The challenger accepts the answer only when the signature verifies under that context with
 // the expected key, the nonce is its own, and the address it contacted is among the addresses
 // signed (so a relay at another address cannot pass a node's answer off as its own).

@@ -1,12 +1,17 @@
 // The JSON Schema of data.json (version 1), the whole-state exchange and bootstrap format,
 // validated (ajv) on every ingest of a peer's state or a bootstrap file.
 
-import { ChronosealError } from "@chronoseal/core";
+import { BASE64_32_PATTERN, CANONICAL_TIME_PATTERN, ChronosealError } from "@chronoseal/core";
 import { Ajv } from "ajv";
 import type { StateJSON } from "./state.js";
 
-const key = { type: "string", pattern: "^[A-Za-z0-9+/]{43}=$" };
-const time = { type: "string", pattern: "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z$" };
+// Field shapes from core (the checks the signing rule applies): keys and entry ids are canonical
+// base64 of 32 bytes — so one key has one spelling, and a ban or an attestor list can never name
+// a key in a form that matches no writer — and times have the canonical form. Signature entries
+// are only bounded here: each one is judged on its own at ingest (a bad one is rejected, not the
+// whole exchange).
+const key = { type: "string", pattern: BASE64_32_PATTERN };
+const time = { type: "string", pattern: CANONICAL_TIME_PATTERN };
 const signatureMap = {
   type: "object",
   maxProperties: 64,
@@ -55,7 +60,7 @@ export const DATA_JSON_SCHEMA = {
                   type: "object",
                   required: ["policy", "writers"],
                   properties: {
-                    policy: { enum: ["lww", "first-attested-wins", "append-only"] },
+                    policy: { enum: ["lww", "first-attested-wins", "append-only", "latest-per-writer"] },
                     writers: { type: "array", items: key },
                   },
                   additionalProperties: false,
@@ -99,7 +104,7 @@ export const DATA_JSON_SCHEMA = {
             properties: {
               ...common,
               kind: { const: "tombstone" },
-              target: { type: "string", maxLength: 64 },
+              target: key,
             },
             required: ["target"],
             additionalProperties: false,

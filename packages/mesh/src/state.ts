@@ -1,23 +1,35 @@
 // The network state CRDT: a grow-only set of signed entries (by id) and per-entry attestation
 // maps (each attestor's earliest valid signature). Merge = set union + per-attestor minimum, so
-// it is commutative, associative and idempotent. Ingest verifies every new signature in batch
+// it is commutative, associative and idempotent. One exception keeps state bounded: in a section
+// whose policy is (or ever was) `latest-per-writer`, only the newest record per (writer, key) is
+// kept (last_updated, ties by id) — a maximum per slot, so merge stays a join. Ingest verifies every new signature in batch
 // calls and rejects — never stores or forwards — invalid, banned and unauthorized entries,
 // counting them by reason. Views are pure functions of the state and a time.
 //
 // Cost of an ingest of n entries and m attestations: linear bookkeeping, one canonicalHashBatch
-// call for the n entry ids, one verifySignatureMaps call (one verifyBatch) per entry kind for the
+// call for the n entry ids, one verifySigners call (one verifyBatch) per entry kind for the
 // writer signatures (the writer's signature only), and one for the attestations that could
 // change something (a copy of a signature already held, or one dated later, is not verified).
 // The state also keeps, per digest bucket (see sync.ts), its ids and a revision counter, so
 // digests are recomputed only for the buckets that changed.
 import {
-  DEFAULT_MAX_SIGNATURES,
+  decodeSignatureEntry,
+  isPublicKeyBase64,
   payloadHashes,
   type SignatureEntry,
   type SignatureMap,
-  verifySignatureMaps,
+  signatureMapError,
+  signerEntry,
+  verifySigners,
 } from "@chronoseal/core";
-import { ATTESTATION, CONTEXTS, entryId, type MeshEntry, type Settings } from "./entries.js";
+import {
+  ATTESTATION,
+  CONTEXTS,
+  entryId,
+  type MeshEntry,
+  type SectionRecord,
+  type Settings,
+} from "./entries.js";
 
 export type RejectReason = "malformed" | "invalid-signature" | "banned" | "unauthorized" | "wrong-network";
 
@@ -57,9 +69,6 @@ export interface StateOptions {
 }
 
 const KINDS = new Set(Object.keys(CONTEXTS));
-// Canonical base64 of 32 bytes (a public key or a payload hash).
-const KEY_RE = /^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/;
-const NOW = Number.MAX_SAFE_INTEGER - 1;
 const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 const B64_VALUE = new Int8Array(128).fill(-1);
 for (let i = 0; i < 64; i++) B64_VALUE[B64.charCodeAt(i)] = i;
@@ -75,10 +84,12 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === "object" && !Array.isArray(v);
 }
 
-/** One signature to check: `entry` is the map entry of `key` for payload hash `hash`. */
+/** One signature to check: the entry of `key` in the map `signatures` for payload hash `hash`. */
 interface Check {
   hash: string;
   key: string;
+  signatures: Record<string, unknown>;
+  /** The map's entry of `key` (read once; verifySigners decides whether it is well-formed). */
   entry: SignatureEntry;
 }
 
@@ -97,6 +108,10 @@ export class NetworkState {
   private readonly banned = new Set<string>();
   /** Writers ever authorized per section. */
   private readonly sectionWriters = new Map<string, Set<string>>();
+  /** Sections whose policy was `latest-per-writer` in any settings version (monotone, like bans). */
+  private readonly latestSections = new Set<string>();
+  /** In those sections, the id of the newest record per (section, writer, key). */
+  private readonly newest = new Map<string, string>();
   private current: { id: string; settings: Settings; attestors: Set<string> } | undefined;
   private readonly members: Set<string>[] = Array.from({ length: 256 }, () => new Set<string>());
   private readonly bucketRevs = new Uint32Array(256);
@@ -204,8 +219,8 @@ export class NetworkState {
       if (id !== undefined && !this.entries.has(id) && !fresh.has(id)) fresh.set(id, e);
     });
     // Writer signatures: one batch call per kind (each kind has its own context), only the
-    // writer's signature is checked. A map that is not an object or has more entries than
-    // maxSignatures is invalid as a whole (as verifySignatureMaps reports it).
+    // writer's signature is checked (core's verifySigners: a map that is not an object or has
+    // more entries than maxSignatures is malformed as a whole, as verifySignatureMaps says).
     const byKind = new Map<MeshEntry["kind"], { id: string; e: MeshEntry }[]>();
     for (const [id, e] of fresh) {
       const list = byKind.get(e.kind);
@@ -218,14 +233,11 @@ export class NetworkState {
       const at: number[] = [];
       list.forEach(({ id, e }, i) => {
         const map = e.signatures as unknown;
-        if (
-          !isRecord(map) ||
-          !KEY_RE.test(e.writer) ||
-          !Object.hasOwn(map, e.writer) ||
-          Object.keys(map).length > DEFAULT_MAX_SIGNATURES
-        )
-          return;
-        checks.push({ hash: id, key: e.writer, entry: map[e.writer] as SignatureEntry });
+        if (signatureMapError(map) !== undefined || !isPublicKeyBase64(e.writer)) return;
+        const signatures = map as Record<string, unknown>;
+        const entry = signerEntry(signatures, e.writer);
+        if (entry === undefined) return;
+        checks.push({ hash: id, key: e.writer, signatures, entry: entry as SignatureEntry });
         at.push(i);
       });
       const times = this.verify(checks, CONTEXTS[kind]);
@@ -242,6 +254,7 @@ export class NetworkState {
     // monotone facts (bans and section writers accumulated over every settings version), so the
     // outcome does not depend on the order in which entries arrive.
     let newBans = false;
+    let newLatest = false;
     for (const { id, e } of valid) {
       if (e.kind !== "settings") continue;
       if (e.writer !== this.network) {
@@ -258,9 +271,18 @@ export class NetworkState {
         const w = this.sectionWriters.get(name) ?? new Set<string>();
         for (const k of sec.writers ?? []) w.add(k);
         this.sectionWriters.set(name, w);
+        if (sec.policy === "latest-per-writer" && !this.latestSections.has(name)) {
+          this.latestSections.add(name);
+          newLatest = true;
+        }
       }
       report.added++;
     }
+    // A section that became latest-per-writer keeps only each slot's newest record from now on.
+    if (newLatest)
+      for (const [id, e] of [...this.entries])
+        if (e.kind === "record" && this.latestSections.has(e.section) && this.entries.has(id))
+          this.keepNewest(id, e);
     for (const { id, e } of valid) {
       if (e.kind === "settings") continue;
       if (this.banned.has(e.writer)) {
@@ -271,6 +293,9 @@ export class NetworkState {
         this.reject("unauthorized", report);
         continue;
       }
+      // Superseded in a latest-per-writer section: not stored (not a rejection either).
+      if (e.kind === "record" && this.latestSections.has(e.section) && !this.keepNewest(id, e, false))
+        continue;
       this.store(id, e);
       report.added++;
     }
@@ -282,6 +307,24 @@ export class NetworkState {
     report.attestationsAdded = this.addAttestations(attestations);
     if (report.added || report.attestationsAdded) this.version++;
     return report;
+  }
+
+  /**
+   * The latest-per-writer rule for record `id`: true when it is its slot's newest, in which case
+   * the record it supersedes is removed (and `id` is noted; stored already when `stored`).
+   */
+  private keepNewest(id: string, e: SectionRecord, stored = true): boolean {
+    const slot = `${e.section}\n${e.writer}\n${e.key}`;
+    const curId = this.newest.get(slot);
+    if (curId === id) return true;
+    const cur = curId === undefined ? undefined : (this.entries.get(curId) as SectionRecord | undefined);
+    if (cur && (cur.last_updated > e.last_updated || (cur.last_updated === e.last_updated && curId! > id))) {
+      if (stored) this.remove(id);
+      return false;
+    }
+    if (curId !== undefined) this.remove(curId);
+    this.newest.set(slot, id);
+    return true;
   }
 
   /** Entry ids in one canonicalHashBatch call; per entry when one payload is not canonical. */
@@ -311,8 +354,8 @@ export class NetworkState {
   }
 
   /**
-   * Verifies single signatures with one verifySignatureMaps call (one verifyBatch) for those not
-   * found in the shared cache; returns signed_at (epoch ms) of each valid one, undefined otherwise.
+   * Verifies single signatures with one verifySigners call (one verifyBatch) for those not found
+   * in the shared cache; returns signed_at (epoch ms) of each valid one, undefined otherwise.
    */
   private verify(checks: readonly Check[], context: string): (number | undefined)[] {
     const out: (number | undefined)[] = new Array(checks.length).fill(undefined);
@@ -326,20 +369,21 @@ export class NetworkState {
         hit.hash === c.hash &&
         hit.key === c.key &&
         hit.signed_at === c.entry.signed_at &&
-        hit.entryContext === c.entry.context
+        hit.entryContext === c.entry.context &&
+        // the same signature in an ill-shaped entry (an extra field, …) is not the verified one
+        typeof decodeSignatureEntry(c.key, c.entry) !== "string"
       )
         out[i] = hit.signedAt;
-      else if (KEY_RE.test(c.key)) todo.push(i);
+      else todo.push(i);
     });
     if (todo.length === 0) return out;
-    const trusted = new Set(todo.map((i) => checks[i]!.key));
-    const reports = verifySignatureMaps(
-      todo.map((i) => ({ hash: checks[i]!.hash, signatures: { [checks[i]!.key]: checks[i]!.entry } })),
-      { trusted, context, now: NOW },
+    const verdicts = verifySigners(
+      todo.map((i) => ({ hash: checks[i]!.hash, key: checks[i]!.key, signatures: checks[i]!.signatures })),
+      { context },
     );
     todo.forEach((i, j) => {
-      const v = reports[j]!.valid[0];
-      if (v === undefined || v.key !== checks[i]!.key) return;
+      const v = verdicts[j]!;
+      if (!v.valid) return;
       out[i] = v.signedAt;
       const { hash, key, entry } = checks[i]!;
       cache?.set(entry.signature, {
@@ -362,13 +406,12 @@ export class NetworkState {
     // as early as, with a smaller signature) the one held.
     const checks: Check[] = [];
     for (const [id, map] of Object.entries(attestations)) {
-      if (!this.entries.has(id) || !isRecord(map)) continue;
-      const keys = Object.keys(map);
-      if (keys.length > DEFAULT_MAX_SIGNATURES) continue;
+      if (!this.entries.has(id) || signatureMapError(map) !== undefined) continue;
+      const signatures = map as Record<string, unknown>;
       const held = this.attestations.get(id);
-      for (const key of keys) {
+      for (const key of Object.keys(signatures)) {
         if (!attestors.has(key)) continue;
-        const entry = map[key] as SignatureEntry;
+        const entry = signerEntry(signatures, key) as SignatureEntry;
         if (!isRecord(entry)) continue;
         const cur = held?.[key];
         if (
@@ -379,7 +422,7 @@ export class NetworkState {
           )
         )
           continue;
-        checks.push({ hash: id, key, entry });
+        checks.push({ hash: id, key, signatures, entry });
       }
     }
     if (checks.length === 0) return 0;

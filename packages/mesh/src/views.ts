@@ -123,6 +123,8 @@ export interface SectionItem {
  * - `lww`: per key the newest record (last_updated, ties by id); tombstones apply.
  * - `first-attested-wins`: per key the earliest attested record (ties by id); pending ones are
  *   not shown; tombstones apply.
+ * - `latest-per-writer`: per (writer, key) the newest record (last_updated, ties by id) — the
+ *   state keeps no other — sorted by key, then writer; tombstones apply.
  */
 export function sectionRecords(state: NetworkState, section: string): SectionItem[] {
   const policy = state.settings()?.sections?.[section]?.policy ?? "append-only";
@@ -146,15 +148,18 @@ export function sectionRecords(state: NetworkState, section: string): SectionIte
   if (policy === "append-only") return items.sort(byTime).map(strip);
   const best = new Map<string, SectionItem & { last_updated: string }>();
   for (const it of items) {
-    const cur = best.get(it.key);
-    if (policy === "lww") {
+    const slot = policy === "latest-per-writer" ? `${it.key}\n${it.writer}` : it.key;
+    const cur = best.get(slot);
+    if (policy === "lww" || policy === "latest-per-writer") {
       if (
         !cur ||
         it.last_updated > cur.last_updated ||
         (it.last_updated === cur.last_updated && it.id > cur.id)
       )
-        best.set(it.key, it);
-    } else if (it.time !== undefined && (!cur || byTime(it, cur) < 0)) best.set(it.key, it);
+        best.set(slot, it);
+    } else if (it.time !== undefined && (!cur || byTime(it, cur) < 0)) best.set(slot, it);
   }
-  return [...best.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map(strip);
+  const order = (a: SectionItem, b: SectionItem) =>
+    a.key < b.key ? -1 : a.key > b.key ? 1 : a.writer < b.writer ? -1 : a.writer > b.writer ? 1 : 0;
+  return [...best.values()].sort(order).map(strip);
 }

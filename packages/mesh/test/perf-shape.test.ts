@@ -93,6 +93,30 @@ describe("ingest fast paths", () => {
     expect(r.rejected).toEqual({ "invalid-signature": 1 });
     expect(digest(b)).toEqual(digest(a));
   });
+
+  it("a cached signature in an ill-shaped entry is not taken (every state decides alike)", () => {
+    const verified: VerifiedCache = new Map();
+    const a = new NetworkState(w.admin.key, { verified });
+    const b = new NetworkState(w.admin.key, { verified });
+    const c = new NetworkState(w.admin.key); // no cache: the reference
+    for (const s of [a, b, c]) s.ingest(base);
+    const id = entryId(base[1]!);
+    const [key, entry] = attestEntry(id, w.attestor.kp.secretKey, T0 + 1000);
+    expect(a.ingest([], { [id]: { [key]: entry } }).attestationsAdded).toBe(1); // now cached
+    for (const bad of [
+      { ...entry, note: "x" },
+      { ...entry, signed_at: `${entry.signed_at.slice(0, 19)}Z` },
+    ]) {
+      expect(b.ingest([], { [id]: { [key]: bad } }).attestationsAdded).toBe(0);
+      expect(c.ingest([], { [id]: { [key]: bad } }).attestationsAdded).toBe(0);
+    }
+    const forgedWriter = {
+      ...base[5]!,
+      signatures: { [base[5]!.writer]: { ...base[5]!.signatures[base[5]!.writer]!, x: 1 } },
+    };
+    const fresh = new NetworkState(w.admin.key, { verified });
+    expect(fresh.ingest([base[0]!, forgedWriter as MeshEntry]).rejected).toEqual({ "invalid-signature": 1 });
+  });
 });
 
 describe("incremental digests", () => {

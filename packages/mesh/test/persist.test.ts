@@ -41,6 +41,41 @@ describe("data.json and persistence", () => {
       { version: 1, network: w.admin.key, entries: [], attestations: {}, extra: 1 },
     ];
     for (const b of bad) expect(() => checkDataJson(b)).toThrow(SchemaError);
+    // keys and ids in one spelling only (core's BASE64_32_PATTERN): a second spelling of a key —
+    // trailing bits set, padding dropped, base64url — would be a ban or an attestor that matches
+    // no writer
+    const k = w.admin.key;
+    const respelled = [
+      `${k.slice(0, 42)}${String.fromCharCode(k.charCodeAt(42) ^ 1)}=`,
+      k.replace(/=$/, ""),
+      Buffer.from(k, "base64").toString("base64url"),
+    ];
+    const settings = JSON.parse(JSON.stringify(w.settings())) as Record<string, unknown>;
+    expect(checkDataJson({ version: 1, network: k, entries: [settings], attestations: {} })).toBeTruthy();
+    for (const r of respelled) {
+      expect(() =>
+        checkDataJson({ version: 1, network: k, entries: [{ ...settings, banned: [r] }], attestations: {} }),
+      ).toThrow(SchemaError);
+      expect(() =>
+        checkDataJson({
+          version: 1,
+          network: k,
+          entries: [{ ...settings, attestors: [r] }],
+          attestations: {},
+        }),
+      ).toThrow(SchemaError);
+      expect(() => checkDataJson({ version: 1, network: r, entries: [], attestations: {} })).toThrow(
+        SchemaError,
+      );
+    }
+    expect(() =>
+      checkDataJson({
+        version: 1,
+        network: k,
+        entries: [{ ...settings, last_updated: "2025-02-18T17:00:00Z" }],
+        attestations: {},
+      }),
+    ).toThrow(SchemaError);
     const dir = mkdtempSync(join(tmpdir(), "mesh-corrupt-"));
     const s = new NetworkState(w.admin.key);
     s.ingest([w.settings()]);

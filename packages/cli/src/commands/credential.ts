@@ -1,212 +1,127 @@
-// `chronoseal credential incept | issue | revoke | reply | validate`: delegated credentials
-// with key event logs, kept in a SQLite evidence store, validated as of a time T.
-import { readFile, writeFile } from "node:fs/promises";
-import { resolve } from "node:path";
+// `chronoseal credential import | validate | status | escrow`: real KERI/ACDC evidence (CESR
+// streams or JSON) kept in a SQLite evidence store, credential chains validated as of a time T,
+// a credential's own status, and what waits in escrow. The verbs that make evidence (incept,
+// issue, revoke, reply, …) live in credential-controller.ts.
 import { parseArgs } from "node:util";
-import { initKeys, parseJson } from "@chronoseal/core";
+import { init } from "@chronoseal/core";
 import {
-  Controller,
-  type ControllerFile,
-  type EdgeOperator,
-  type Edges,
-  EvidenceStore,
-  parseResolution,
+  type CredentialStatus,
+  EvidenceError,
+  type EvidenceStore,
+  type Missing,
+  type Verdict,
+  WindowError,
 } from "@chronoseal/validity";
-import { type Command, EXIT_INVALID, EXIT_OK, InputError, type Io, UsageError } from "../command.js";
+import { type Command, EXIT_INVALID, EXIT_OK, type Io, UsageError } from "../command.js";
+import { readInput } from "../io.js";
+import { controllerCommands } from "./credential-controller.js";
+import { openStore } from "./credential-store.js";
 
-async function loadController(file: string, io: Io): Promise<Controller> {
-  await initKeys();
-  try {
-    return Controller.fromJSON(parseJson(await readFile(resolve(io.cwd, file), "utf8")) as ControllerFile);
-  } catch (e) {
-    throw new InputError(`controller ${file}: ${(e as Error).message}`);
-  }
+function missingLine(m: Missing): string {
+  return `${m.kind} ${m.id}: ${m.detail}`;
 }
 
-async function saveController(c: Controller, file: string, io: Io): Promise<void> {
-  await writeFile(resolve(io.cwd, file), `${JSON.stringify(c.toJSON(), null, 2)}\n`, { mode: 0o600 });
-}
-
-function openStore(path: string | undefined, io: Io): EvidenceStore {
-  if (!path) throw new UsageError("--store is required");
-  return new EvidenceStore(resolve(io.cwd, path));
-}
-
-function when(v: string | undefined, flag: string): string {
-  if (!v) throw new UsageError(`${flag} is required`);
-  return v;
-}
-
-const incept: Command = {
-  name: ["credential", "incept"],
-  summary: "create an identifier (key event log with pre-rotation) in a controller file",
-  usage:
-    "usage: chronoseal credential incept --out CONTROLLER.json [--store DB] [--delegator AID]\n\nPrints the new identifier (AID).",
-  async run(argv, io) {
-    const { values } = parseArgs({
-      args: argv,
-      strict: true,
-      options: { out: { type: "string" }, store: { type: "string" }, delegator: { type: "string" } },
-    });
-    if (!values.out) throw new UsageError("--out is required");
-    await initKeys();
-    const c = Controller.incept({
-      signedAt: Date.now(),
-      ...(values.delegator ? { delegator: values.delegator } : {}),
-    });
-    await saveController(c, values.out, io);
-    if (values.store) {
-      const store = openStore(values.store, io);
-      store.addAll(c.events);
-      store.close();
-    }
-    io.stdout.write(`${c.aid}\n`);
-    return EXIT_OK;
-  },
-};
-
-function parseEdges(specs: string[] | undefined, op: string | undefined): Edges | undefined {
-  if (!specs?.length) return undefined;
-  const edges: Edges = {};
-  if (op) {
-    if (op !== "AND" && op !== "OR") throw new UsageError("--edges-op must be AND or OR");
-    edges.o = op;
-  }
-  for (const spec of specs) {
-    // name=SAID[:OPERATOR][:pin=MIN-MAX][:grace=DAYS]
-    const m = /^([A-Za-z][\w-]*)=([^:]+)((?::[^:]+)*)$/.exec(spec);
-    if (!m)
-      throw new UsageError(
-        `--edge ${spec}: expected name=SAID[:I2I|NI2I|DI2I|NOT][:pin=MIN-MAX][:grace=DAYS]`,
-      );
-    const edge: { n: string; o?: EdgeOperator; pin?: { min?: number; max?: number }; grace?: number } = {
-      n: m[2]!,
-    };
-    for (const part of m[3]!.split(":").filter(Boolean)) {
-      if (["I2I", "NI2I", "DI2I", "NOT"].includes(part)) edge.o = part as EdgeOperator;
-      else if (part.startsWith("pin=")) {
-        const [min, max] = part.slice(4).split("-");
-        edge.pin = { ...(min ? { min: Number(min) } : {}), ...(max ? { max: Number(max) } : {}) };
-      } else if (part.startsWith("grace=")) edge.grace = Number(part.slice(6)) * 86_400_000;
-      else throw new UsageError(`--edge ${spec}: unknown part ${part}`);
-    }
-    edges[m[1]!] = edge;
-  }
-  return edges;
-}
-
-const issue: Command = {
-  name: ["credential", "issue"],
-  summary: "issue a credential (signed, anchored in the issuer's key event log)",
+const importCmd: Command = {
+  name: ["credential", "import"],
+  summary: "import KERI/ACDC evidence (CESR streams or JSON, schemas too) into an evidence store",
   usage: [
-    "usage: chronoseal credential issue --controller FILE --store DB --schema S [--issuee AID] [--dt T]",
-    "         [--attr key=value]... [--edge name=SAID[:I2I|NI2I|DI2I|NOT][:pin=MIN-MAX][:grace=DAYS]]... [--edges-op AND|OR]",
+    "usage: chronoseal credential import --store DB [--json] FILE…   (- for stdin)",
     "",
-    "Prints the credential's SAID.",
+    "Stores every message not already stored (each distinct copy once, whatever its signatures);",
+    "refuses, with the reason, what cannot be identified (bad SAID, unknown type, unreadable file).",
+    "Exit 0 when nothing was refused.",
   ].join("\n"),
   async run(argv, io) {
-    const { values } = parseArgs({
+    const { values, positionals } = parseArgs({
       args: argv,
+      allowPositionals: true,
       strict: true,
-      options: {
-        controller: { type: "string" },
-        store: { type: "string" },
-        schema: { type: "string" },
-        issuee: { type: "string" },
-        dt: { type: "string" },
-        attr: { type: "string", multiple: true },
-        edge: { type: "string", multiple: true },
-        "edges-op": { type: "string" },
-      },
+      options: { store: { type: "string" }, json: { type: "boolean", default: false } },
     });
-    const c = await loadController(when(values.controller, "--controller"), io);
+    if (positionals.length === 0) throw new UsageError("expected at least one FILE (or - for stdin)");
+    await init();
     const store = openStore(values.store, io);
-    const attributes: Record<string, string> = {};
-    for (const a of values.attr ?? []) {
-      const i = a.indexOf("=");
-      if (i <= 0) throw new UsageError(`--attr ${a}: expected key=value`);
-      attributes[a.slice(0, i)] = a.slice(i + 1);
+    const reports: Record<string, unknown>[] = [];
+    let refused = 0;
+    try {
+      for (const file of positionals) {
+        let bytes: Buffer;
+        try {
+          bytes = await readInput(file, io);
+        } catch (e) {
+          refused++;
+          reports.push({ file, error: (e as Error).message });
+          continue;
+        }
+        try {
+          const r = store.import(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+          refused += r.rejected;
+          reports.push({
+            file,
+            stored: r.stored,
+            duplicates: r.duplicates,
+            rejected: r.rejected,
+            items: r.items,
+          });
+        } catch (e) {
+          if (!(e instanceof EvidenceError)) throw e;
+          refused++;
+          reports.push({ file, error: e.message });
+        }
+      }
+    } finally {
+      store.close();
     }
-    const edges = parseEdges(values.edge, values["edges-op"]);
-    const issued = c.issue({
-      schema: when(values.schema, "--schema"),
-      dt: values.dt ?? new Date().toISOString(),
-      attributes,
-      ...(values.issuee ? { issuee: values.issuee } : {}),
-      ...(edges ? { edges } : {}),
-    });
-    store.addAll([...c.events, issued.credential, issued.iss]);
-    store.close();
-    await saveController(c, values.controller!, io);
-    io.stdout.write(`${issued.credential.d}\n`);
-    return EXIT_OK;
+    if (values.json) io.stdout.write(`${JSON.stringify(reports, null, 2)}\n`);
+    else
+      for (const r of reports) {
+        if (r.error) {
+          io.stdout.write(`${r.file}: REFUSED: ${r.error}\n`);
+          continue;
+        }
+        io.stdout.write(`${r.file}: stored ${r.stored}, duplicates ${r.duplicates}, refused ${r.rejected}\n`);
+        for (const item of r.items as { status: string; index: number; offset?: number; reason?: string }[])
+          if (item.status === "rejected")
+            io.stdout.write(
+              `  #${item.index}${item.offset !== undefined ? ` @${item.offset}` : ""}: ${item.reason}\n`,
+            );
+      }
+    return refused === 0 ? EXIT_OK : EXIT_INVALID;
   },
 };
 
-const revoke: Command = {
-  name: ["credential", "revoke"],
-  summary: "revoke a credential (the revocation's datetime is --dt)",
-  usage: "usage: chronoseal credential revoke --controller FILE --store DB --credential SAID [--dt T]",
-  async run(argv, io) {
-    const { values } = parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        controller: { type: "string" },
-        store: { type: "string" },
-        credential: { type: "string" },
-        dt: { type: "string" },
-      },
-    });
-    const c = await loadController(when(values.controller, "--controller"), io);
-    const store = openStore(values.store, io);
-    const said = when(values.credential, "--credential");
-    const cred = store.credential(said);
-    const iss = store.telEvents(said).find((e) => e.t === "iss");
-    if (!cred || !iss) throw new InputError(`credential ${said}: not in the store (or no issue event)`);
-    if (cred.i !== c.aid)
-      throw new InputError(`credential ${said} was issued by ${cred.i}, not by this controller`);
-    const { rev } = c.revoke(cred, iss, values.dt ?? new Date().toISOString(), Date.now());
-    store.addAll([...c.events, rev]);
-    store.close();
-    await saveController(c, values.controller!, io);
-    io.stdout.write(`${rev.d}\n`);
-    return EXIT_OK;
-  },
-};
-
-const reply: Command = {
-  name: ["credential", "reply"],
-  summary: 'sign and store a status reply: "not revoked as of T"',
-  usage: "usage: chronoseal credential reply --controller FILE --store DB --credential SAID [--as-of T]",
-  async run(argv, io) {
-    const { values } = parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        controller: { type: "string" },
-        store: { type: "string" },
-        credential: { type: "string" },
-        "as-of": { type: "string" },
-      },
-    });
-    const c = await loadController(when(values.controller, "--controller"), io);
-    const store = openStore(values.store, io);
-    const r = c.reply(when(values.credential, "--credential"), values["as-of"] ?? new Date().toISOString());
-    store.add(r);
-    store.close();
-    io.stdout.write(`${JSON.stringify(r)}\n`);
-    return EXIT_OK;
-  },
-};
+function printVerdict(v: Verdict, io: Io): void {
+  const w = (s: string) => io.stdout.write(`${s}\n`);
+  w(`${v.valid ? "VALID" : v.status.toUpperCase()}: ${v.reason}`);
+  w(
+    `  as of ${v.validOn}, resolution ${v.resolution} ms, trusted roots ${v.trustedRoots?.join(", ") ?? "(any)"}`,
+  );
+  for (const l of v.links)
+    w(`  link ${l.status.padEnd(14)} chain ${l.chain.padEnd(14)} ${l.credential}  (${l.via})  ${l.reason}`);
+  for (const e of v.edges)
+    w(
+      `  edge ${e.from}${e.path.slice(1)} ${e.not ? "NOT " : ""}${e.operator} → ${e.to}: ${e.result}${e.grace ? " (grace)" : ""}${e.reason ? ` (${e.reason})` : ""}`,
+    );
+  for (const m of v.missing) w(`  missing ${missingLine(m)}`);
+  if (v.provisional)
+    w(
+      `  provisional (if the missing evidence arrives and checks out): ${v.provisional.valid ? "VALID" : v.provisional.status.toUpperCase()}: ${v.provisional.reason}`,
+    );
+  for (const p of v.duplicity) w(`  duplicity (${p.kind}): ${p.reason}`);
+  for (const n of v.unauthenticated) w(`  unauthenticated ${n.what} ${n.said}: ${n.reason}`);
+  for (const n of v.ignored) w(`  ignored ${n.reason}`);
+}
 
 const validateCmd: Command = {
   name: ["credential", "validate"],
-  summary: "was this credential (and its whole chain) validly issued as of T?",
+  summary: "was this credential (and its whole chain) validly issued and not revoked as of T?",
   usage: [
     "usage: chronoseal credential validate SAID --store DB --valid-on T [--resolution 1d] [--trusted-root AID]... [--json]",
     "",
-    "Prints the verdict and every link with its status and reason. Exit 0 only for a valid verdict.",
+    "Prints the verdict, every link with its own and its chain's status, every edge, missing",
+    "evidence (exactly), duplicity proofs, and evidence kept but not counted. No clock is read:",
+    "the verdict depends only on T, the resolution, the trusted roots and the evidence.",
+    "Exit 0 only for a valid verdict.",
   ].join("\n"),
   async run(argv, io) {
     const { values, positionals } = parseArgs({
@@ -222,40 +137,104 @@ const validateCmd: Command = {
       },
     });
     if (positionals.length !== 1) throw new UsageError("expected one credential SAID");
-    let resolution: number;
-    try {
-      resolution = parseResolution(values.resolution);
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
-    await initKeys();
+    const validOn = values["valid-on"];
+    if (!validOn) throw new UsageError("--valid-on is required");
+    await init();
     const store = openStore(values.store, io);
-    let v: ReturnType<EvidenceStore["validate"]>;
+    let v: Verdict;
     try {
-      v = store.validate(positionals[0]!, {
-        validOn: when(values["valid-on"], "--valid-on"),
-        resolution,
+      v = store.validate(positionals[0] as string, {
+        validOn,
+        resolution: values.resolution,
         ...(values["trusted-root"] ? { trustedRoots: values["trusted-root"] } : {}),
       });
     } catch (e) {
-      throw new InputError((e as Error).message);
+      if (e instanceof WindowError) throw new UsageError(e.message);
+      throw e;
     } finally {
       store.close();
     }
     if (values.json) io.stdout.write(`${JSON.stringify(v, null, 2)}\n`);
-    else {
-      io.stdout.write(`${v.valid ? "VALID" : v.status.toUpperCase()}: ${v.reason}\n`);
-      for (const l of v.links)
-        io.stdout.write(`  ${l.status.padEnd(17)} ${l.credential}  (${l.via})  ${l.reason}\n`);
-      for (const e of v.edges)
-        io.stdout.write(
-          `  edge ${e.name} ${e.operator} → ${e.to}: ${e.result}${e.reason ? ` (${e.reason})` : ""}\n`,
-        );
-      if (v.missing.length) io.stdout.write(`  missing: ${v.missing.join(", ")}\n`);
-      for (const p of v.duplicity) io.stdout.write(`  duplicity: ${p.reason}\n`);
-    }
+    else printVerdict(v, io);
     return v.valid ? EXIT_OK : EXIT_INVALID;
   },
 };
 
-export const credentialCommands: Command[] = [incept, issue, revoke, reply, validateCmd];
+function printStatus(s: CredentialStatus, io: Io): void {
+  const w = (x: string) => io.stdout.write(`${x}\n`);
+  w(`${s.state.toUpperCase()}: ${s.reason}`);
+  if (s.issuer)
+    w(`  issuer ${s.issuer}, registry ${s.registry}${s.received ? "" : " (credential not received)"}`);
+  if (s.issuance) w(`  issued ${s.issuance.dt}  (${s.issuance.said}, anchored at ${s.issuance.anchor})`);
+  if (s.revocation)
+    w(`  revoked ${s.revocation.dt}  (${s.revocation.said}, anchored at ${s.revocation.anchor})`);
+  for (const m of s.missing) w(`  missing ${missingLine(m)}`);
+  for (const n of s.unauthenticated) w(`  unauthenticated ${n.what} ${n.said}: ${n.reason}`);
+}
+
+const statusCmd: Command = {
+  name: ["credential", "status"],
+  summary:
+    "a credential's own transaction state (issued, revoked, pending…), independent of T and of its chain",
+  usage: [
+    "usage: chronoseal credential status SAID --store DB [--json]",
+    "",
+    "Exit 0 when the state is issued or revoked, 1 otherwise.",
+  ].join("\n"),
+  async run(argv, io) {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: { store: { type: "string" }, json: { type: "boolean", default: false } },
+    });
+    if (positionals.length !== 1) throw new UsageError("expected one credential SAID");
+    await init();
+    const store = openStore(values.store, io);
+    let s: CredentialStatus;
+    try {
+      s = store.status(positionals[0] as string);
+    } finally {
+      store.close();
+    }
+    if (values.json) io.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
+    else printStatus(s, io);
+    return s.state === "issued" || s.state === "revoked" ? EXIT_OK : EXIT_INVALID;
+  },
+};
+
+const escrowCmd: Command = {
+  name: ["credential", "escrow"],
+  summary: "list the stored evidence that waits for something, and exactly for what",
+  usage: "usage: chronoseal credential escrow --store DB [--json]\n\nExit 0 when nothing waits.",
+  async run(argv, io) {
+    const { values } = parseArgs({
+      args: argv,
+      strict: true,
+      options: { store: { type: "string" }, json: { type: "boolean", default: false } },
+    });
+    await init();
+    const store = openStore(values.store, io);
+    let entries: ReturnType<EvidenceStore["escrow"]>;
+    try {
+      entries = store.escrow();
+    } finally {
+      store.close();
+    }
+    if (values.json) io.stdout.write(`${JSON.stringify(entries, null, 2)}\n`);
+    else
+      for (const e of entries) {
+        io.stdout.write(`${e.what} ${e.said}: ${e.reason}\n`);
+        for (const m of e.missing) io.stdout.write(`  missing ${missingLine(m)}\n`);
+      }
+    return entries.length === 0 ? EXIT_OK : EXIT_INVALID;
+  },
+};
+
+export const credentialCommands: Command[] = [
+  importCmd,
+  validateCmd,
+  statusCmd,
+  escrowCmd,
+  ...controllerCommands,
+];

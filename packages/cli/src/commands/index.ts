@@ -7,6 +7,7 @@ import { jsonsigCommands } from "./jsonsig.js";
 import { keriCommands } from "./keri.js";
 import { keysCommands } from "./keys.js";
 import { lockCommands } from "./lock.js";
+import { lockOpsCommands } from "./lock-ops.js";
 import { meshCommands } from "./mesh.js";
 import { simCommands } from "./sim.js";
 
@@ -17,6 +18,7 @@ export const commands: readonly Command[] = [
   ...checkpointCommands,
   ...meshCommands,
   ...lockCommands,
+  ...lockOpsCommands,
   ...credentialCommands,
   ...keriCommands,
   ...simCommands,

@@ -6,11 +6,10 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import {
   assertContext,
+  canonicalPublicKey,
   type DocumentReport,
-  decodePublicKey,
   formatTimestamp,
   signDocument,
-  toBase64,
   toMillis,
   verifyDocument,
 } from "@chronoseal/core";
@@ -123,7 +122,7 @@ async function readTrusted(file: string, io: Io): Promise<string[]> {
   return entries.map(({ where, key }) => {
     if (typeof key !== "string") throw new InputError(`${file}: ${where}: expected a key string`);
     try {
-      return toBase64(decodePublicKey(key));
+      return canonicalPublicKey(key);
     } catch (e) {
       throw new InputError(`${file}: ${where}: ${(e as Error).message}`);
     }

@@ -1,13 +1,37 @@
 // The `chronoseal lock` audit report: a readable summary per chain (or JSON), and the exit code.
+// With anchors from a mesh it lists each chain's anchors with their earliest trusted attestation.
 import { type ChainVerdict, INFORMATIONAL } from "@chronoseal/lock";
 import { EXIT_INVALID, EXIT_OK, type Io } from "../command.js";
+
+/** One anchor (or head) of a chain as the audit used it. */
+export interface AnchorLine {
+  kind: string;
+  size: number;
+  lastSeq: number;
+  /** Device time. */
+  time: string;
+  hash: string;
+  /** Earliest trusted attestation (mesh only) and its attestor. */
+  attested?: string;
+  attestor?: string;
+}
 
 export interface AuditReport {
   verified: boolean;
   entries: number;
-  chains: ChainVerdict[];
+  chains: (ChainVerdict & { anchors: AnchorLine[] })[];
   unattributed: number;
   rejectedAnchors: { note: string; reason: string }[];
+  mesh?: { node: string; network: string; attestors: string[]; rejected: Partial<Record<string, number>> };
+}
+
+/** Anchor lines shown per chain in the text report (the JSON has all). */
+const SHOWN_ANCHORS = 12;
+
+function anchorText(a: AnchorLine): string {
+  const what = `${a.kind} ${a.size}`.padEnd(19);
+  const attested = a.attested ? `attested ${a.attested} by ${a.attestor!.slice(0, 8)}…` : "not attested";
+  return `  anchor ${what} device ${a.time}  ${attested}`;
 }
 
 /** "3-7, 12, 30-41" (at most `max` ranges, then the count of the rest). */
@@ -43,8 +67,19 @@ export function writeReport(r: AuditReport, json: boolean, io: Io): number {
       const where = f.ranges.length ? ranges(f.ranges) : "-";
       out.push(`  ${f.kind.padEnd(21)}${where.padEnd(24)} ${f.detail}`);
     }
+    if (r.mesh) {
+      const hidden = v.anchors.length - SHOWN_ANCHORS;
+      if (hidden > 0) out.push(`  … ${hidden} earlier anchors (--json lists all)`);
+      for (const a of v.anchors.slice(Math.max(0, hidden))) out.push(anchorText(a));
+    }
   }
   if (r.chains.length === 0) out.push("no chains found");
+  if (r.mesh) {
+    const bad = Object.entries(r.mesh.rejected).map(([k, n]) => `${n} ${k}`);
+    out.push(
+      `anchors from mesh node ${r.mesh.node}: ${r.mesh.attestors.length} trusted attestor${r.mesh.attestors.length === 1 ? "" : "s"}${bad.length ? `; not verified and ignored: ${bad.join(", ")}` : ""}`,
+    );
+  }
   const tampered = r.chains.length - verified - expired - unwitnessedChains;
   out.push("");
   out.push(

@@ -1,10 +1,12 @@
 // Inputs of the `chronoseal lock` verbs: entries streamed from a collector's NDJSON export or an
 // exported file (one line at a time, memory independent of the log's length), anchors from a
-// FileAnchors NDJSON file or URL, and device keys from a devices file or the anchors' registry.
+// FileAnchors NDJSON file or URL or from a mesh network (verified locally, with each anchor's
+// earliest trusted attestation), and device keys from a devices file or the anchors' registry.
 import { createReadStream } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { fromBase64, parseJson } from "@chronoseal/core";
+import { assertPublicKeyBase64, parseJson } from "@chronoseal/core";
+import { type Attested, MeshAnchorError, readMeshAnchors } from "@chronoseal/lock";
 import { InputError, type Io, UsageError } from "../command.js";
 
 /** Splits a byte stream into lines (UTF-8), yielding each complete line. */
@@ -94,11 +96,77 @@ export async function* fileLines(file: string, io: Io): AsyncGenerator<string> {
 export interface Anchors {
   notes: string[];
   devices: Map<string, string>;
+  /** From a mesh: each note's earliest trusted attestation (by note hash). */
+  attested?: Map<string, Attested>;
+  /** From a mesh: which node answered, the network, its trusted attestors, what did not verify. */
+  mesh?: { node: string; network: string; attestors: string[]; rejected: Partial<Record<string, number>> };
+}
+
+const KEY_RE = /^[A-Za-z0-9+/]{43}=$/;
+
+/** The network a node serves, when it serves exactly one (GET /v1/ping). */
+async function onlyNetwork(nodes: string[]): Promise<string> {
+  const errors: string[] = [];
+  for (const node of nodes) {
+    try {
+      const r = await fetch(`${node}/v1/ping`, { signal: AbortSignal.timeout(5000) });
+      if (!r.ok) throw new Error(`HTTP ${r.status}`);
+      const networks = ((await r.json()) as { networks?: unknown }).networks;
+      if (!Array.isArray(networks)) throw new Error("not a mesh node");
+      if (networks.length !== 1)
+        throw new UsageError(`${node} serves ${networks.length} networks: name one with --network KEY`);
+      return String(networks[0]);
+    } catch (e) {
+      if (e instanceof UsageError) throw e;
+      errors.push(`${node}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  throw new InputError(`no mesh node answered (${errors.join("; ")})`);
+}
+
+/** Anchors, heads and device registrations from a mesh (any node that answers; verified here). */
+async function readMeshSource(list: string, network: string | undefined): Promise<Anchors> {
+  const nodes = list
+    .split(",")
+    .map((n) => n.trim().replace(/\/+$/, ""))
+    .filter(Boolean);
+  if (nodes.length === 0) throw new UsageError("--mesh needs at least one node URL");
+  for (const n of nodes)
+    if (!/^https?:\/\//.test(n)) throw new UsageError(`--mesh: ${n} is not an http(s) URL`);
+  if (network !== undefined && !KEY_RE.test(network))
+    throw new UsageError("--network must be the network's admin public key (base64, 32 bytes)");
+  const net = network ?? (await onlyNetwork(nodes));
+  try {
+    const v = await readMeshAnchors({ nodes, network: net });
+    return {
+      notes: v.notes,
+      devices: v.devices,
+      attested: v.attested,
+      mesh: { node: v.node, network: net, attestors: v.attestors, rejected: v.rejected },
+    };
+  } catch (e) {
+    if (e instanceof MeshAnchorError) throw new InputError(e.message);
+    throw e;
+  }
+}
+
+/** --anchors SOURCE or --mesh URL[,URL…] [--network KEY]: exactly one. */
+export async function anchorsFrom(
+  values: { anchors?: unknown; mesh?: unknown; network?: unknown },
+  io: Io,
+): Promise<Anchors> {
+  if (values.anchors !== undefined && values.mesh !== undefined)
+    throw new UsageError("--anchors and --mesh are alternatives: give one");
+  if (typeof values.mesh === "string")
+    return readMeshSource(values.mesh, values.network as string | undefined);
+  if (values.network !== undefined) throw new UsageError("--network goes with --mesh");
+  return readAnchors(values.anchors as string | undefined, io);
 }
 
 /** Anchors from a FileAnchors NDJSON file or URL: notes, and device registrations if any. */
-export async function readAnchors(source: string | undefined, io: Io): Promise<Anchors> {
-  if (!source) throw new UsageError("--anchors SOURCE is required (an anchors NDJSON file or URL)");
+async function readAnchors(source: string | undefined, io: Io): Promise<Anchors> {
+  if (!source)
+    throw new UsageError("--anchors SOURCE (an anchors NDJSON file or URL) or --mesh URL[,URL…] is required");
   let text: string;
   if (/^https?:\/\//.test(source)) text = await (await get(source)).text();
   else {
@@ -149,11 +217,11 @@ export async function readDevices(
   } else devices = anchors.devices;
   if (devices.size === 0)
     throw new UsageError(
-      "no device keys: pass --devices FILE, or use an anchors source with device registrations",
+      "no device keys: pass --devices FILE, or use an anchors source with (attested) device registrations",
     );
   for (const [door, key] of devices) {
     try {
-      fromBase64(key, `device key of ${door}`, 32);
+      assertPublicKeyBase64(key, `device key of ${door}`);
     } catch (e) {
       throw new InputError((e as Error).message);
     }

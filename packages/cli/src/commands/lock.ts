@@ -16,14 +16,15 @@ import {
 import { SingleBar } from "cli-progress";
 import { type Command, EXIT_OK, InputError, type Io, UsageError } from "../command.js";
 import { loadVerifiers, requireOf } from "./checkpoint.js";
-import { writeReport } from "./lock-report.js";
+import { type AnchorLine, writeReport } from "./lock-report.js";
 import {
+  type Anchors,
+  anchorsFrom,
   collectorLines,
   collectorTotal,
   type EntryFilter,
   fileLines,
   parseLine,
-  readAnchors,
   readDevices,
 } from "./lock-sources.js";
 
@@ -72,12 +73,37 @@ function filterOf(values: Record<string, unknown>): EntryFilter {
   return f;
 }
 
+const anchorOptions = {
+  anchors: { type: "string" },
+  mesh: { type: "string" },
+  network: { type: "string" },
+  devices: { type: "string" },
+} as const;
+
+/** Each chain's anchors (and head) as the audit used them, with attested times from a mesh. */
+function anchorLines(auditor: Auditor, chain: string, anchors: Anchors): AnchorLine[] {
+  const c = auditor.anchorIndex.chains.get(chain);
+  if (!c) return [];
+  return [...c.list, ...(c.expired ? [c.expired] : [])].map((a) => {
+    const at = anchors.attested?.get(a.hash);
+    return {
+      kind: a.kind,
+      size: a.size,
+      lastSeq: a.lastSeq,
+      time: a.time,
+      hash: a.hash,
+      ...(at ? { attested: at.time, attestor: at.attestor } : {}),
+    };
+  });
+}
+
 async function runAudit(
   lines: AsyncIterable<string>,
   options: AuditOptions,
   only: { door?: string; chain?: string },
   json: boolean,
   io: Io,
+  anchors: Anchors,
   total?: number,
 ): Promise<number> {
   const auditor = new Auditor(options);
@@ -112,9 +138,10 @@ async function runAudit(
     {
       verified: chains.every((v) => v.verified),
       entries: auditor.count,
-      chains,
+      chains: chains.map((v) => ({ ...v, anchors: anchorLines(auditor, v.chain, anchors) })),
       unattributed: auditor.unattributed,
       rejectedAnchors: [...auditor.rejectedAnchors],
+      ...(anchors.mesh ? { mesh: anchors.mesh } : {}),
     },
     json,
     io,
@@ -125,11 +152,15 @@ const auditCmd: Command = {
   name: ["lock", "audit"],
   summary: "audit a collector's lock logs against the devices' anchors",
   usage: [
-    "usage: chronoseal lock audit --collector URL --anchors SOURCE [--devices FILE] [--door ID] [--chain ID]",
-    "                             [--compaction] [--expired CHAIN]... [--witness VKEY]... [--require K] [--json]",
+    "usage: chronoseal lock audit --collector URL (--anchors SOURCE | --mesh URL[,URL…] [--network KEY])",
+    "                             [--devices FILE] [--door ID] [--chain ID] [--compaction] [--expired CHAIN]...",
+    "                             [--witness VKEY]... [--require K] [--json]",
     "",
-    "SOURCE: an anchors NDJSON file or URL (signed notes, and device key registrations). --devices:",
-    "a JSON object door → base64 device public key (default: the registrations in SOURCE).",
+    "SOURCE: an anchors NDJSON file or URL (signed notes, and device key registrations). --mesh: read",
+    "the anchors, heads and device registrations from a mesh network instead (the first node that",
+    "answers; every signature verified here, attestors from the admin-signed settings) and show each",
+    "anchor's earliest trusted attestation; --network is needed when a node serves several networks.",
+    "--devices: a JSON object door → base64 device public key (default: the source's registrations).",
     "Prints per chain: verified, or every finding with the exact sequence numbers — dropped, altered,",
     "backdated, reordered, replayed, forked, unproven, unanchored tail, clock-skew, missing final",
     "anchor, anchor problems. --compaction verifies one signature per anchor and the hash links.",
@@ -141,8 +172,7 @@ const auditCmd: Command = {
   async run(argv, io) {
     const { values, positionals } = parse(argv, {
       collector: { type: "string" },
-      anchors: { type: "string" },
-      devices: { type: "string" },
+      ...anchorOptions,
       compaction: { type: "boolean" },
       expired: { type: "string", multiple: true },
       json: { type: "boolean" },
@@ -153,7 +183,7 @@ const auditCmd: Command = {
     if (positionals.length) throw new UsageError("lock audit takes no positional arguments");
     if (!values.collector) throw new UsageError("--collector URL is required");
     const witnesses = await witnessPolicy(values, io);
-    const anchors = await readAnchors(values.anchors as string | undefined, io);
+    const anchors = await anchorsFrom(values, io);
     const deviceKeys = await readDevices(values.devices as string | undefined, anchors, io);
     const filter = filterOf(values);
     const collector = values.collector as string;
@@ -170,6 +200,7 @@ const auditCmd: Command = {
       filter,
       values.json === true,
       io,
+      anchors,
       total,
     );
   },
@@ -180,7 +211,8 @@ const exportCmd: Command = {
   summary: "save a collector's entries as NDJSON (for an offline audit)",
   usage: [
     "usage: chronoseal lock export --collector URL --out FILE [--door ID] [--chain ID] [--from N] [--to N]",
-    "                              [--since TIME] [--until TIME] [--compact --anchors SOURCE [--devices FILE]]",
+    "                              [--since TIME] [--until TIME]",
+    "                              [--compact (--anchors SOURCE | --mesh URL[,URL…] [--network KEY]) [--devices FILE]]",
     "",
     "--compact drops the signatures that an anchored later signature covers (keeps the newest",
     "before each anchor and the unanchored tail's): audit the file with verify-file --compaction.",
@@ -190,15 +222,14 @@ const exportCmd: Command = {
       collector: { type: "string" },
       out: { type: "string" },
       compact: { type: "boolean" },
-      anchors: { type: "string" },
-      devices: { type: "string" },
+      ...anchorOptions,
       ...filterOptions,
     });
     if (positionals.length) throw new UsageError("lock export takes no positional arguments");
     if (!values.collector || !values.out) throw new UsageError("--collector URL and --out FILE are required");
     let boundaries: Map<string, Set<number>> | undefined;
     if (values.compact) {
-      const anchors = await readAnchors(values.anchors as string | undefined, io);
+      const anchors = await anchorsFrom(values, io);
       const keys = await readDevices(values.devices as string | undefined, anchors, io);
       boundaries = anchorBoundaries(
         [...indexAnchors(anchors.notes, keys).chains.values()].flatMap((c) => c.list),
@@ -233,15 +264,15 @@ const verifyFile: Command = {
   name: ["lock", "verify-file"],
   summary: "audit an exported NDJSON log offline",
   usage: [
-    "usage: chronoseal lock verify-file --anchors SOURCE [--devices FILE] [--door ID] [--compaction]",
-    "                                   [--expired CHAIN]... [--witness VKEY]... [--require K] [--json] FILE.ndjson|-",
+    "usage: chronoseal lock verify-file (--anchors SOURCE | --mesh URL[,URL…] [--network KEY]) [--devices FILE]",
+    "                                   [--door ID] [--compaction] [--expired CHAIN]... [--witness VKEY]...",
+    "                                   [--require K] [--json] FILE.ndjson|-",
     "",
     "The same verdicts as lock audit, from a file (or standard input).",
   ].join("\n"),
   async run(argv, io) {
     const { values, positionals } = parse(argv, {
-      anchors: { type: "string" },
-      devices: { type: "string" },
+      ...anchorOptions,
       door: { type: "string" },
       compaction: { type: "boolean" },
       expired: { type: "string", multiple: true },
@@ -250,7 +281,7 @@ const verifyFile: Command = {
     });
     if (positionals.length !== 1) throw new UsageError("expected one exported FILE.ndjson (or - for stdin)");
     const witnesses = await witnessPolicy(values, io);
-    const anchors = await readAnchors(values.anchors as string | undefined, io);
+    const anchors = await anchorsFrom(values, io);
     const deviceKeys = await readDevices(values.devices as string | undefined, anchors, io);
     return runAudit(
       fileLines(positionals[0]!, io),
@@ -264,6 +295,7 @@ const verifyFile: Command = {
       { ...(values.door ? { door: values.door as string } : {}) },
       values.json === true,
       io,
+      anchors,
     );
   },
 };

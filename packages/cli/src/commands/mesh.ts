@@ -4,6 +4,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import {
+  canonicalPublicKey,
   encodePrivateKey,
   encodePublicKey,
   generateKeyPair,
@@ -14,6 +15,19 @@ import {
 import { type MeshEntry, type Settings, signEntry } from "@chronoseal/mesh";
 import { type Command, EXIT_INVALID, EXIT_OK, InputError, UsageError } from "../command.js";
 import { loadPrivateKey } from "./keys.js";
+
+/**
+ * A public key given on the command line, in any format core reads (base64, `ssh-ed25519 AAAA…`,
+ * PEM), as the one spelling settings and signature maps use (canonical base64): a ban or an
+ * attestor written in another spelling would match no writer.
+ */
+function keyFlag(value: string, flag: string): string {
+  try {
+    return canonicalPublicKey(value);
+  } catch (e) {
+    throw new UsageError(`${flag} ${JSON.stringify(value.slice(0, 60))}: ${(e as Error).message}`);
+  }
+}
 
 async function api(
   url: string,
@@ -37,7 +51,8 @@ const init: Command = {
     "usage: chronoseal mesh init --out DIR [--tld NAME] [--attestor KEY]... [--ttl MS]",
     "",
     "Writes DIR/admin.pem (the admin key), DIR/settings.json (signed settings) and prints the",
-    "network id (the admin public key). KEY: base64 attestor public keys.",
+    "network id (the admin public key). KEY: an attestor's public key (base64, ssh-ed25519 line or",
+    "PEM), written in canonical base64.",
   ].join("\n"),
   async run(argv, io) {
     const { values } = parseArgs({
@@ -61,7 +76,7 @@ const init: Command = {
         writer: key,
         last_updated: new Date().toISOString(),
         tld: values.tld,
-        attestors: values.attestor ?? [],
+        attestors: (values.attestor ?? []).map((k) => keyFlag(k, "--attestor")),
         banned: [],
         overrides: {},
         host_ttl: Number(values.ttl),
@@ -86,7 +101,8 @@ const settingsSet: Command = {
     "         [--add-attestor KEY]... [--ban KEY]... [--ttl MS] [--section NAME=POLICY:WRITER,WRITER]...",
     "",
     "Reads the current settings (FILE), applies the changes, signs them with a new last_updated,",
-    "posts the entry to the node, and writes FILE back once the node accepted it.",
+    "posts the entry to the node, and writes FILE back once the node accepted it. KEY and WRITER:",
+    "public keys (base64, ssh-ed25519 line or PEM), written in canonical base64.",
   ].join("\n"),
   async run(argv, io) {
     const { values } = parseArgs({
@@ -111,16 +127,21 @@ const settingsSet: Command = {
     const { signatures: _s, ...next } = cur;
     if (values.tld) next.tld = values.tld;
     if (values.ttl) next.host_ttl = Number(values.ttl);
-    next.attestors = [...new Set([...next.attestors, ...(values["add-attestor"] ?? [])])];
-    next.banned = [...new Set([...next.banned, ...(values.ban ?? [])])];
+    const added = (values["add-attestor"] ?? []).map((k) => keyFlag(k, "--add-attestor"));
+    const bans = (values.ban ?? []).map((k) => keyFlag(k, "--ban"));
+    next.attestors = [...new Set([...next.attestors, ...added])];
+    next.banned = [...new Set([...next.banned, ...bans])];
     for (const spec of values.section ?? []) {
-      const m = /^([\w-]+)=(lww|first-attested-wins|append-only):(.*)$/.exec(spec);
+      const m = /^([\w-]+)=(lww|first-attested-wins|append-only|latest-per-writer):(.*)$/.exec(spec);
       if (!m) throw new UsageError(`--section ${spec}: expected NAME=POLICY:WRITER,WRITER`);
       next.sections = {
         ...next.sections,
         [m[1]!]: {
           policy: m[2] as Settings["sections"][string]["policy"],
-          writers: m[3]!.split(",").filter(Boolean),
+          writers: m[3]!
+            .split(",")
+            .filter(Boolean)
+            .map((k) => keyFlag(k, `--section ${m[1]} writer`)),
         },
       };
     }
@@ -153,18 +174,19 @@ const claim: Command = {
       throw new UsageError("--key, --network and --node are required");
     if (!/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(positionals[0]!))
       throw new InputError(`hostname ${positionals[0]}: lowercase letters, digits and '-'`);
+    const network = keyFlag(values.network, "--network");
     const kp = await loadPrivateKey(values.key, io);
     const entry: MeshEntry = signEntry(
       {
         kind: "claim",
-        network: values.network,
+        network,
         writer: toBase64(kp.publicKey),
         last_updated: new Date().toISOString(),
         hostname: positionals[0]!,
       },
       kp.secretKey,
     );
-    const r = await api(values.node, `/v1/networks/${encodeURIComponent(values.network)}/entries`, {
+    const r = await api(values.node, `/v1/networks/${encodeURIComponent(network)}/entries`, {
       method: "POST",
       body: JSON.stringify([entry]),
     });

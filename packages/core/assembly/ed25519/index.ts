@@ -1,7 +1,8 @@
 // Entry point of the Ed25519 verification module. JS writes items into the IN_* regions and
 // calls verifyItems(n, strict) once per chunk; verdicts come back in OUT_OK. Messages too large
 // for IN_MSG are hashed ahead with streamBegin / streamUpdate / streamFinish (STREAM_* regions).
-import { streamBegin, streamFinish, streamUpdate } from "./sha";
+import { setGrouping } from "./group";
+import { pointOps } from "./point";
 import {
   CHUNK,
   IN_DIGEST,
@@ -13,11 +14,22 @@ import {
   IN_Z,
   MSG_CAP,
   OUT_OK,
-  setLattice,
-  verifyItems,
-} from "./verify";
+} from "./regions";
+import { setCandidates } from "./search";
+import { streamBegin, streamFinish, streamUpdate } from "./sha";
+import { setLattice } from "./single";
+import { verifyItems } from "./verify";
 
-export { setLattice, verifyItems };
+export { pointOps, setLattice, verifyItems };
+
+/**
+ * Testing hook: bit 0 clear turns grouping by key off, bit 1 clear the cheap candidate search;
+ * verdicts must not change (tests compare the paths). 3 = both on (the default).
+ */
+export function setPaths(bits: i32): void {
+  setGrouping((bits & 1) !== 0);
+  setCandidates((bits & 2) !== 0);
+}
 
 /** Bytes of message per streamUpdate call. */
 const STREAM_CAP: u32 = 1 << 16;

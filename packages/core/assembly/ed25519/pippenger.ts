@@ -3,10 +3,10 @@
 // from running sums, and the windows combine by Horner's rule. Two windows are processed at
 // once, one per SIMD lane: each step adds one point into a bucket of window w and another into
 // a bucket of window w − 1 (geAddNiels2), so every multiplication is paired and no two lanes
-// ever touch the same bucket. Points are affine (mixed additions save a multiplication).
+// ever touch the same bucket. Points are affine (mixed additions save a multiplication) and
+// given by address, so a call can mix per-item points (R) with per-group ones (A) and B.
 import { BASE } from "./curve";
 import {
-  AFF,
   ANIELS,
   geAdd2,
   geAddCached,
@@ -49,16 +49,16 @@ export function windowBits(m: i32): i32 {
   return 10;
 }
 
-// The points of one call: j < gM1 from the first segment, then the second segment, then B.
-let gPts1: usize = 0;
-let gPts2: usize = 0;
-let gM1: i32 = 0;
+// The points of one call: addresses in a list (u32 each), then B when the call has a B term.
+let gPts: usize = 0;
 let gM: i32 = 0;
+/** Number of points of the call (m, or m + 1 with B). */
+let gEnd: i32 = 0;
 
 /** Affine point j (j = m is the base point). */
 // @ts-ignore: decorator
 @inline function point(j: i32): usize {
-  return j == gM ? BASE : j < gM1 ? gPts1 + <usize>j * AFF : gPts2 + <usize>(j - gM1) * AFF;
+  return j == gM ? BASE : <usize>load<u32>(gPts + (<usize>j << 2));
 }
 
 // @ts-ignore: decorator
@@ -71,11 +71,11 @@ let gM: i32 = 0;
   return <i32>load<i16>(DIGITS + <usize>w * STRIDE + (<usize>j << 1));
 }
 
-/** Next j ≥ from with a nonzero digit in window w, or m + 1. */
+/** Next j ≥ from with a nonzero digit in window w, or gEnd. */
 // @ts-ignore: decorator
 @inline function next(w: i32, from: i32): i32 {
   let j = from;
-  const end = gM + 1;
+  const end = gEnd;
   const row = DIGITS + <usize>w * STRIDE;
   while (j < end && load<i16>(row + (<usize>j << 1)) == 0) j++;
   return j;
@@ -100,7 +100,7 @@ const FILLED1: usize = memory.data(1 << (MAX_C - 1), 16);
 function fillBuckets(w0: i32, w1: i32, half: i32): void {
   memory.fill(FILLED0, 0, <usize>half);
   memory.fill(FILLED1, 0, <usize>half);
-  const end = gM + 1;
+  const end = gEnd;
   let j0 = next(w0, 0);
   let j1 = w1 >= 0 ? next(w1, 0) : end;
   while (j0 < end && j1 < end) {
@@ -159,34 +159,28 @@ function sumBuckets(w0: i32, w1: i32, half: i32): void {
 }
 
 /**
- * out = Σ_j [s_j] P_j + [sb] B over two segments of points: m1 affine points at pts1 (stride AFF)
- * with their 32-byte scalars at sc1 (stride 32, values below 2^253, 8 readable bytes past the
- * last), then m2 at pts2 / sc2 (m2 may be 0); sb is 32 bytes.
+ * out = Σ_j [s_j] P_j (+ [sb] B when sb ≠ 0) for m affine points whose addresses are the u32
+ * entries at pts, with 32-byte scalars whose addresses are at scs (values below 2^bits, 8
+ * readable bytes past each); sb is a 32-byte scalar below 2^253. bits ≤ 253.
  */
-export function pippenger(
-  out: usize,
-  pts1: usize,
-  sc1: usize,
-  m1: i32,
-  pts2: usize,
-  sc2: usize,
-  m2: i32,
-  sb: usize,
-): void {
-  gPts1 = pts1;
-  gPts2 = pts2;
-  gM1 = m1;
-  const m = m1 + m2;
+export function pippenger(out: usize, pts: usize, scs: usize, m: i32, bits: i32, sb: usize): void {
+  gPts = pts;
   gM = m;
-  const c = windowBits(m + 1);
+  const withB = sb != 0;
+  if (withB && bits < 253) bits = 253;
+  const points = withB ? m + 1 : m;
+  const c = windowBits(points);
   const half = 1 << (c - 1);
-  const nw = 253 / c + 1;
+  // Enough windows that the top one absorbs the last carry: c·(nw − 1) ≥ bits − c + 2.
+  const nw = (bits + 1) / c + 1;
   for (let j = 0; j < m; j++) {
-    const sc = j < m1 ? sc1 + <usize>j * 32 : sc2 + <usize>(j - m1) * 32;
-    signedWindows(DIGITS + (<usize>j << 1), STRIDE, sc, c, nw);
+    signedWindows(DIGITS + (<usize>j << 1), STRIDE, <usize>load<u32>(scs + (<usize>j << 2)), c, nw);
   }
-  memory.copy(BSCALAR, sb, 32);
-  signedWindows(DIGITS + (<usize>m << 1), STRIDE, BSCALAR, c, nw);
+  if (withB) {
+    memory.copy(BSCALAR, sb, 32);
+    signedWindows(DIGITS + (<usize>m << 1), STRIDE, BSCALAR, c, nw);
+  }
+  gEnd = points;
   for (let w = nw - 1; w >= 0; w -= 2) {
     fillBuckets(w, w - 1, half);
     sumBuckets(w, w - 1, half);

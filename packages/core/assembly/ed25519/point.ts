@@ -21,6 +21,15 @@ export const AT: usize = 5 * FE;
 
 import { D2 } from "./curve";
 
+/**
+ * Point operations done so far (additions and doublings; a paired operation counts two): a
+ * deterministic measure of work, read by tests through index.ts (never reset).
+ */
+let ops: f64 = 0;
+export function pointOps(): f64 {
+  return ops;
+}
+
 // ---- temporaries ----------------------------------------------------------------------------
 
 const TMP: usize = memory.data(<i32>FE * 16, 16);
@@ -76,6 +85,7 @@ export function geIsIdentity(p: usize): bool {
 
 /** r = 2p (extended → extended; dbl-2008-hwcd with a = −1). */
 export function geDouble(r: usize, p: usize): void {
+  ops += 1;
   feAdd(T2, p, p + FE); //                                X + Y
   feSq2(T0, p, T1, p + FE); //                            XX, YY
   feSq2(T3, p + 2 * FE, T2, T2); //                       ZZ, (X + Y)²
@@ -90,6 +100,7 @@ export function geDouble(r: usize, p: usize): void {
 
 /** r = 2p without T (enough when the next operation is another doubling). */
 export function geDoubleNoT(r: usize, p: usize): void {
+  ops += 1;
   feAdd(T2, p, p + FE);
   feSq2(T0, p, T1, p + FE);
   feSq2(T3, p + 2 * FE, T2, T2);
@@ -132,6 +143,7 @@ export function geToCached(c: usize, p: usize): void {
 
 /** r = p + q (neg = 0) or p − q (neg = 1); p extended, q cached. */
 export function geAddCached(r: usize, p: usize, q: usize, neg: i32): void {
+  ops += 1;
   const qp = neg ? q + FE : q;
   const qm = neg ? q : q + FE;
   feAdd(T0, p + FE, p);
@@ -143,6 +155,7 @@ export function geAddCached(r: usize, p: usize, q: usize, neg: i32): void {
 
 /** r = p ± q with q in niels (affine cached) form. */
 export function geAddNiels(r: usize, p: usize, q: usize, neg: i32): void {
+  ops += 1;
   const qp = neg ? q + FE : q;
   const qm = neg ? q : q + FE;
   feAdd(T0, p + FE, p);
@@ -173,6 +186,7 @@ export function geAddNiels(r: usize, p: usize, q: usize, neg: i32): void {
  * r1 and r2 must differ.
  */
 export function geAddNiels2(r1: usize, p1: usize, q1: usize, neg1: i32, r2: usize, p2: usize, q2: usize, neg2: i32): void {
+  ops += 2;
   feAdd(T0, p1 + FE, p1);
   feSub(T1, p1 + FE, p1);
   feAdd(S0, p2 + FE, p2);
@@ -187,6 +201,7 @@ export function geAddNiels2(r1: usize, p1: usize, q1: usize, neg1: i32, r2: usiz
 
 /** Two independent additions r1 = p1 + q1, r2 = p2 + q2 of extended points. r1 and r2 must differ. */
 export function geAdd2(r1: usize, p1: usize, q1: usize, r2: usize, p2: usize, q2: usize): void {
+  ops += 2;
   feMul2(T4, p1 + 3 * FE, q1 + 3 * FE, S4, p2 + 3 * FE, q2 + 3 * FE); // T1·T2
   feMul2(T4, T4, D2, S4, S4, D2); //                                   TT = 2d·T1·T2
   feMul2(T5, p1 + 2 * FE, q1 + 2 * FE, S5, p2 + 2 * FE, q2 + 2 * FE);

@@ -197,3 +197,30 @@ export function addWide(acc: usize, x: usize): void {
   }
 }
 
+
+/** acc (64 bytes) += x (32 bytes), as little-endian integers (the sum stays below 2^512). */
+export function addWide32(acc: usize, x: usize): void {
+  let carry: u64 = 0;
+  for (let i: usize = 0; i < 64; i += 8) {
+    const a = load<u64>(acc + i);
+    const v = i < 32 ? load<u64>(x + i) : 0;
+    const s = a + v;
+    const c1: u64 = s < a ? 1 : 0;
+    const t = s + carry;
+    const c2: u64 = t < s ? 1 : 0;
+    store<u64>(acc + i, t);
+    carry = c1 | c2;
+  }
+}
+
+/** acc (64 bytes) += x (32 bytes) · v (v < 2^32), as little-endian integers (below 2^512). */
+export function addMulSmall(acc: usize, x: usize, v: u32): void {
+  const m = <u64>v;
+  let carry: u64 = 0;
+  for (let i: usize = 0; i < 64; i += 4) {
+    const xi: u64 = i < 32 ? <u64>load<u32>(x + i) : 0;
+    const t = xi * m + <u64>load<u32>(acc + i) + carry;
+    store<u32>(acc + i, <u32>t);
+    carry = t >> 32;
+  }
+}

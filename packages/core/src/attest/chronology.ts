@@ -3,10 +3,12 @@
 // earlier time first, pending after every timed document, ties by payload hash bytes — so every
 // node orders identically. mergeSignatures unions the signature maps of copies of one document,
 // keeping per signer the earliest valid signature, so that merge is a CRDT join.
-import { verifyBatch } from "../ed25519/verify.js";
+import { type VerifyItem, verifyBatch } from "../ed25519/verify.js";
 import { aarray, ChronosealError } from "../errors.js";
 import { canonicalize } from "../jcs/canonicalize.js";
-import { assertContext, decodeEntry, payloadHash, rawSigningString, type SignatureMap } from "./signing.js";
+import { assertContext } from "./shapes.js";
+import { decodeSignatureEntry, signatureBatchItem } from "./signature-entry.js";
+import { payloadHash, type SignatureMap } from "./signing.js";
 import type { DocumentReport } from "./verify.js";
 
 export type Time = number | "pending";
@@ -98,10 +100,9 @@ export function mergeSignatures<T extends object>(
     if (h !== hash) throw new MergeError(`copies[${i}]: payload differs from copies[0] (${h} != ${hash})`);
   });
   const found: [string, Candidate][] = [];
-  const items: { publicKey: Uint8Array; signature: Uint8Array; message: Uint8Array }[] = [];
+  const items: VerifyItem[] = [];
   const itemOf: Candidate[] = [];
   const keyCache = new Map<string, Uint8Array | string>();
-  const utf8 = new TextEncoder();
   copies.forEach((copy, i) => {
     const map = (copy as { signatures?: unknown }).signatures;
     if (map === undefined) return;
@@ -118,16 +119,12 @@ export function mergeSignatures<T extends object>(
         });
       }
       const c: Candidate = { canon, valid: false, signedAt: Number.POSITIVE_INFINITY };
-      const d = decodeEntry(key, entry, keyCache);
+      const d = decodeSignatureEntry(key, entry, keyCache);
       if (typeof d !== "string") {
         c.signedAt = d.signedAt;
         if (d.context === undefined || d.context === context) {
           itemOf.push(c);
-          items.push({
-            publicKey: d.publicKey,
-            signature: d.signature,
-            message: utf8.encode(rawSigningString(context, d.signed_at, hash)),
-          });
+          items.push(signatureBatchItem(d, context, hash));
         }
       }
       found.push([key, c]);

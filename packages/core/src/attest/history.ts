@@ -13,18 +13,20 @@
 // (author, commit), and signatures on a commit reachable (through intact commits) from another
 // of the same author's signed commits. With revocations it also keeps the newest signatures inside
 // each revocation's ancestry, so verifyHistory proves exactly the same before and after.
-import { verifyBatch } from "../ed25519/verify.js";
-import { fromBase64, toBase64 } from "../encoding.js";
-import { aarray, ChronosealError } from "../errors.js";
-import { canonicalHash, canonicalHashBatch } from "../hash/canonical.js";
+import { toBase64 } from "../encoding.js";
+import { ChronosealError } from "../errors.js";
+import { canonicalHash } from "../hash/canonical.js";
 import {
-  assertContext,
-  isCanonicalTime,
-  isHash,
-  rawSigningString,
-  type SignOptions,
-  signHash,
-} from "./signing.js";
+  type Analysis,
+  analyze,
+  commitShapeError,
+  intactCommit,
+  isIntact,
+  type Reached,
+  reach,
+} from "./history-graph.js";
+import { assertContext } from "./shapes.js";
+import { type SignOptions, signHash } from "./signing.js";
 
 export interface Commit {
   /** Commit ids (base64 SHA-256). */
@@ -57,26 +59,6 @@ export class HistoryError extends ChronosealError {
 }
 
 export const COMMIT_CONTEXT = "commit";
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
-}
-
-function hasExactly(value: Record<string, unknown>, fields: readonly string[]): boolean {
-  const keys = Object.keys(value);
-  return keys.length === fields.length && fields.every((f) => Object.hasOwn(value, f));
-}
-
-/** Why `value` is not a well-formed commit, or undefined. */
-function commitShapeError(value: unknown): string | undefined {
-  if (!isRecord(value) || !hasExactly(value, ["parents", "author", "payload"]))
-    return "expected exactly { parents, author, payload }";
-  if (!Array.isArray(value.parents) || !value.parents.every(isHash))
-    return "parents: expected an array of commit ids";
-  if (!isHash(value.author)) return "author: expected a base64 public key (32 bytes)";
-  if (value.payload === undefined) return "payload: missing";
-  return undefined;
-}
 
 /** The id of a commit: base64 SHA-256 of its canonical JSON. */
 export function commitId(commit: Commit): string {
@@ -130,116 +112,6 @@ export interface HistoryOptions {
   context?: string;
 }
 
-/** Commit hashes, shapes and signature verdicts: the facts both verifyHistory and compact use. */
-interface Analysis {
-  commits: ReadonlyMap<string, Commit>;
-  malformed: Map<string, string>;
-  intact: Set<string>;
-  /** Valid signatures on known commits, by author: [index, signature]. */
-  valid: Map<string, [number, CommitSignature][]>;
-  ignored: HistoryReport["ignored"];
-}
-
-/** Decodes a commit signature's fields, or says why it is malformed. */
-function decodeCommitSignature(
-  s: unknown,
-): { commit: string; author: string; signed_at: string; signature: Uint8Array } | string {
-  if (!isRecord(s) || !hasExactly(s, ["commit", "author", "signed_at", "signature"]))
-    return "expected exactly { commit, author, signed_at, signature }";
-  const { commit, author, signed_at, signature } = s;
-  if (!isHash(commit)) return "commit: expected a commit id";
-  if (!isHash(author)) return "author: expected a base64 public key (32 bytes)";
-  if (typeof signed_at !== "string" || !isCanonicalTime(signed_at))
-    return "signed_at: expected YYYY-MM-DDTHH:MM:SS.mmmZ";
-  if (typeof signature !== "string") return "signature: expected base64 string";
-  try {
-    return { commit, author, signed_at, signature: fromBase64(signature, "signature", 64) };
-  } catch (e) {
-    return (e as Error).message;
-  }
-}
-
-function analyze(history: History, context: string): Analysis {
-  if (!isRecord(history)) throw new TypeError("history: expected { commits, signatures }");
-  if (!(history.commits instanceof Map)) throw new TypeError("history.commits: expected a Map");
-  aarray(history.signatures, "history.signatures");
-  const commits = history.commits as ReadonlyMap<string, Commit>;
-  const malformed = new Map<string, string>();
-  const shaped: [string, Commit][] = [];
-  for (const [id, c] of commits) {
-    const why = typeof id === "string" ? commitShapeError(c) : "id is not a string";
-    if (why) malformed.set(String(id), why);
-    else shaped.push([id, c]);
-  }
-  let digests: (Uint8Array | undefined)[];
-  try {
-    digests = canonicalHashBatch(shaped.map(([, c]) => c));
-  } catch {
-    digests = shaped.map(([id, c]) => {
-      try {
-        return canonicalHash(c);
-      } catch (e) {
-        malformed.set(id, `not canonical JSON: ${(e as Error).message}`);
-        return undefined;
-      }
-    });
-  }
-  const intact = new Set<string>();
-  shaped.forEach(([id], i) => {
-    const d = digests[i];
-    if (d && toBase64(d) === id) intact.add(id);
-  });
-
-  const ignored: HistoryReport["ignored"] = [];
-  const candidates: [number, CommitSignature][] = [];
-  const items: { publicKey: Uint8Array; signature: Uint8Array; message: Uint8Array }[] = [];
-  const utf8 = new TextEncoder();
-  history.signatures.forEach((s: unknown, index) => {
-    const d = decodeCommitSignature(s);
-    if (typeof d === "string") ignored.push({ index, signature: s, reason: "malformed", detail: d });
-    else if (!commits.has(d.commit))
-      ignored.push({
-        index,
-        signature: s,
-        reason: "unknown-commit",
-        detail: "names a commit not in the history",
-      });
-    else {
-      candidates.push([index, s as CommitSignature]);
-      items.push({
-        publicKey: fromBase64(d.author, "author", 32),
-        signature: d.signature,
-        message: utf8.encode(rawSigningString(context, d.signed_at, d.commit)),
-      });
-    }
-  });
-  const verdicts = items.length > 0 ? verifyBatch(items) : [];
-  const valid = new Map<string, [number, CommitSignature][]>();
-  candidates.forEach(([index, s], j) => {
-    if (!verdicts[j]) {
-      ignored.push({ index, signature: s, reason: "invalid", detail: "signature does not verify" });
-      return;
-    }
-    const list = valid.get(s.author) ?? [];
-    list.push([index, s]);
-    valid.set(s.author, list);
-  });
-  return { commits, malformed, intact, valid, ignored };
-}
-
-/** Every commit reachable from `starts` (inclusive), following parents of intact commits only. */
-function reach(a: Analysis, starts: Iterable<string>): Set<string> {
-  const seen = new Set<string>();
-  const stack = [...starts];
-  while (stack.length > 0) {
-    const x = stack.pop()!;
-    if (seen.has(x) || !a.commits.has(x)) continue;
-    seen.add(x);
-    if (a.intact.has(x)) for (const p of a.commits.get(x)!.parents) if (!seen.has(p)) stack.push(p);
-  }
-  return seen;
-}
-
 /** Commits reachable from the revocation commit, or undefined when the author is not revoked. */
 function allowedFor(a: Analysis, revoked: ReadonlyMap<string, string> | undefined, author: string) {
   const at = revoked?.get(author);
@@ -259,8 +131,9 @@ export function verifyHistory(history: History, options: HistoryOptions = {}): H
   const trusted = options.trusted === undefined ? undefined : new Set(options.trusted);
   const a = analyze(history, context);
   const proven = new Set<string>();
-  const allowedCache = new Map<string, Set<string> | undefined>();
-  const allowedOf = (author: string): Set<string> | undefined => {
+  const provenAt = new Uint8Array(a.ids.length);
+  const allowedCache = new Map<string, Reached | undefined>();
+  const allowedOf = (author: string): Reached | undefined => {
     if (!allowedCache.has(author)) allowedCache.set(author, allowedFor(a, revoked, author));
     return allowedCache.get(author);
   };
@@ -282,25 +155,28 @@ export function verifyHistory(history: History, options: HistoryOptions = {}): H
         });
       else counting.push(s.commit);
     }
-    for (const id of reach(a, counting))
-      if (a.intact.has(id) && a.commits.get(id)!.author === author) proven.add(id);
+    reach(a, counting, (i) => {
+      if (a.shaped[i]!.author === author) {
+        provenAt[i] = 1;
+        proven.add(a.ids[i]!);
+      }
+    });
   }
   const unproven: HistoryReport["unproven"] = [];
-  const missing = new Set<string>();
-  for (const id of [...a.commits.keys()].map(String).sort()) {
-    if (!a.malformed.has(id))
-      for (const p of a.commits.get(id)!.parents) if (!a.commits.has(p)) missing.add(p);
-    if (proven.has(id)) continue;
+  for (const [id] of a.malformed) unproven.push({ commit: id, reason: "malformed" });
+  for (let i = 0; i < a.ids.length; i++) {
+    if (provenAt[i] === 1 || a.state[i] === 0) continue; // proven, or found malformed after hashing
+    const id = a.ids[i]!;
+    const author = a.shaped[i]!.author;
     let reason: CommitReason = "unsigned";
-    const author = a.malformed.has(id) ? undefined : a.commits.get(id)!.author;
-    if (author === undefined) reason = "malformed";
-    else if (!a.intact.has(id)) reason = "hash-mismatch";
+    if (!isIntact(a, id)) reason = "hash-mismatch";
     else if (trusted && !trusted.has(author)) reason = "untrusted";
     else if (allowedOf(author)?.has(id) === false) reason = "revoked";
     unproven.push({ commit: id, reason });
   }
+  unproven.sort((x, y) => (x.commit < y.commit ? -1 : x.commit > y.commit ? 1 : 0));
   a.ignored.sort((x, y) => x.index - y.index);
-  return { proven, unproven, ignored: a.ignored, missing: [...missing].sort() };
+  return { proven, unproven, ignored: a.ignored, missing: [...a.missing].sort() };
 }
 
 export interface CompactOptions {
@@ -313,7 +189,10 @@ export interface CompactOptions {
 /** Of the signed commits, those not reachable from another one's parents (the newest). */
 function maximal(a: Analysis, signed: ReadonlySet<string>): Set<string> {
   const starts: string[] = [];
-  for (const id of signed) if (a.intact.has(id)) starts.push(...a.commits.get(id)!.parents);
+  for (const id of signed) {
+    const c = intactCommit(a, id);
+    if (c) starts.push(...c.parents);
+  }
   const below = reach(a, starts);
   return new Set([...signed].filter((id) => !below.has(id)));
 }

@@ -27,22 +27,53 @@ export {
 } from "./history.js";
 export {
   assertContext,
+  assertHash,
+  assertPublicKeyBase64,
+  BASE64_32_PATTERN,
+  BASE64_64_PATTERN,
+  CANONICAL_TIME_PATTERN,
+  CONTEXT_PATTERN,
+  canonicalPublicKey,
   isCanonicalTime,
+  isContext,
+  isHash,
+  isPublicKeyBase64,
+  isSignatureBase64,
+  SigningError,
+} from "./shapes.js";
+export {
+  DEFAULT_MAX_SIGNATURES,
+  type DecodedEntry,
+  decodeSignatureEntry,
+  SIGNATURE_ENTRY_FIELDS,
+  signatureBatchItem,
+  signatureMapError,
+  signerEntry,
+} from "./signature-entry.js";
+export {
+  type SignerCheck,
+  type SignerReason,
+  type SignerVerdict,
+  type VerifySignersOptions,
+  verifyPayload,
+  verifySigners,
+} from "./signers.js";
+export {
   payloadHash,
   payloadOf,
   type SignatureEntry,
   type SignatureMap,
   type SignedDocument,
-  SigningError,
   type SignOptions,
   signDocument,
   signHash,
+  signingMessage,
   signingString,
+  signPayload,
 } from "./signing.js";
 export { formatTimestamp, MAX_TIME, MIN_TIME, parseTimestamp, TimestampError, toMillis } from "./time.js";
 export {
   DEFAULT_FUTURE_TOLERANCE,
-  DEFAULT_MAX_SIGNATURES,
   type DocumentReport,
   type HashedSignatures,
   type IgnoredSignature,

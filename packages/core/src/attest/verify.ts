@@ -8,19 +8,19 @@
 //   wrong-context  a valid signature made for another context (the entry names it)
 //   untrusted      a valid signature by a key the verifier does not trust
 //   future         valid and trusted, but dated after now + futureTolerance (may count later)
-import { verifyBatch } from "../ed25519/verify.js";
+import { type VerifyItem, verifyBatch } from "../ed25519/verify.js";
 import { fromBase64, toBase64 } from "../encoding.js";
 import { aarray } from "../errors.js";
 import { canonicalHash, canonicalHashBatch } from "../hash/canonical.js";
+import { assertContext, isHash, SigningError } from "./shapes.js";
 import {
-  assertContext,
+  DEFAULT_MAX_SIGNATURES,
   type DecodedEntry,
-  decodeEntry,
-  isHash,
-  payloadOf,
-  rawSigningString,
-  SigningError,
-} from "./signing.js";
+  decodeSignatureEntry,
+  signatureBatchItem,
+  signatureMapError,
+} from "./signature-entry.js";
+import { payloadOf } from "./signing.js";
 import { toMillis } from "./time.js";
 
 export type IgnoreReason = "malformed" | "invalid" | "wrong-context" | "untrusted" | "future";
@@ -69,15 +69,12 @@ export interface VerifyDocumentsOptions {
 }
 
 export const DEFAULT_FUTURE_TOLERANCE = 10 * 60_000;
-export const DEFAULT_MAX_SIGNATURES = 1024;
 
 /** A payload hash and the signature map that signs it. */
 export interface HashedSignatures {
   hash: string;
   signatures: unknown;
 }
-
-const utf8 = new TextEncoder();
 
 interface Candidate {
   report: DocumentReport;
@@ -129,7 +126,7 @@ function verifyResolved(items: readonly HashedSignatures[], o: Resolved): Docume
 
   const reports: DocumentReport[] = [];
   const candidates: Candidate[] = [];
-  const batch: { publicKey: Uint8Array; message: Uint8Array; signature: Uint8Array }[] = [];
+  const batch: VerifyItem[] = [];
   const keyCache = new Map<string, Uint8Array | string>();
   items.forEach((item, i) => {
     if (item === null || typeof item !== "object" || !isHash(item.hash))
@@ -138,31 +135,19 @@ function verifyResolved(items: readonly HashedSignatures[], o: Resolved): Docume
     reports.push(report);
     const map = item.signatures;
     if (map === undefined) return;
-    if (map === null || typeof map !== "object" || Array.isArray(map)) {
-      report.ignored.push({ key: "", reason: "malformed", detail: "signatures is not an object" });
+    const mapError = signatureMapError(map, max);
+    if (mapError !== undefined) {
+      report.ignored.push({ key: "", reason: "malformed", detail: mapError });
       return;
     }
-    const keys = Object.keys(map);
-    if (keys.length > max) {
-      report.ignored.push({
-        key: "",
-        reason: "malformed",
-        detail: `signatures has ${keys.length} entries, more than maxSignatures=${max}`,
-      });
-      return;
-    }
-    for (const key of keys) {
-      const d = decodeEntry(key, (map as Record<string, unknown>)[key], keyCache);
+    for (const key of Object.keys(map as object)) {
+      const d = decodeSignatureEntry(key, (map as Record<string, unknown>)[key], keyCache);
       if (typeof d === "string") {
         report.ignored.push({ key, reason: "malformed", detail: d });
         continue;
       }
       candidates.push({ report, key, entry: d });
-      batch.push({
-        publicKey: d.publicKey,
-        signature: d.signature,
-        message: utf8.encode(rawSigningString(d.context ?? context, d.signed_at, item.hash)),
-      });
+      batch.push(signatureBatchItem(d, context, item.hash));
     }
   });
 

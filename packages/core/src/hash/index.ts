@@ -13,7 +13,7 @@ export {
   blake3Packed,
   createBlake3,
 } from "./blake3.js";
-export { canonicalHash, canonicalHashBatch } from "./canonical.js";
+export { canonicalHash, canonicalHashBatch, canonicalHashPacked } from "./canonical.js";
 export {
   createSha256,
   createSha512,

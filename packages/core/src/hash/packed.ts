@@ -50,7 +50,15 @@ export function checkPacked(
  */
 export function readMessages(input: readonly Uint8Array[]): Uint8Array[] {
   aarray(input, "messages");
-  const messages: Uint8Array[] = new Array(input.length);
-  for (let i = 0; i < messages.length; i++) messages[i] = abytes(input[i], undefined, `messages[${i}]`);
+  // Each entry is read exactly once, before anything is written into WASM memory: an index getter
+  // can neither swap a validated message nor re-enter the module halfway through a region.
+  const n = input.length;
+  const messages: Uint8Array[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const m = input[i];
+    // The name is only built for the error (a string per message would cost more than a hash).
+    if (!(m instanceof Uint8Array)) abytes(m, undefined, `messages[${i}]`);
+    messages[i] = m as Uint8Array;
+  }
   return messages;
 }

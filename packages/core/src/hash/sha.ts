@@ -88,33 +88,41 @@ export function sha512Packed(data: Uint8Array, offsets: Uint32Array, out?: Uint8
 
 function batch(alg: Alg, input: readonly Uint8Array[]): Uint8Array[] {
   const messages = readMessages(input);
+  const n = messages.length;
   const dlen = alg === 256 ? 32 : 64;
+  // All digests go into one fresh buffer, and each result is a view of its 32 (or 64) bytes:
+  // no copy per message, and no later call can overwrite them.
+  const digests = new Uint8Array(n * dlen);
   const w = hashWasm();
-  const cap = w.input.length;
-  const result: Uint8Array[] = new Array(messages.length);
+  const region = w.input;
+  const offsets = w.offsets;
+  const cap = region.length;
   let i = 0;
-  while (i < messages.length) {
+  while (i < n) {
     let used = 0;
     let count = 0;
-    w.offsets[0] = 0;
-    while (i + count < messages.length && count < w.maxBatch) {
+    const limit = Math.min(n - i, w.maxBatch);
+    offsets[0] = 0;
+    while (count < limit) {
       const m = messages[i + count]!;
-      if (used + m.length > cap) break;
-      w.input.set(m, used);
-      used += m.length;
-      count++;
-      w.offsets[count] = used;
+      const len = m.length;
+      if (used + len > cap) break;
+      region.set(m, used);
+      used += len;
+      offsets[++count] = used;
     }
     if (count === 0) {
-      result[i] = hashLarge(w, alg, messages[i]!);
+      digests.set(hashLarge(w, alg, messages[i]!), i * dlen);
       i++;
       continue;
     }
     runBatch(w, alg, count);
-    const digests = w.output.slice(0, count * dlen);
-    for (let k = 0; k < count; k++) result[i + k] = digests.subarray(k * dlen, (k + 1) * dlen);
+    digests.set(w.output.subarray(0, count * dlen), i * dlen);
     i += count;
   }
+  const result: Uint8Array[] = new Array(n);
+  const buffer = digests.buffer;
+  for (let k = 0; k < n; k++) result[k] = new Uint8Array(buffer, k * dlen, dlen);
   return result;
 }
 

@@ -3,6 +3,7 @@
 // units, and strings are escaped minimally. Everything JSON cannot represent exactly is rejected
 // with a CanonicalizationError naming the JSON path of the offending value.
 import { ChronosealError } from "../errors.js";
+import { BAIL, canonicalizeFast, escapeString, NEEDS_WORK, serializeKey } from "./fast.js";
 
 /** Default nesting limit (objects + arrays); deeper input is rejected, never a stack overflow. */
 export const DEFAULT_MAX_DEPTH = 128;
@@ -40,62 +41,22 @@ function childPath(path: string, key: string): string {
   return IDENT.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
 }
 
-// Characters that need escaping in RFC 8785 output (", \, C0 controls), or that need inspection
-// (surrogates: a lone one must be rejected).
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching C0 controls is the point.
-const NEEDS_WORK = /["\\\u0000-\u001f\ud800-\udfff]/;
-const ESCAPES: Record<string, string> = {
-  '"': '\\"',
-  "\\": "\\\\",
-  "\b": "\\b",
-  "\t": "\\t",
-  "\n": "\\n",
-  "\f": "\\f",
-  "\r": "\\r",
-};
+function lone(s: string, index: number, parts: readonly (string | number)[]): never {
+  throw new CanonicalizationError(
+    "ERR_JCS_LONE_SURROGATE",
+    pathOf(parts),
+    `lone surrogate U+${s.charCodeAt(index).toString(16).toUpperCase()} at index ${index}`,
+  );
+}
 
 function serializeString(s: string, parts: readonly (string | number)[]): string {
-  if (!NEEDS_WORK.test(s)) return `"${s}"`;
-  let out = '"';
-  let start = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdfff) {
-      const next = s.charCodeAt(i + 1);
-      if (c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
-        i++;
-        continue;
-      }
-      throw new CanonicalizationError(
-        "ERR_JCS_LONE_SURROGATE",
-        pathOf(parts),
-        `lone surrogate U+${c.toString(16).toUpperCase()} at index ${i}`,
-      );
-    }
-    if (c === 0x22 || c === 0x5c || c < 0x20) {
-      out += s.slice(start, i);
-      out += ESCAPES[s[i]!] ?? `\\u00${c.toString(16).padStart(2, "0")}`;
-      start = i + 1;
-    }
-  }
-  return `${out + s.slice(start)}"`;
+  const out = escapeString(s);
+  return typeof out === "number" ? lone(s, out, parts) : out;
 }
 
 /** Code-unit order of strings, as RFC 8785 requires (JS `<` on strings compares UTF-16 units). */
 function compareKeys(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-// Serialized keys, cached: documents reuse a small vocabulary of keys.
-const keyCache = new Map<string, string>();
-
-function serializeKey(k: string, parts: readonly (string | number)[]): string {
-  let out = keyCache.get(k);
-  if (out === undefined) {
-    out = serializeString(k, parts);
-    if (keyCache.size < 4096) keyCache.set(k, out);
-  }
-  return out;
 }
 
 function pathOf(parts: readonly (string | number)[]): string {
@@ -104,9 +65,22 @@ function pathOf(parts: readonly (string | number)[]): string {
   return path;
 }
 
-/** Serializes `value` as RFC 8785 canonical JSON. */
-export function canonicalize(value: unknown, options: CanonicalizeOptions = {}): string {
-  const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+/**
+ * Serializes `value` as RFC 8785 canonical JSON. The fast path (fast.ts) serializes valid input;
+ * anything it cannot take is walked again here, carefully, to name the error and its path.
+ */
+export function canonicalize(value: unknown, options?: CanonicalizeOptions): string {
+  const maxDepth = options?.maxDepth ?? DEFAULT_MAX_DEPTH;
+  try {
+    return canonicalizeFast(value, maxDepth);
+  } catch (e) {
+    if (e !== BAIL) throw e;
+  }
+  return careful(value, maxDepth);
+}
+
+/** The walk with paths and a stack of open containers: exact errors, or the same text. */
+function careful(value: unknown, maxDepth: number): string {
   const stack: object[] = [];
   // The JSON path is kept as parts and only turned into text when an error needs it.
   const parts: (string | number)[] = [];
@@ -161,7 +135,8 @@ export function canonicalize(value: unknown, options: CanonicalizeOptions = {}):
         const k = keys[i]!;
         parts.push(k);
         if (i > 0) out += ",";
-        out += serializeKey(k, parts);
+        const sk = serializeKey(k);
+        out += typeof sk === "number" ? lone(k, sk, parts) : sk;
         out += ":";
         out += walk((obj as Record<string, unknown>)[k]);
         parts.pop();

@@ -9,6 +9,10 @@ interface Ed25519Exports {
   verifyItems(n: number, strict: number): void;
   /** Testing only: 0 makes single verification use the full 253-bit k instead of (a, b). */
   setLattice(on: number): void;
+  /** Testing only: bit 0 = group items by key, bit 1 = cheap candidate search (3 = default). */
+  setPaths(bits: number): void;
+  /** Testing only: point additions and doublings done so far (a deterministic work measure). */
+  pointOps(): number;
   hashBegin(): void;
   hashUpdate(len: number): void;
   hashFinish(i: number): void;

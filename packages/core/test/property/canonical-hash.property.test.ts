@@ -3,7 +3,7 @@
 import { createHash } from "node:crypto";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { canonicalHash, canonicalHashBatch } from "../../src/hash/canonical.js";
+import { canonicalHash, canonicalHashBatch, canonicalHashPacked } from "../../src/hash/canonical.js";
 import { canonicalize } from "../../src/jcs/canonicalize.js";
 import { selectHashBuild } from "../../src/wasm/hash.js";
 
@@ -17,15 +17,18 @@ afterAll(() => selectHashBuild(undefined));
 
 for (const build of ["scalar", "simd"] as const) {
   describe(`canonicalHash properties (${build} build)`, () => {
-    it("equals SHA-256 of UTF-8 canonicalize(v); batch equals single", () => {
+    it("equals SHA-256 of UTF-8 canonicalize(v); batch and packed equal single", () => {
       selectHashBuild(build);
       fc.assert(
         fc.property(fc.array(json, { maxLength: 12 }), (values) => {
           const batch = canonicalHashBatch(values);
+          const packed = canonicalHashPacked(values);
+          expect(packed.length).toBe(values.length * 32);
           values.forEach((v, i) => {
             const w = want(v);
             expect(hex(canonicalHash(v))).toBe(w);
             expect(hex(batch[i]!)).toBe(w);
+            expect(hex(packed.subarray(i * 32, i * 32 + 32))).toBe(w);
           });
         }),
         { seed: 8785, numRuns: 200 },

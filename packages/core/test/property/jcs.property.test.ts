@@ -1,3 +1,4 @@
+import canonicalizePackage from "canonicalize";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { CanonicalizationError, canonicalize } from "../../src/jcs/canonicalize.js";
@@ -23,7 +24,58 @@ const jsonValue = fc.letrec((tie) => ({
   ),
 })).value;
 
+/** Containers nested in `v` (a scalar is 0). */
+function nesting(v: unknown): number {
+  if (v === null || typeof v !== "object") return 0;
+  let inner = 0;
+  for (const x of Object.values(v)) inner = Math.max(inner, nesting(x));
+  return inner + 1;
+}
+
 describe("canonicalize properties", () => {
+  // The `canonicalize` package (an independent RFC 8785 implementation) as the oracle for valid
+  // input: our fast path writes it, and a value that makes the fast path bail (a key or string
+  // needing escapes, deep nesting) is written by the careful walk — both must give its text.
+  it("equals the canonicalize package on well-formed JSON values, deep ones included", () => {
+    const wellFormed = fc.jsonValue({ maxDepth: 6, stringUnit: "grapheme" });
+    const controls = fc.string({ unit: fc.constantFrom("\u0000", "\u001f", '"', "\\", "\u2028", "é", "a") });
+    const value = fc.oneof(wellFormed, fc.dictionary(controls, wellFormed), fc.array(controls));
+    fc.assert(
+      fc.property(value, fc.nat(140), (v, depth) => {
+        let deep: unknown = v;
+        for (let i = 0; i < depth; i++) deep = i % 2 ? [deep] : { k: deep };
+        // Only the documented depth limit (128 nested containers) may refuse what it writes.
+        if (nesting(deep) > 128)
+          expect(() => canonicalize(deep)).toThrow(expect.objectContaining({ code: "ERR_JCS_TOO_DEEP" }));
+        else expect(canonicalize(deep)).toBe(canonicalizePackage(deep));
+      }),
+      { seed: 8786, numRuns: 1500 },
+    );
+  });
+
+  it("keeps the exact error (code and path) when the fast path bails: cycles, symbol keys, getters", () => {
+    const cyclic: Record<string, unknown> = { a: [1, { b: 2 }] };
+    ((cyclic.a as unknown[])[1] as Record<string, unknown>).c = cyclic;
+    expect(() => canonicalize(cyclic)).toThrow(
+      expect.objectContaining({ code: "ERR_JCS_CYCLE", path: "$.a[1].c" }),
+    );
+    const sym = { x: { [Symbol("s")]: 1, y: 2 } };
+    expect(() => canonicalize(sym)).toThrow(expect.objectContaining({ code: "ERR_JCS_SYMBOL", path: "$.x" }));
+    const hidden = Object.defineProperty({ a: 1 }, "h", { value: 2, enumerable: false });
+    expect(canonicalize(hidden)).toBe('{"a":1}');
+    let reads = 0;
+    const getter = Object.defineProperty({}, "g", {
+      enumerable: true,
+      get: () => {
+        reads++;
+        return reads === 1 ? 1 : undefined;
+      },
+    });
+    // Valid on the first read: written by the fast path, read once.
+    expect(canonicalize(getter)).toBe('{"g":1}');
+    expect(reads).toBe(1);
+  });
+
   it("is idempotent through JSON.parse", () => {
     fc.assert(
       fc.property(jsonValue, (v) => {

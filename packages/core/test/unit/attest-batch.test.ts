@@ -1,5 +1,6 @@
-// verifyDocuments, mergeSignatures and verifyHistory make ONE verifyBatch call (and one
-// canonicalHashBatch call) however many documents and signatures they check.
+// verifyDocuments, mergeSignatures and verifyHistory make ONE verifyBatch call (and one batch
+// hashing call: canonicalHashBatch, or sha256Texts for commits) however many documents and
+// signatures they check.
 import { beforeAll, describe, expect, it, vi } from "vitest";
 
 vi.mock("../../src/ed25519/verify.js", async (importOriginal) => {
@@ -8,11 +9,16 @@ vi.mock("../../src/ed25519/verify.js", async (importOriginal) => {
 });
 vi.mock("../../src/hash/canonical.js", async (importOriginal) => {
   const m = await importOriginal<typeof import("../../src/hash/canonical.js")>();
-  return { ...m, canonicalHashBatch: vi.fn(m.canonicalHashBatch) };
+  return {
+    ...m,
+    canonicalHash: vi.fn(m.canonicalHash),
+    canonicalHashBatch: vi.fn(m.canonicalHashBatch),
+    sha256Texts: vi.fn(m.sha256Texts),
+  };
 });
 
 const { verifyBatch } = await import("../../src/ed25519/verify.js");
-const { canonicalHashBatch } = await import("../../src/hash/canonical.js");
+const { canonicalHash, canonicalHashBatch, sha256Texts } = await import("../../src/hash/canonical.js");
 const { signDocument } = await import("../../src/attest/signing.js");
 const { verifyDocuments } = await import("../../src/attest/verify.js");
 const { mergeSignatures } = await import("../../src/attest/chronology.js");
@@ -62,7 +68,8 @@ describe("one batch call", () => {
     const c1 = makeCommit([], keys[0]!.key, 1);
     const c2 = makeCommit([c1.id], keys[1]!.key, 2);
     vi.mocked(verifyBatch).mockClear();
-    vi.mocked(canonicalHashBatch).mockClear();
+    vi.mocked(canonicalHash).mockClear();
+    vi.mocked(sha256Texts).mockClear();
     verifyHistory({
       commits: new Map([
         [c1.id, c1.commit],
@@ -74,6 +81,8 @@ describe("one batch call", () => {
       ],
     });
     expect(vi.mocked(verifyBatch)).toHaveBeenCalledTimes(1);
-    expect(vi.mocked(canonicalHashBatch)).toHaveBeenCalledTimes(1);
+    expect(vi.mocked(sha256Texts)).toHaveBeenCalledTimes(1);
+    expect(vi.mocked(sha256Texts).mock.calls[0]![0]).toBe(2);
+    expect(vi.mocked(canonicalHash)).not.toHaveBeenCalled();
   });
 });

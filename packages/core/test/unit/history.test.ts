@@ -280,6 +280,47 @@ describe("hostile histories", () => {
     expect(compact({ commits, signatures: [sig] }).signatures).toEqual([sig]);
   });
 
+  it("hashes each commit exactly as canonicalize writes it, unusual ones included", () => {
+    const nest = (n: number): unknown => (n === 0 ? "leaf" : { n: nest(n - 1) });
+    const payloads: unknown[] = [
+      { text: 'quote " backslash \\ newline \n tab \t nul \u0000', "é key": "Zürich — ☃ 😀" },
+      [1e21, -0, 0.1, 5e-324, true, null],
+      nest(127), // the commit adds one level: 128 in all, the limit
+    ];
+    const made = payloads.map((p) => makeCommit([], A.key, p));
+    const bare = Object.assign(Object.create(null), made[0]!.commit) as Commit; // a plain object too
+    const entries: [string, Commit][] = [
+      ...made.map((m): [string, Commit] => [m.id, m.commit]),
+      [made[0]!.id, bare],
+    ];
+    for (const [id, commit] of entries) {
+      const r = verifyHistory({
+        commits: new Map([[id, commit]]),
+        signatures: [signCommit(id, { secretKey: A.secretKey, signedAt: T0 })],
+      });
+      expect(r.proven).toEqual(new Set([id]));
+    }
+    // Too deep by one level, or a symbol key: not canonical JSON — malformed,
+    // and the other commits of the same history are still judged (the batch falls back).
+    const good = makeCommit([], A.key, 1);
+    const deep = { parents: [], author: A.key, payload: nest(128) };
+    const sym = { parents: [], author: A.key, payload: 1, [Symbol("s")]: 1 };
+    const commits = new Map<string, Commit>([
+      [good.id, good.commit],
+      ["deep", deep as Commit],
+      ["sym", sym as Commit],
+    ]);
+    const r = verifyHistory({
+      commits,
+      signatures: [signCommit(good.id, { secretKey: A.secretKey, signedAt: T0 })],
+    });
+    expect(r.proven).toEqual(new Set([good.id]));
+    expect(r.unproven).toEqual([
+      { commit: "deep", reason: "malformed" },
+      { commit: "sym", reason: "malformed" },
+    ]);
+  });
+
   it("a parent cycle among edited commits terminates", () => {
     const a = makeCommit([], A.key, 1);
     const b = makeCommit([a.id], A.key, 2);

@@ -284,6 +284,19 @@ describe("SHA-2 re-entrancy", () => {
     });
   });
 
+  it("batch digests stay as returned: later calls, and writes into one digest, change no other", () => {
+    const msgs = Array.from({ length: 300 }, (_, i) => pool.subarray(i, i + 100));
+    const want = msgs.map((m) => hex(node("sha256", m)));
+    const first = sha256Batch(msgs);
+    sha256Batch(msgs.map((m) => m.subarray(1)));
+    sha512Batch(msgs);
+    sha256(pool.subarray(0, 5000));
+    expect(first.map((d) => d.length)).toEqual(msgs.map(() => 32));
+    expect(first.map(hex)).toEqual(want);
+    first[7]!.fill(0);
+    expect(first.filter((_, i) => i !== 7).map(hex)).toEqual(want.filter((_, i) => i !== 7));
+  });
+
   it("a Proxy is not accepted as the offsets table", () => {
     const offsets = new Proxy(new Uint32Array([0, 4]), {});
     expect(() => sha256Packed(new Uint8Array(4), offsets)).toThrow(

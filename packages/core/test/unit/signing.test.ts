@@ -2,10 +2,10 @@
 // and for every option.
 import { createHash, createPublicKey, verify as nodeVerify } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
+import { SigningError } from "../../src/attest/shapes.js";
 import {
   payloadHash,
   type SignatureMap,
-  SigningError,
   signDocument,
   signHash,
   signingString,

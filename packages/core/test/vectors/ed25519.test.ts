@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { type VerifyItem, type VerifyMode, verify, verifyBatch } from "../../src/ed25519/verify.js";
-import { builds, fillerItems, hex, useBuild } from "../ed25519-helpers.js";
+import { builds, cctvRule, fillerItems, hex, useBuild } from "../ed25519-helpers.js";
 import { describeVectors, readVectorJson, vectorPath } from "../vectors.js";
 
 const modes: VerifyMode[] = ["zip215", "strict"];
@@ -167,11 +167,7 @@ const cctvCases = lazy((): Case[] =>
 // low_order_residue cases that both our modes accept; libsodium also rejects small-order and
 // non-canonical keys. See the README for why we do not follow them.
 
-export function cctvRule(flags: string[], mode: VerifyMode): boolean {
-  if (flags.includes("reencoded_k") && !flags.includes("low_order_A")) return false;
-  if (mode === "zip215") return true;
-  return !flags.some((f) => ["non_canonical_A", "non_canonical_R", "low_order_A", "low_order_R"].includes(f));
-}
+// (cctvRule lives in ../ed25519-helpers.ts: the grouped-batch tests use it too.)
 
 describe("C2SP/CCTV rule table", () => {
   it("follows the table above", () => {

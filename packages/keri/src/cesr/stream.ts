@@ -176,7 +176,7 @@ function readBody(bytes: Uint8Array, pos: number): Body {
       pos,
     );
   }
-  const raw = bytes.slice(pos, pos + version.size);
+  const raw = Uint8Array.prototype.slice.call(bytes, pos, pos + version.size); // a copy, even of a Buffer
   let span: ReturnType<typeof scanJson>;
   try {
     span = scanJson(raw);

@@ -21,7 +21,7 @@ import type {
   RejectedEvent,
   WaitingFor,
 } from "./types.js";
-import { checkSignatures } from "./verify.js";
+import { type BatchVerifier, checkSignatures } from "./verify.js";
 
 export interface KelReplay {
   /** Results per identifier prefix, in first-seen order of the prefixes. */
@@ -136,8 +136,13 @@ function delegationOrder(logs: Map<string, LogInput>): string[] {
   return order;
 }
 
+export interface ReplayOptions {
+  /** Verifies the one batch of signatures (default: core verifyBatch, strict mode). */
+  readonly verify?: BatchVerifier;
+}
+
 /** Replays every key event log in `messages` (any order, duplicates merged). */
-export function replayKels(messages: readonly CesrMessage[]): KelReplay {
+export function replayKels(messages: readonly CesrMessage[], options: ReplayOptions = {}): KelReplay {
   const inputs = collectCandidates(messages);
   const all: Candidate[] = [];
   const sortedByLog = new Map<string, Candidate[]>();
@@ -156,6 +161,7 @@ export function replayKels(messages: readonly CesrMessage[]): KelReplay {
       witnessSigs: c.witnessSigs,
       receipts: c.receipts,
     })),
+    options.verify,
   );
   verifiable.forEach((c, i) => {
     c.check = checks[i];

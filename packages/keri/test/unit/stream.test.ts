@@ -12,7 +12,9 @@ import {
   parseCesr,
   qb64ToQb2,
   replayKels,
+  saidify,
   signIndexed,
+  verifySaid,
 } from "../../src/index.js";
 import { Controller } from "../kel-fixture.js";
 
@@ -185,5 +187,27 @@ describe("every attachment group the streams use", () => {
     expect(bad(`-VAW-VAV-AAB${sig}`).code).toBe("ERR_CESR_GROUP");
     expect(bad(`-GAB${icp.said}${icp.said}`).code).toBe("ERR_CESR_CODE");
     expect(bad("-_AAABAA").code).toBe("ERR_CESR_GROUP");
+  });
+});
+
+describe("Buffer input", () => {
+  it("bodies are copies: SAID checks never write into the caller's Buffer", async () => {
+    await init();
+    const doc = saidify({
+      v: "KERI10JSON000000_",
+      t: "rpy",
+      d: "",
+      dt: "2025-01-01T00:00:00.000000+00:00",
+      r: "/x",
+      a: {},
+    });
+    const input = Buffer.from(doc.raw);
+    const before = Buffer.from(input);
+    const [m] = parseCesr(input);
+    expect(m?.said.ok).toBe(true);
+    expect(Buffer.compare(input, before)).toBe(0);
+    // The body is not a view of the input either.
+    input[10] = 0x30;
+    expect(verifySaid(m?.raw as Uint8Array).ok).toBe(true);
   });
 });

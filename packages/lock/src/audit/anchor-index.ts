@@ -1,7 +1,9 @@
 // The auditor's view of the anchors: each note verified with its door's device key, duplicates
 // dropped, and per chain the anchors in chain order, checked as a hash chain (each anchor links
 // the previous one of its chain; a genesis anchor links the previous chain's final anchor; sizes
-// never shrink; equal sizes have equal roots). Problems become findings of the chain.
+// never shrink; equal sizes have equal roots). Problems become findings of the chain. Heads are
+// kept apart from that hash chain: the newest valid head per chain joins the chain's list (in size
+// order) as one more checkpoint the entries must build, and its prev-anchor must be a known anchor.
 import { fromBase64, type NoteVerifier, noteVerifier } from "@chronoseal/core";
 import {
   ANCHOR_ORIGIN_PREFIX,
@@ -21,19 +23,28 @@ export interface AnchorProblem {
 export interface ChainAnchors {
   chain: string;
   door: string;
-  /** Valid anchors in chain order (expired excluded). */
+  /** Valid anchors in chain order (expired excluded), and the newest head at its size. */
   list: OpenedAnchor[];
   genesis?: OpenedAnchor;
   final?: OpenedAnchor;
   expired?: OpenedAnchor;
+  /** The newest head (also in `list`, at its size). */
+  head?: OpenedAnchor;
   problems: AnchorProblem[];
 }
 
-const ORDER: Record<AnchorKind, number> = { genesis: 0, intermediate: 1, heartbeat: 1, final: 2, expired: 3 };
+const ORDER: Record<AnchorKind, number> = {
+  genesis: 0,
+  intermediate: 1,
+  heartbeat: 1,
+  final: 2,
+  expired: 3,
+  head: 4,
+};
 
 export interface AnchorIndex {
   chains: Map<string, ChainAnchors>;
-  /** Hashes of every valid anchor (any chain). */
+  /** Hashes of every valid anchor (any chain; heads are not anchors). */
   hashes: Set<string>;
   /** Notes that could not be attributed to a known door or did not verify. */
   rejected: { note: string; reason: string }[];
@@ -56,6 +67,7 @@ export function indexAnchors(
   const verifiers = new Map<string, NoteVerifier>();
   const chains = new Map<string, ChainAnchors>();
   const hashes = new Set<string>();
+  const seenNotes = new Set<string>();
   const rejected: AnchorIndex["rejected"] = [];
   const byChain = new Map<string, OpenedAnchor[]>();
   const state = (chain: string, door: string): ChainAnchors => {
@@ -94,9 +106,10 @@ export function indexAnchors(
       state(chain, door).problems.push({ kind: "bad-anchor", seqs: [], detail: reason });
       continue;
     }
-    witnessed?.add(a.hash, note); // every copy: a cosigned copy may come after a bare one
-    if (hashes.has(a.hash)) continue;
-    hashes.add(a.hash);
+    if (a.kind !== "head") witnessed?.add(a.hash, note); // every copy: a cosigned copy may come after a bare one
+    if (seenNotes.has(a.hash)) continue;
+    seenNotes.add(a.hash);
+    if (a.kind !== "head") hashes.add(a.hash);
     const list = byChain.get(a.chain) ?? [];
     list.push(a);
     byChain.set(a.chain, list);
@@ -105,7 +118,8 @@ export function indexAnchors(
     const c = state(chain, chain.slice(0, chain.indexOf("/")));
     list.sort((x, y) => x.size - y.size || ORDER[x.kind] - ORDER[y.kind]);
     c.expired = list.find((a) => a.kind === "expired");
-    const live = list.filter((a) => a.kind !== "expired");
+    const live = list.filter((a) => a.kind !== "expired" && a.kind !== "head");
+    const heads = list.filter((a) => a.kind === "head");
     const genesis = live.filter((a) => a.kind === "genesis");
     if (genesis.length > 1)
       c.problems.push({ kind: "bad-anchor", seqs: [], detail: `${genesis.length} genesis anchors` });
@@ -155,8 +169,28 @@ export function indexAnchors(
           seqs: [a.lastSeq],
           detail: `${a.kind} anchor at size ${a.size} does not link into the chain's anchors`,
         });
-    c.list = ordered;
     c.final = ordered.find((a) => a.kind === "final");
+    c.list = ordered;
+    const head = heads.at(-1); // the largest (sorted by size)
+    if (head) {
+      for (const h of heads)
+        if (h.size === head.size && h.root !== head.root)
+          c.problems.push({
+            kind: "bad-anchor",
+            seqs: [h.lastSeq],
+            detail: `two heads at size ${h.size} disagree`,
+          });
+      const same = ordered.find((a) => a.size === head.size);
+      if (same && same.root !== head.root)
+        c.problems.push({
+          kind: "bad-anchor",
+          seqs: [head.lastSeq],
+          detail: `the head at size ${head.size} contradicts the ${same.kind} anchor`,
+        });
+      c.head = head;
+      const at = ordered.findIndex((a) => a.size > head.size);
+      c.list = at < 0 ? [...ordered, head] : [...ordered.slice(0, at), head, ...ordered.slice(at)];
+    }
     if (c.expired && (!c.final || c.expired.prevAnchor !== c.final.hash))
       c.problems.push({
         kind: "bad-anchor",
@@ -165,6 +199,7 @@ export function indexAnchors(
       });
   }
   // A genesis anchor that links to an anchor nobody has: a whole previous chain is unaccounted for.
+  // A head that follows an anchor nobody has: that anchor was withheld.
   for (const c of chains.values()) {
     const g = c.genesis;
     if (g?.prevAnchor && !hashes.has(g.prevAnchor))
@@ -172,6 +207,13 @@ export function indexAnchors(
         kind: "unlinked",
         seqs: [],
         detail: `the genesis anchor links to anchor ${g.prevAnchor}, which is missing`,
+      });
+    const h = c.head;
+    if (h && (h.prevAnchor === "" || !hashes.has(h.prevAnchor)))
+      c.problems.push({
+        kind: "unlinked",
+        seqs: [],
+        detail: `the head at size ${h.size} follows anchor ${h.prevAnchor || "-"}, which is missing`,
       });
   }
   return { chains, hashes, rejected, ...(witnessed ? { witnessed } : {}) };

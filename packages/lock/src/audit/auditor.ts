@@ -5,13 +5,13 @@
 // (one packed hash call and one signature-batch call per batch), and per chain it keeps only the
 // Merkle frontier, a bounded reorder window and a compaction segment; entry hashes (to tell
 // replays from forks) go to a disk-backed store, so memory does not grow with the log.
-import { fromBase64 } from "@chronoseal/core";
+import { assertPublicKeyBase64 } from "@chronoseal/core";
 import { entryShapeError, type LockEntry } from "../entry.js";
 import { entryHashes } from "../entry-hash.js";
 import { type AnchorIndex, indexAnchors } from "./anchor-index.js";
-import { ChainState, type Genuineness, type Item } from "./chain-state.js";
+import { ChainState, type Item } from "./chain-state.js";
 import { HashStore } from "./hash-store.js";
-import { verifyDeviceSignatures } from "./signatures.js";
+import { Judge } from "./judge.js";
 import { type AuditOptions, type ChainVerdict, INFORMATIONAL } from "./verdict.js";
 import { checkWitnessPolicy } from "./witnesses.js";
 
@@ -24,7 +24,7 @@ export class Auditor {
   private readonly chains = new Map<string, ChainState>();
   private readonly index: AnchorIndex;
   private readonly store = new HashStore();
-  private readonly keys = new Map<string, Uint8Array>();
+  private readonly judge: Judge;
   private inbox: unknown[] = [];
   private readonly window: number;
   private readonly batchSize: number;
@@ -43,9 +43,15 @@ export class Auditor {
       throw new RangeError("reorderWindow: expected ≥ 1");
     if (!Number.isSafeInteger(this.batchSize) || this.batchSize < 1)
       throw new RangeError("batchSize: expected ≥ 1");
-    for (const [door, key] of o.deviceKeys) this.publicKey(key, door); // canonical base64 of 32 bytes
+    this.judge = new Judge(o);
+    for (const [door, key] of o.deviceKeys) assertPublicKeyBase64(key, `device key of ${door}`);
     this.require = o.witnesses ? checkWitnessPolicy(o.witnesses) : 0;
     this.index = indexAnchors(o.anchors, o.deviceKeys, o.witnesses);
+  }
+
+  /** The anchors as the audit uses them: per chain, verified and in order (heads included). */
+  get anchorIndex(): AnchorIndex {
+    return this.index;
   }
 
   /** Anchor notes that could not be used (unknown door, not a lock anchor). */
@@ -53,12 +59,17 @@ export class Auditor {
     return this.index.rejected;
   }
 
+  /** The chain looked up last (entries come in long runs of one chain). */
+  private last: ChainState | undefined;
+
   private state(chain: string, door: string): ChainState {
+    if (this.last?.chain === chain) return this.last;
     let s = this.chains.get(chain);
     if (!s) {
       s = new ChainState(chain, door, this.index.chains.get(chain), this.o.deviceKeys.get(door), this.store);
       this.chains.set(chain, s);
     }
+    this.last = s;
     return s;
   }
 
@@ -80,6 +91,7 @@ export class Auditor {
       return reason;
     });
     const hashes = entryHashes(ok, { shaped: true });
+    const hex = Buffer.from(hashes.buffer, hashes.byteOffset, hashes.byteLength); // base64 without a view per entry
     const accepted: Item[] = [];
     const closed: Item[][] = [];
     let k = 0;
@@ -90,16 +102,9 @@ export class Auditor {
         const s = this.state(e.chain, e.door);
         s.received++;
         if (e.seq > s.lastSeq) s.lastSeq = e.seq;
-        const bytes = hashes.subarray(k * 32, k * 32 + 32);
+        const off = k * 32;
         k++;
-        this.route(
-          s,
-          e,
-          Buffer.from(bytes.buffer, bytes.byteOffset, 32).toString("base64"),
-          bytes,
-          accepted,
-          closed,
-        );
+        this.route(s, e, hex.toString("base64", off, off + 32), hashes, off, accepted, closed);
         return;
       }
       const e = v as Partial<LockEntry> | null;
@@ -116,23 +121,26 @@ export class Auditor {
         const s = this.state(e.chain, e.chain.slice(0, e.chain.indexOf("/")));
         s.received++;
         if (e.seq > s.lastSeq) s.lastSeq = e.seq;
-        this.route(s, e as LockEntry, "", ZERO, accepted, closed, `malformed: ${reason}`);
+        this.route(s, e as LockEntry, "", ZERO, 0, accepted, closed, `malformed: ${reason}`);
       } else this.unattributed++;
     });
-    this.verify(accepted, closed);
+    this.judge.verify(accepted, closed);
   }
 
+  /** Routes an entry by sequence number; its hash is the 32 bytes of `packed` at `off`. */
   private route(
     s: ChainState,
     e: LockEntry,
     hash: string,
-    bytes: Uint8Array,
+    packed: Uint8Array,
+    off: number,
     accepted: Item[],
     closed: Item[][],
     bad?: string,
   ): void {
     if (e.seq < s.expected) {
       const known = s.hashAt(e.seq);
+      const bytes = packed.subarray(off, off + 32);
       if (bad) this.fork(s, e.seq, hash);
       else if (!known) {
         // Declared dropped when the reorder window ran out, and here it is after all.
@@ -151,13 +159,13 @@ export class Auditor {
       return;
     }
     if (e.seq > s.expected) {
-      s.pending.set(e.seq, { entry: e, hash, bytes: bytes.slice(), ...(bad ? { bad } : {}) });
+      s.pending.set(e.seq, { entry: e, hash, bytes: packed.slice(off, off + 32), ...(bad ? { bad } : {}) });
       if (s.pending.size > this.window) this.gap(s, accepted, closed);
       return;
     }
     if (s.pending.size > 0) s.lateArrivals.add(e.seq);
-    this.accept(s, e, hash, bytes, accepted, closed, bad);
-    this.drain(s, accepted, closed);
+    this.accept(s, e, hash, packed, off, accepted, closed, bad);
+    if (s.pending.size > 0 || s.lateArrivals.size > 0) this.drain(s, accepted, closed);
   }
 
   private fork(s: ChainState, seq: number, hash: string): void {
@@ -174,7 +182,8 @@ export class Auditor {
     s: ChainState,
     e: LockEntry,
     hash: string,
-    bytes: Uint8Array,
+    packed: Uint8Array,
+    off: number,
     accepted: Item[],
     closed: Item[][],
     bad?: string,
@@ -185,7 +194,7 @@ export class Auditor {
       s.segmentBroken = true;
     }
     s.prevHash = hash; // "" for a malformed entry: the next link cannot be checked
-    s.appendLeaf(bytes, 0);
+    s.appendLeaf(packed, off);
     if (e.event === "chain-closed") s.closedSeen = true;
     if (!this.o.compaction) {
       accepted.push(item);
@@ -212,7 +221,7 @@ export class Auditor {
       s.pending.delete(s.expected);
       if (s.lateArrivals.size > 0)
         s.findings.add("reordered", p.entry.seq, p.entry.seq, "delivered before an earlier entry");
-      this.accept(s, p.entry, p.hash, p.bytes, accepted, closed, p.bad);
+      this.accept(s, p.entry, p.hash, p.bytes, 0, accepted, closed, p.bad);
     }
     if (s.pending.size === 0 && s.lateArrivals.size > 0) {
       for (const q of s.lateArrivals) s.findings.add("reordered", q, q, "delivered after a later entry");
@@ -232,146 +241,6 @@ export class Auditor {
     this.drain(s, accepted, closed);
   }
 
-  // ---- verification -------------------------------------------------------------------------
-
-  /** Device-signature verdicts of items (one batch call); undefined where nothing can be checked. */
-  private check(items: readonly Item[]): (boolean | undefined)[] {
-    const todo: number[] = [];
-    const batch = items.flatMap((i, k) => {
-      if (i.bad || !i.s.deviceKey) return [];
-      todo.push(k);
-      return [{ entry: i.entry, hash: i.hash, key: i.s.deviceKey, publicKey: this.publicKey(i.s.deviceKey) }];
-    });
-    const verdicts = verifyDeviceSignatures(batch);
-    const out = new Array<boolean | undefined>(items.length).fill(undefined);
-    todo.forEach((k, j) => {
-      out[k] = verdicts[j];
-    });
-    return out;
-  }
-
-  private publicKey(b64: string, door?: string): Uint8Array {
-    let k = this.keys.get(b64);
-    if (!k) {
-      k = fromBase64(b64, door ? `device key of ${door}` : "device key", 32);
-      this.keys.set(b64, k);
-    }
-    return k;
-  }
-
-  private genuine(item: Item, verdict: boolean | undefined): Genuineness {
-    if (item.bad) return "invalid";
-    if (!item.s.deviceKey || verdict === undefined) return "unknown";
-    if (this.o.compaction && item.entry.signatures === undefined) return "unsigned";
-    return verdict ? "valid" : "invalid";
-  }
-
-  private verify(accepted: Item[], closed: Item[][]): void {
-    if (!this.o.compaction) {
-      const reports = this.check(accepted);
-      accepted.forEach((item, k) => {
-        this.finalize(item, this.genuine(item, reports[k]));
-      });
-      return;
-    }
-    // Signature compaction: one signature per segment (its newest entry) and the hash links.
-    const heads = closed.map((seg) => seg.at(-1)!);
-    const reports = this.check(heads);
-    const full: Item[] = [];
-    const good = closed.map((seg, k) => {
-      const ok =
-        !(seg as Item[] & { broken?: boolean }).broken &&
-        this.genuine(heads[k]!, reports[k]) === "valid" &&
-        !seg.some((i) => i.linkBroken);
-      if (!ok) full.push(...seg);
-      return ok;
-    });
-    const fullReports = this.check(full);
-    const verdicts = new Map<Item, Genuineness>();
-    full.forEach((item, k) => {
-      verdicts.set(item, this.genuine(item, fullReports[k]));
-    });
-    closed.forEach((seg, k) => {
-      if (good[k]) {
-        for (const item of seg) this.finalize(item, "proven");
-        return;
-      }
-      // Entry by entry; an entry without a signature (a compacted archive) is proven when an
-      // unbroken run of links leads from it to a valid signature later in the segment.
-      const g = seg.map((item) => verdicts.get(item) ?? "unknown");
-      let proven = false;
-      for (let i = seg.length - 1; i >= 0; i--) {
-        const item = seg[i]!;
-        if (g[i] === "valid") proven = true;
-        else if (g[i] === "invalid") proven = false;
-        else if (g[i] === "unsigned") g[i] = proven ? "proven" : "unproven";
-        if (item.linkBroken || item.bad) proven = false;
-      }
-      seg.forEach((item, i) => {
-        this.finalize(item, g[i]!);
-      });
-    });
-  }
-
-  /** Judges one accepted entry, in sequence order per chain, once its genuineness is known. */
-  private finalize(item: Item, g: Genuineness): void {
-    const { s, entry: e } = item;
-    if (item.bad) {
-      if (!s.forks.has(e.seq)) s.findings.add("altered", e.seq, e.seq, item.bad);
-    } else if (g === "invalid") {
-      if (!s.forks.has(e.seq)) {
-        const signedAt = s.deviceKey ? e.signatures?.[s.deviceKey]?.signed_at : undefined;
-        const before = s.anchorTimeBefore(e.seq);
-        let ref = before; // RFC 3339 strings of one format compare in time order
-        if (s.lastGoodTime > ref) ref = s.lastGoodTime;
-        if ((typeof signedAt === "string" && e.time < signedAt) || (ref !== "" && e.time < ref))
-          s.findings.add("backdated", e.seq, e.seq, "its time was moved earlier than the device wrote it");
-        else
-          s.findings.add(
-            "altered",
-            e.seq,
-            e.seq,
-            e.signatures ? "the device signature does not verify" : "no device signature",
-          );
-      }
-    } else if (g === "unproven") {
-      s.findings.add(
-        "unproven",
-        e.seq,
-        e.seq,
-        "no signature, and no intact links to one (a compacted archive with a break)",
-      );
-    } else if (g === "valid" || g === "proven") {
-      const before = s.anchorTimeBefore(e.seq);
-      if ((s.lastGoodTime !== "" && e.time < s.lastGoodTime) || (before !== "" && e.time < before))
-        s.findings.add("clock-skew", e.seq, e.seq, "the device clock went back");
-      if (e.time > s.lastGoodTime) s.lastGoodTime = e.time;
-    }
-    if (item.linkBroken && e.seq > 0) {
-      const prev = e.seq - 1;
-      if (s.forks.get(prev)?.has(e.prev)) {
-        // The accepted copy of prev was the fake side of a fork, already reported.
-      } else if (g === "invalid" && s.prevGenuine !== "invalid") {
-        // This entry's own link was edited; it is reported itself.
-      } else if (s.prevGenuine === "invalid") {
-        // prev is reported already.
-      } else if (s.prevGenuine === "unproven") {
-        s.findings.remove("unproven", prev);
-        s.findings.add("altered", prev, prev, "its hash does not match the next entry's link");
-      } else if (s.prevGenuine === "valid" && g === "valid") {
-        s.findings.add(
-          "forked",
-          prev,
-          prev,
-          "the next entry links to a different entry with this sequence number",
-        );
-      } else {
-        s.findings.add("altered", prev, prev, "its hash does not match the next entry's link");
-      }
-    }
-    s.prevGenuine = g;
-  }
-
   // ---- the end ------------------------------------------------------------------------------
 
   /** Ends the audit and returns one verdict per chain (sorted by chain id). */
@@ -385,7 +254,7 @@ export class Auditor {
       while (s.pending.size > 0) this.gap(s, accepted, closed);
       if (s.segment.length > 0) closed.push(this.closeSegment(s));
     }
-    this.verify(accepted, closed);
+    this.judge.verify(accepted, closed);
     for (const s of this.chains.values()) s.flushLeaves();
     this.store.close();
     const expired = new Set(this.o.expiredChains ?? []);
@@ -411,6 +280,8 @@ export class Auditor {
           received: s.received,
           lastSeq: s.lastSeq,
           anchoredThrough: -1,
+          anchoredAt: "",
+          headThrough: -1,
           expired: false,
           verified: false,
           findings: [
@@ -427,14 +298,32 @@ export class Auditor {
           through,
           deleted ? "the whole chain is missing" : "tail missing from the collector's log",
         );
+      const newest = anchors?.list.at(-1);
       if (s.expected - 1 > through && !deleted)
-        s.findings.add("unanchored", through + 1, s.expected - 1, "not yet covered by an anchor");
+        s.findings.add(
+          "unanchored",
+          through + 1,
+          s.expected - 1,
+          newest
+            ? `after the newest ${newest.kind === "head" ? "head" : "anchor"} (device time ${newest.time}): entries after it could be dropped unnoticed`
+            : "no anchor covers any entry",
+        );
+      // Witnesses cosign anchors, not heads: what the anchors cover must be witnessed.
       const witnessedThrough = this.index.witnessed?.witnessedThrough(anchors?.list ?? [], this.require);
-      if (witnessedThrough !== undefined && this.require > 0 && through > witnessedThrough && !isExpired)
+      let anchorsThrough = -1;
+      for (const a of anchors?.list ?? [])
+        if (a.kind !== "head") anchorsThrough = Math.max(anchorsThrough, a.lastSeq);
+      anchorsThrough = Math.min(anchorsThrough, through);
+      if (
+        witnessedThrough !== undefined &&
+        this.require > 0 &&
+        anchorsThrough > witnessedThrough &&
+        !isExpired
+      )
         s.findings.add(
           "unwitnessed",
           witnessedThrough + 1,
-          through,
+          anchorsThrough,
           `anchored, but no anchor covering them carries ${this.require} witness cosignature(s)`,
         );
       const superseded = anchors?.list.some((a) => linked.has(a.hash) && a.kind !== "final");
@@ -456,6 +345,8 @@ export class Auditor {
         received: s.received,
         lastSeq: s.lastSeq,
         anchoredThrough: through,
+        anchoredAt: newest?.time ?? "",
+        headThrough: anchors?.head?.lastSeq ?? -1,
         ...(witnessedThrough === undefined ? {} : { witnessedThrough }),
         expired: isExpired,
         verified: findings.every((f) => INFORMATIONAL.has(f.kind)),

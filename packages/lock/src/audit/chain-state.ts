@@ -2,6 +2,7 @@
 // they arrived early (a bounded reorder window), the Merkle frontier being rebuilt and the anchors
 // it must match, and what is known about each entry's genuineness. Entries are accepted strictly
 // in sequence order; everything else is a replay, a fork, a late arrival or a gap.
+import { equalsBase64 } from "@chronoseal/core";
 import type { LockEntry } from "../entry.js";
 import type { ChainAnchors } from "./anchor-index.js";
 import { Findings } from "./findings.js";
@@ -95,7 +96,7 @@ export class ChainState {
       const a = list[this.anchorIdx]!;
       if (a.size === this.frontier.size && a.size !== checkedSize) {
         checkedSize = a.size;
-        if (Buffer.from(this.frontier.root()).toString("base64") !== a.root)
+        if (!equalsBase64(this.frontier.root(), a.root))
           this.mismatches.push({ lastSeq: a.lastSeq, kind: a.kind });
       }
       this.anchorIdx++;

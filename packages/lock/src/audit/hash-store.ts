@@ -41,12 +41,19 @@ export class HashStore {
     return this.fd;
   }
 
+  /** The block used last (appends hit the same block 256 times in a row). */
+  private lastKey = -1;
+  private last: Cached | undefined;
+
   private block(chain: number, index: number, create: boolean): Uint8Array | undefined {
     const k = this.key(chain, index);
+    if (k === this.lastKey) return this.last!.buf;
     const hit = this.cache.get(k);
     if (hit) {
       this.cache.delete(k);
       this.cache.set(k, hit);
+      this.lastKey = k;
+      this.last = hit;
       return hit.buf;
     }
     const slots = this.slots[chain]!;
@@ -59,14 +66,18 @@ export class HashStore {
     } else if (this.fd !== undefined) {
       readSync(this.fd, buf, 0, BLOCK, slot * BLOCK);
     }
-    this.cache.set(k, { buf, dirty: false });
+    const cached = { buf, dirty: false };
+    this.cache.set(k, cached);
     if (this.cache.size > this.cacheBlocks) this.evict();
+    this.lastKey = k;
+    this.last = cached;
     return buf;
   }
 
   private evict(): void {
     const [k, victim] = this.cache.entries().next().value as [number, Cached];
     this.cache.delete(k);
+    if (k === this.lastKey) this.lastKey = -1;
     if (!victim.dirty) return;
     const chain = Math.floor(k / 2 ** 32);
     const slot = this.slots[chain]![k % 2 ** 32]!;
@@ -78,7 +89,7 @@ export class HashStore {
     const index = Math.floor(seq / PER_BLOCK);
     const buf = this.block(chain, index, true)!;
     buf.set(src.subarray(offset, offset + 32), (seq % PER_BLOCK) * 32);
-    this.cache.get(this.key(chain, index))!.dirty = true;
+    this.last!.dirty = true; // block() made it the last one
   }
 
   /** The hash of (chain, seq), or undefined when none was stored. */
@@ -96,5 +107,7 @@ export class HashStore {
     this.fd = undefined;
     this.dir = undefined;
     this.cache.clear();
+    this.lastKey = -1;
+    this.last = undefined;
   }
 }

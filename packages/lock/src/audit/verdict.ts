@@ -5,8 +5,10 @@
 //   replayed             an entry delivered more than once
 //   forked               a second, different entry under a sequence number already used
 //   backdated            an entry whose time was moved earlier than the device wrote it
-//   unanchored           the tail after the newest anchor (informational: nothing proves its length)
-//   unwitnessed          anchored entries that no anchor cosigned by the required witnesses covers
+//   unanchored           the tail after the newest anchor or head (informational: nothing proves
+//                        its length — a collector could drop entries after it unnoticed)
+//   unwitnessed          entries covered by anchors, but by none that the required witnesses
+//                        cosigned (heads are not witnessed)
 //   unproven             entries without a signature that no intact link ties to a valid one (a
 //                        compacted archive around a break)
 //   clock-skew           genuine entries dated before what precedes them: the device clock went back
@@ -55,8 +57,15 @@ export interface ChainVerdict {
   received: number;
   /** Highest sequence number received (−1 when none). */
   lastSeq: number;
-  /** Highest sequence number covered by a verified anchor (−1 when none). */
+  /**
+   * Highest sequence number covered by a verified anchor or head (−1 when none): entries after it
+   * are the unanchored tail, which a collector could have cut short without trace.
+   */
   anchoredThrough: number;
+  /** Device time of that newest anchor or head ("" when none). */
+  anchoredAt: string;
+  /** Highest sequence number covered by the chain's newest head (−1 when none). */
+  headThrough: number;
   /**
    * With a witness policy: highest sequence number covered by an anchor that the required number of
    * witnesses cosigned (−1 when none).
