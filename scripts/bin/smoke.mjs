@@ -12,34 +12,31 @@
 //      attested;
 //   5. `chronoseal lock audit` against the collector and the anchors read from node 2 (through
 //      `--mesh` when the CLI has it, else an anchors file made from node 2's section): the chain
-//      verifies (only an unanchored tail allowed) — and a wrong device key does not;
-//   6. the SQLite addon's private cache: a damaged cached copy is replaced; a symlinked or foreign
-//      directory is refused; a loose one is tightened to 0700;
+//      verifies (only an unanchored tail allowed) — and a wrong device key does not; then a
+//      lock agent whose driver is a module file on disk (an ES module) writes entries;
+//   6. the SQLite addon's private cache (smoke-addon.mjs): a replaced cached copy is replaced
+//      back; a symlinked or foreign directory and a damaged executable are refused; a loose
+//      directory is tightened to 0700;
 //   7. with CHRONOSEAL_PG_URL, the collector on PostgreSQL (a database made and dropped here);
 //   8. every daemon stops on SIGTERM with exit 0.
 // Ends with "N passed, N failed"; exit 1 on a failure.
 //   node scripts/bin/smoke.mjs [--bin DIR] [--keep]
-import { createHash } from "node:crypto";
 import {
   chmodSync,
-  chownSync,
   copyFileSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
-  readdirSync,
   readFileSync,
-  renameSync,
   rmSync,
-  statSync,
-  symlinkSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { Bins, check, freePort, getJson, Steps, waitFor } from "./smoke-lib.mjs";
+import { addonCacheStep } from "./smoke-addon.mjs";
+import { Bins, check, Steps, waitFor } from "./smoke-lib.mjs";
 import { auditStep, lockStep, meshStep } from "./smoke-mesh.mjs";
 import { postgresStep } from "./smoke-pg.mjs";
 
@@ -144,69 +141,7 @@ await steps.run("chronoseal-lock-agent with a hardware driver module (an ES modu
   check(!/Warning/.test(agent.stderr), `lock agent stderr: ${agent.stderr}`);
 });
 
-await steps.run("the SQLite addon's private cache", async () => {
-  const cache = join(env.HOME, ".cache", "chronoseal", "native");
-  check((statSync(cache).mode & 0o777) === 0o700, `${cache} is not 0700`);
-  const [file] = readdirSync(cache);
-  const path = join(cache, file);
-  const digest = /^better_sqlite3-([0-9a-f]{64})\.node$/.exec(file)?.[1];
-  const hash = () => createHash("sha256").update(readFileSync(path)).digest("hex");
-  check(digest && hash() === digest, `cached addon ${file} does not hash to its name`);
-  const collector = async (name, extraEnv) => {
-    const port = await freePort();
-    const d = join(work, name);
-    mkdirSync(d);
-    writeFileSync(
-      join(d, "collector.json"),
-      JSON.stringify({ listen: `127.0.0.1:${port}`, storage: { type: "sqlite", path: "c.db" }, devices: {} }),
-    );
-    const c = bins.start("chronoseal-collector", ["--config", "collector.json", "--exit-with-parent"], {
-      cwd: d,
-      env: extraEnv,
-    });
-    const started = await Promise.race([
-      waitFor(`${name} /healthz`, () => getJson(`http://127.0.0.1:${port}/healthz`), { daemons: [c] }).then(
-        () => "up",
-      ),
-      c.exited.then(() => "exited"),
-    ]).catch(() => "exited");
-    if (started === "up") check((await c.stop()) === 0, `${name}: SIGTERM did not exit 0`);
-    else await c.exited;
-    return { status: c.exitCode, stderr: c.stderr };
-  };
-  // Replaced, not overwritten in place: the running collector has the file mapped (truncating a
-  // loaded shared library under a process kills it with SIGBUS; the loader itself only renames).
-  writeFileSync(`${path}.other`, "not an ELF file");
-  renameSync(`${path}.other`, path);
-  check((await collector("damaged", {})).status === 0, "a damaged cached addon stopped the collector");
-  check(hash() === digest, "the damaged cached addon was not replaced");
-  const real = join(dir, "real-native");
-  mkdirSync(real, { mode: 0o700 });
-  symlinkSync(real, join(dir, "link-native"));
-  const linked = await collector("symlinked", { CHRONOSEAL_NATIVE_DIR: join(dir, "link-native") });
-  check(
-    linked.status === 2 && /link-native is not a directory/.test(linked.stderr),
-    `symlinked cache: ${linked.status} ${linked.stderr}`,
-  );
-  const loose = join(dir, "loose-native");
-  mkdirSync(loose);
-  chmodSync(loose, 0o777);
-  check(
-    (await collector("loose", { CHRONOSEAL_NATIVE_DIR: loose })).status === 0,
-    "a loose cache dir stopped the collector",
-  );
-  check((statSync(loose).mode & 0o777) === 0o700, "the loose cache dir was not tightened to 0700");
-  if (process.getuid() === 0) {
-    const foreign = join(dir, "foreign-native");
-    mkdirSync(foreign, { mode: 0o700 });
-    chownSync(foreign, 65534, 65534);
-    const r = await collector("foreign", { CHRONOSEAL_NATIVE_DIR: foreign });
-    check(
-      r.status === 2 && /belongs to uid 65534/.test(r.stderr),
-      `foreign cache dir: ${r.status} ${r.stderr}`,
-    );
-  }
-});
+await steps.run("the SQLite addon's private cache", () => addonCacheStep(bins, dir, work, env.HOME));
 
 if (process.env.CHRONOSEAL_PG_URL)
   await steps.run("the collector on PostgreSQL", () =>
