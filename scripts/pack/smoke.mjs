@@ -108,9 +108,16 @@ await steps.run("npm install of the CLI and its @chronoseal tarballs into an emp
     `${JSON.stringify({ name: "pack-smoke", private: true }, null, 2)}\n`,
   );
   const t0 = process.hrtime.bigint();
+  // Native builds (better-sqlite3 when no prebuilt addon can be fetched) use this Node's own
+  // headers when it has them, instead of downloading them.
+  const nodedir = dirname(dirname(process.execPath));
+  const headers = existsSync(join(nodedir, "include", "node", "node.h"))
+    ? { npm_config_nodedir: nodedir }
+    : {};
   const r = spawnSync("npm", ["install", "--no-audit", "--no-fund", ...needed.map((p) => p.tarball)], {
     cwd: project,
     encoding: "utf8",
+    env: { ...process.env, ...headers },
   });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   check(r.status === 0, `npm install: exit ${r.status}\n${r.stderr}`);
