@@ -308,7 +308,7 @@ export class MeshNode {
   ): Promise<PoolResult & { added?: number; attestationsAdded?: number }> {
     const state = this.states.get(network);
     if (!state) throw new Error(`unknown network ${network}`);
-    const total: IngestReport = { added: 0, attestationsAdded: 0, rejected: {} };
+    const total: IngestReport = { added: 0, attestationsAdded: 0, rejected: {}, rejectedAttestations: {} };
     const settings = currentSettingsEntry(state);
     const r = await this.pool.run(
       {
@@ -326,15 +326,14 @@ export class MeshNode {
         total.added += part.added;
         total.attestationsAdded += part.attestationsAdded;
         addCounts(total.rejected, part.rejected);
-        if (part.rejectedAttestations)
-          addCounts((total.rejectedAttestations ??= {}), part.rejectedAttestations);
+        addCounts(total.rejectedAttestations!, part.rejectedAttestations ?? {});
       },
     );
     if (!r.ok) return r;
     const counted = state.countRejected(r.report.rejected, r.report.rejectedAttestations);
     addCounts(total.rejected, counted.rejected);
-    if (counted.rejectedAttestations)
-      addCounts((total.rejectedAttestations ??= {}), counted.rejectedAttestations);
+    addCounts(total.rejectedAttestations!, counted.rejectedAttestations ?? {});
+    if (Object.keys(total.rejectedAttestations!).length === 0) delete total.rejectedAttestations;
     this.rejections.ingest(sender, network, total);
     if (total.added || total.attestationsAdded) this.afterChange();
     return { ok: true, report: total, entries: r.entries };
