@@ -69,6 +69,10 @@ const node = new MeshNode({
   fanout: config.fanout,
   ...(config.suspicionMs !== undefined ? { suspicionMs: config.suspicionMs } : {}),
   ...(config.dnsFile ? { dnsPath: config.dnsFile } : {}),
+  dnsFormat: config.dnsFormat,
+  ...(config.dns ? { dns: config.dns } : {}),
+  ...(config.maxBackoffMs !== undefined ? { maxBackoffMs: config.maxBackoffMs } : {}),
+  ...(config.maxEntriesPerRequest !== undefined ? { maxEntriesPerRequest: config.maxEntriesPerRequest } : {}),
   logger: log,
 });
 try {

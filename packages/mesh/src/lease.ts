@@ -12,7 +12,8 @@
 // What is no longer needed is removed (prunable(), applied with NetworkState.forget): expired
 // host records and claims, a host record once a newer one of its writer is attested, a claim
 // once a later attested claim of its writer for the name has the same or a better priority, and
-// pending (never attested) ones older than the TTL by their own last_updated.
+// pending (never attested) ones older than the TTL by their own last_updated. A claim the admin
+// deleted stays (the deletion must stay visible to its node, refresh.ts).
 import type { Claim, HostRecord, MeshEntry } from "./entries.js";
 import type { NetworkState } from "./state.js";
 
@@ -88,8 +89,11 @@ export function prunable(state: NetworkState, now: number): string[] {
   const out: string[] = [];
   const hosts = new Map<string, { id: string; e: HostRecord; t: number }[]>();
   const claims = new Map<string, { id: string; t: number; p: number }[]>();
+  const byAdmin = new Set<string>();
+  for (const e of state.entries.values())
+    if (e.kind === "tombstone" && e.writer === state.network) byAdmin.add(e.target);
   for (const [id, e] of state.entries) {
-    if (e.kind !== "host" && e.kind !== "claim") continue;
+    if ((e.kind !== "host" && e.kind !== "claim") || byAdmin.has(id)) continue;
     const t = state.timeOf(id);
     if (t === undefined) {
       if (Date.parse(e.last_updated) + ttl < now) out.push(id);
