@@ -36,6 +36,7 @@ export interface MeshdStatus {
     claimedBy?: string;
     verified?: boolean;
     attestor?: string;
+    lastSeen?: string;
   }[];
   impostors: { key: string; url: string; failures: number; answeredBy?: string }[];
   refused: {

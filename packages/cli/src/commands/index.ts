@@ -8,6 +8,7 @@ import { keriCommands } from "./keri.js";
 import { keysCommands } from "./keys.js";
 import { lockCommands } from "./lock.js";
 import { meshCommands } from "./mesh.js";
+import { meshAdminCommands } from "./mesh-admin.js";
 import { simCommands } from "./sim.js";
 
 export const commands: readonly Command[] = [
@@ -16,6 +17,7 @@ export const commands: readonly Command[] = [
   ...jsonsigCommands,
   ...checkpointCommands,
   ...meshCommands,
+  ...meshAdminCommands,
   ...lockCommands,
   ...credentialCommands,
   ...keriCommands,
