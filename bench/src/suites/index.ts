@@ -8,6 +8,7 @@ import { httpSuite } from "./http.js";
 import { lockSuite } from "./lock.js";
 import { merkleSuite } from "./merkle.js";
 import { meshSuite } from "./mesh.js";
+import { meshHostileSuite } from "./mesh-hostile.js";
 import { validitySuite } from "./validity.js";
 
 export const suites: Record<string, () => Promise<SuiteResult>> = {
@@ -19,5 +20,6 @@ export const suites: Record<string, () => Promise<SuiteResult>> = {
   lock: lockSuite,
   merkle: merkleSuite,
   mesh: meshSuite,
+  "mesh-hostile": meshHostileSuite,
   http: httpSuite,
 };

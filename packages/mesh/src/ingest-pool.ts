@@ -122,9 +122,13 @@ export class IngestPool {
         };
         worker.on("message", onMessage);
         worker.once("error", onError);
-        // The body is copied into a buffer of its own and moved to the worker (not copied again).
-        const body = new Uint8Array(req.body);
-        worker.postMessage({ job: id, request: { ...req, body } }, [body.buffer]);
+        // The body is moved to the worker, not copied (copied once when it shares its memory).
+        const own =
+          req.body.byteOffset === 0 && req.body.byteLength === req.body.buffer.byteLength
+            ? req.body
+            : new Uint8Array(req.body);
+        const body = own instanceof Uint8Array ? own : new Uint8Array(own);
+        worker.postMessage({ job: id, request: { ...req, body } }, [body.buffer as ArrayBuffer]);
       });
     } finally {
       if (large) await this.endWorker();

@@ -31,6 +31,7 @@ export function nodeStatus(o: StatusSource) {
     attestor: o.attestorKey,
     ...(o.dnsPort !== undefined ? { dnsPort: o.dnsPort } : {}),
     isolated: o.isolated,
+    memory: memory(),
     peers: (o.members?.list() ?? []).map((p) => ({
       url: p.url,
       health: p.health,
@@ -74,4 +75,10 @@ export function nodeStatus(o: StatusSource) {
         };
       }),
   };
+}
+
+/** The process's memory, bytes (rss, V8 heap used, external and array buffers). */
+function memory() {
+  const m = process.memoryUsage();
+  return { rss: m.rss, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers };
 }
