@@ -55,7 +55,9 @@ export function simulateModel(
   const count = initial.map(() => new Uint32Array(256));
   const xor = initial.map(() => new Uint32Array(256));
   const byBucket: number[][] = Array.from({ length: 256 }, () => []);
-  items.forEach((it, i) => byBucket[it.bucket]!.push(i));
+  items.forEach((it, i) => {
+    byBucket[it.bucket]!.push(i);
+  });
   const held = new Uint32Array(n);
   const add = (i: number, x: number) => {
     const s = sets[i]!;
