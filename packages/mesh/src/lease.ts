@@ -31,7 +31,7 @@ export function isExpired(state: NetworkState, id: string, now: number): boolean
 }
 
 /** A claim's priority in a name conflict: its certified `since`, else its trusted time. */
-export function priorityOf(state: NetworkState, id: string, claim: Claim): number | undefined {
+function priorityOf(state: NetworkState, id: string, claim: Claim): number | undefined {
   const t = state.timeOf(id);
   if (t === undefined) return undefined;
   if (claim.since === undefined) return t;

@@ -59,7 +59,8 @@ const init: Command = {
     if (values.admission !== "open" && values.admission !== "listed")
       throw new UsageError("--admission: expected open or listed");
     const ttl = Number(values.ttl);
-    if (!Number.isSafeInteger(ttl) || ttl < 0) throw new UsageError("--ttl: expected milliseconds (an integer ≥ 0)");
+    if (!Number.isSafeInteger(ttl) || ttl < 0)
+      throw new UsageError("--ttl: expected milliseconds (an integer ≥ 0)");
     await initKeys();
     const admin = generateKeyPair();
     const key = toBase64(admin.publicKey);
@@ -214,7 +215,8 @@ const status: Command = {
           io.stdout.write(`  rejected attestations: ${JSON.stringify(n.rejectedAttestations)}\n`);
       }
       if (s.isolated) io.stdout.write("no live peer: going back to the bootstrap peers\n");
-      for (const p of s.peers) io.stdout.write(`peer ${p.url} ${p.health}${p.claimedBy ? ` ${p.claimedBy}` : ""}\n`);
+      for (const p of s.peers)
+        io.stdout.write(`peer ${p.url} ${p.health}${p.claimedBy ? ` ${p.claimedBy}` : ""}\n`);
       for (const x of s.impostors)
         io.stdout.write(
           `impostor ${x.key} claims ${x.url}${x.answeredBy ? ` (the peer there is ${x.answeredBy})` : ""}\n`,
