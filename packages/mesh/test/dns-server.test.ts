@@ -65,6 +65,6 @@ describe("answerQuery", () => {
     expect(udp).toMatchObject({ flag_tc: true, answers: [] });
     const tcp = decode(answerQuery(q, o));
     expect(tcp.flag_tc).toBe(false);
-    expect(tcp.answers?.map((a) => a.data)).toEqual(ips);
+    expect(tcp.answers?.map((a) => (a as { data?: unknown }).data)).toEqual(ips);
   });
 });
