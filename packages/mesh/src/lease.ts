@@ -69,17 +69,40 @@ export function liveClaims(
  * whose `since` is not the priority of a live claim of the same writer for the same name (the
  * gap is not covered, or the priority is made up): such a claim stays pending.
  */
-export function renewable(state: NetworkState, id: string, e: MeshEntry, now: number): boolean {
+export function renewable(
+  state: NetworkState,
+  id: string,
+  e: MeshEntry,
+  now: number,
+  index: ClaimIndex = claimIndex(state),
+): boolean {
   if (e.kind !== "claim" || e.since === undefined) return true;
   const since = Date.parse(e.since);
   if (!Number.isFinite(since)) return false;
-  const deleted = state.deleted();
-  for (const [pid, p] of state.entries) {
-    if (pid === id || p.kind !== "claim" || p.writer !== e.writer || p.hostname !== e.hostname) continue;
-    if (deleted.has(pid) || isExpired(state, pid, now)) continue;
+  for (const pid of index.byName.get(`${e.writer} ${e.hostname}`) ?? []) {
+    const p = state.entries.get(pid);
+    if (pid === id || p?.kind !== "claim" || index.deleted.has(pid) || isExpired(state, pid, now)) continue;
     if (priorityOf(state, pid, p) === since) return true;
   }
   return false;
+}
+
+/** Claims by writer and name, and the deleted ids: built once for many renewable() calls. */
+export interface ClaimIndex {
+  byName: Map<string, string[]>;
+  deleted: Set<string>;
+}
+
+export function claimIndex(state: NetworkState): ClaimIndex {
+  const byName = new Map<string, string[]>();
+  for (const [id, e] of state.entries) {
+    if (e.kind !== "claim") continue;
+    const k = `${e.writer} ${e.hostname}`;
+    const list = byName.get(k);
+    if (list) list.push(id);
+    else byName.set(k, [id]);
+  }
+  return { byName, deleted: state.deleted() };
 }
 
 /** Ids of host records and claims that are no longer needed at `now` (see the header). */

@@ -23,7 +23,7 @@
 // bucket changes again; the whole-state fallback covers the rest.
 import { canonicalize, sha256, toBase64 } from "@chronoseal/core";
 import { attestEntry } from "./entries.js";
-import { renewable } from "./lease.js";
+import { type ClaimIndex, claimIndex, renewable } from "./lease.js";
 import type { NetworkState, StateJSON } from "./state.js";
 
 /**
@@ -40,9 +40,13 @@ export function attestAll(
     Record<string, { signed_at: string; signature: string; context?: string }>
   > = {};
   let n = 0;
+  let index: ClaimIndex | undefined; // built once, only when a renewal waits
   for (const [id, e] of state.entries) {
     if (state.attestations.get(id)?.[attestor.publicKey]) continue;
-    if (!renewable(state, id, e, now)) continue;
+    if (e.kind === "claim" && e.since !== undefined) {
+      index ??= claimIndex(state);
+      if (!renewable(state, id, e, now, index)) continue;
+    }
     const [key, entry] = attestEntry(id, attestor.secretKey, now);
     attestations[id] = { [key]: entry };
     n++;
