@@ -98,6 +98,12 @@ async function main(): Promise<void> {
     fanout: config.fanout,
     ...(config.suspicionMs !== undefined ? { suspicionMs: config.suspicionMs } : {}),
     ...(config.dnsFile ? { dnsPath: config.dnsFile } : {}),
+    dnsFormat: config.dnsFormat,
+    ...(config.dns ? { dns: config.dns } : {}),
+    ...(config.maxBackoffMs !== undefined ? { maxBackoffMs: config.maxBackoffMs } : {}),
+    ...(config.maxEntriesPerRequest !== undefined
+      ? { maxEntriesPerRequest: config.maxEntriesPerRequest }
+      : {}),
     logger: log,
   });
   try {
