@@ -6,6 +6,9 @@
 // driver, the port in use): one line naming the problem on stderr, exit code 2.
 // --exit-with-parent: the same clean stop when stdin closes (the launching process died, even by
 // SIGKILL): launchCollector uses it so a crashed test or demo leaves no collector behind.
+// --help prints the usage, --version the version; both exit 0. The start-up runs in main(), not
+// at the top level: an entry without top-level await bundles into the single executable (a
+// CommonJS script, see scripts/bin).
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import {
@@ -18,13 +21,33 @@ import {
 import { listenOn } from "@chronoseal/http";
 import { pino } from "pino";
 import { ConfigError, loadConfig } from "./config.js";
+import { version } from "./version.js";
+
+const USAGE = `usage: chronoseal-collector --config FILE [--exit-with-parent]
+  --config FILE       the collector's configuration (JSON); see the collector app README
+  --exit-with-parent  stop cleanly when standard input closes
+  --help              print this help and exit
+  --version           print the version and exit`;
 
 let configPath: string | undefined;
 let exitWithParent = false;
 try {
   const { values } = parseArgs({
-    options: { config: { type: "string" }, "exit-with-parent": { type: "boolean", default: false } },
+    options: {
+      config: { type: "string" },
+      "exit-with-parent": { type: "boolean", default: false },
+      help: { type: "boolean", short: "h" },
+      version: { type: "boolean" },
+    },
   });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  if (values.version) {
+    console.log(version());
+    process.exit(0);
+  }
   configPath = values.config;
   exitWithParent = values["exit-with-parent"] === true;
 } catch (e) {
@@ -52,59 +75,63 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-let store: CollectorStore;
-try {
-  store =
-    config.storage.type === "sqlite"
-      ? new SqliteStore(config.storage.path)
-      : await PostgresStore.connect(config.storage.url);
-} catch (e) {
-  // StoreOpenError: ERR_DRIVER_MISSING / ERR_DRIVER (a driver missing) or ERR_STORAGE (file, database)
-  fail((e as Error).message);
-}
-// With a mesh, doors registered there are learnt while running (the server reads the live map).
-const registry = config.mesh
-  ? new MeshDevices({ ...config.mesh, fixed: config.devices, logger: log })
-  : undefined;
-await registry?.start();
-const devices = registry?.devices ?? config.devices;
-const server = createCollectorServer({ store, devices, logger: log });
-try {
-  await listenOn(server, config.listen.host, config.listen.port);
-} catch (e) {
-  await registry?.stop();
-  await store.close().catch(() => {});
-  fail((e as Error).message); // StartupError ERR_LISTEN: "cannot listen on …: address already in use"
-}
-log.info(
-  {
-    listen: `${config.listen.host}:${config.listen.port}`,
-    storage: config.storage.type,
-    devices: devices.size,
-  },
-  "collector listening",
-);
-
-let stopping = false;
-async function stop(signal: string): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  log.info({ signal }, "stopping");
+async function main(): Promise<void> {
+  let store: CollectorStore;
   try {
-    await server.close(); // in-flight requests finish; stragglers are closed after 5 s
-    await registry?.stop();
-    await store.close();
+    store =
+      config.storage.type === "sqlite"
+        ? new SqliteStore(config.storage.path)
+        : await PostgresStore.connect(config.storage.url);
   } catch (e) {
-    log.error({ error: String(e) }, "stop failed");
-    process.exit(1);
+    // StoreOpenError: ERR_DRIVER_MISSING / ERR_DRIVER (a driver missing) or ERR_STORAGE (file, database)
+    fail((e as Error).message);
   }
-  log.info("stopped");
-  process.exit(0);
+  // With a mesh, doors registered there are learnt while running (the server reads the live map).
+  const registry = config.mesh
+    ? new MeshDevices({ ...config.mesh, fixed: config.devices, logger: log })
+    : undefined;
+  await registry?.start();
+  const devices = registry?.devices ?? config.devices;
+  const server = createCollectorServer({ store, devices, logger: log });
+  try {
+    await listenOn(server, config.listen.host, config.listen.port);
+  } catch (e) {
+    await registry?.stop();
+    await store.close().catch(() => {});
+    fail((e as Error).message); // StartupError ERR_LISTEN: "cannot listen on …: address already in use"
+  }
+  log.info(
+    {
+      listen: `${config.listen.host}:${config.listen.port}`,
+      storage: config.storage.type,
+      devices: devices.size,
+    },
+    "collector listening",
+  );
+
+  let stopping = false;
+  async function stop(signal: string): Promise<void> {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, "stopping");
+    try {
+      await server.close(); // in-flight requests finish; stragglers are closed after 5 s
+      await registry?.stop();
+      await store.close();
+    } catch (e) {
+      log.error({ error: String(e) }, "stop failed");
+      process.exit(1);
+    }
+    log.info("stopped");
+    process.exit(0);
+  }
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", () => void stop("SIGINT"));
+  if (exitWithParent) {
+    process.stdin.on("end", () => void stop("parent gone"));
+    process.stdin.on("error", () => void stop("parent gone"));
+    process.stdin.resume();
+  }
 }
-process.on("SIGTERM", () => void stop("SIGTERM"));
-process.on("SIGINT", () => void stop("SIGINT"));
-if (exitWithParent) {
-  process.stdin.on("end", () => void stop("parent gone"));
-  process.stdin.on("error", () => void stop("parent gone"));
-  process.stdin.resume();
-}
+
+void main();

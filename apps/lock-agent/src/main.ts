@@ -7,7 +7,9 @@
 // Every tickMs the loop lets the driver act (simulated driver), runs the agent's timers and
 // flushes the uplink. SIGTERM/SIGINT: finish the running step, anchor what is unanchored, stop
 // cleanly, exit 0. A decommissioned door, a device directory in use, or a bad config: exit 2 with
-// one line saying so.
+// one line saying so. --help prints the usage, --version the version; both exit 0. The start-up
+// runs in main(), not at the top level: an entry without top-level await bundles into the single
+// executable (a CommonJS script, see scripts/bin).
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -30,6 +32,13 @@ import {
 } from "@chronoseal/lock";
 import { pino } from "pino";
 import { ConfigError, type LockAgentConfig, loadConfig } from "./config.js";
+import { version } from "./version.js";
+
+const USAGE = `usage: chronoseal-lock-agent --config FILE [--decommission]
+  --config FILE   the lock's configuration (JSON); see the lock-agent README
+  --decommission  close the door's chain for good (final anchor), deliver what is queued, exit
+  --help          print this help and exit
+  --version       print the version and exit`;
 
 function fail(message: string): never {
   console.error(`chronoseal-lock-agent: ${message}`);
@@ -38,9 +47,23 @@ function fail(message: string): never {
 
 let args: { config?: string; decommission?: boolean };
 try {
-  args = parseArgs({
-    options: { config: { type: "string" }, decommission: { type: "boolean", default: false } },
-  }).values;
+  const { values } = parseArgs({
+    options: {
+      config: { type: "string" },
+      decommission: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h" },
+      version: { type: "boolean" },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  if (values.version) {
+    console.log(version());
+    process.exit(0);
+  }
+  args = values;
 } catch (e) {
   fail((e as Error).message);
 }
@@ -53,14 +76,6 @@ try {
 }
 // Synchronous writes keep the log in order up to process.exit.
 const log = pino({ name: "lock-agent", level: config.logLevel }, pino.destination({ dest: 1, sync: true }));
-await initKeys();
-let keyPair: ReturnType<typeof decodePrivateKey>;
-try {
-  keyPair = decodePrivateKey(readFileSync(config.keyFile, "utf8"));
-} catch (e) {
-  fail(`keyFile ${config.keyFile}: ${(e as Error).message}`);
-}
-
 /** Expected refusals end the process with one line, not a stack trace. */
 function refuse(e: unknown): never {
   if (e instanceof DecommissionedError)
@@ -86,112 +101,124 @@ async function makeDriver(c: LockAgentConfig["driver"]): Promise<LockDriver & { 
   return mod.createDriver(c.options);
 }
 
-const driver = await makeDriver(config.driver);
-
-if (args.decommission) {
-  const report = await decommissionDevice({ config, keyPair, now: () => driver.now() }).catch(refuse);
-  log.info(report, report.decommissioned ? "decommissioned" : "already decommissioned");
-  if (report.pendingEntries || report.pendingAnchors)
-    log.warn(report, "not everything was delivered; run --decommission again to retry");
-  process.exit(report.pendingEntries || report.pendingAnchors ? 1 : 0);
-}
-
-let release: () => void;
-try {
-  release = acquireDevice(config.dir);
-} catch (e) {
-  refuse(e);
-}
-let refused = 0;
-const authorize = config.authorize
-  ? await loadAuthorizer({
-      ...config.authorize,
-      onError: (message) => log.warn({ message }, "authorization"),
-      onReload: (file) => log.info({ file }, "authorization reloaded"),
-    }).catch(refuse)
-  : undefined;
-const uplink = uplinkFor(config, () => driver.now());
-// With witnesses, every anchor is cosigned (C2SP tlog-witness) before it goes to the sink.
-const anchors = anchorSinkFor(config, keyPair, { log: (level, msg, fields) => log[level](fields, msg) });
-const witnessed = anchors instanceof WitnessedAnchors ? anchors : undefined;
-const agent = await LockAgent.start({
-  ...agentOptionsFor(config),
-  keyPair,
-  driver,
-  anchors,
-  ...(authorize
-    ? {
-        authorize: async (badgeId: string) => {
-          const ok = await authorize(badgeId);
-          if (!ok) log.info({ refused: ++refused }, "badge refused"); // a count, nothing personal
-          return ok;
-        },
-      }
-    : {}),
-  onEntry: (e) => log.info({ chain: e.chain, seq: e.seq, event: e.event }, "entry durable"),
-  onAnchor: (_note, a) => log.info({ chain: a.chain, kind: a.kind, size: a.size }, "anchor"),
-  onExpired: (chain) =>
-    log.info(
-      { chain },
-      "chain expired: pseudonym key destroyed; its entries go once the collector deleted them",
-    ),
-}).catch((e: unknown) => {
-  release();
-  return refuse(e);
-});
-uplink.attach(agent);
-agent.subscribe({
-  head: (_note, a, error) => {
-    if (!error) log.debug({ chain: a.chain, size: a.size }, "head");
-  },
-});
-log.info({ chain: agent.chain, entries: agent.entries, backlog: uplink.pending }, "lock agent started");
-
-let stopping = false;
-let running: Promise<void> | undefined;
-let lastError = "";
-let lastAnchorError = "";
-async function step(): Promise<void> {
+async function main(): Promise<void> {
+  await initKeys();
+  let keyPair: ReturnType<typeof decodePrivateKey>;
   try {
-    await driver.step?.();
-    await agent.tick();
-    const r = await uplink.flush();
-    if (r.error && r.error !== lastError) log.warn({ error: r.error, pending: uplink.pending }, "uplink");
-    else if (r.sent > 0 || r.expired)
-      log.debug({ sent: r.sent, expired: r.expired ?? 0, pending: uplink.pending }, "uplink");
-    if (r.expired)
-      log.info({ chains: r.expired }, "expired chains deleted at the collector and on the device");
-    lastError = r.error ?? "";
-    const backlog = agent.anchorBacklog;
-    if (backlog.error && backlog.error !== lastAnchorError) log.warn(backlog, "anchor publication");
-    lastAnchorError = backlog.error ?? "";
-    await witnessed?.retry(); // witnesses that failed, when their back-off is over
+    keyPair = decodePrivateKey(readFileSync(config.keyFile, "utf8"));
   } catch (e) {
-    log.error({ err: String(e) }, "step failed");
+    fail(`keyFile ${config.keyFile}: ${(e as Error).message}`);
   }
-}
-const timer = setInterval(() => {
-  if (running || stopping) return; // the previous step is still running
-  running = step().finally(() => {
-    running = undefined;
-  });
-}, config.tickMs);
 
-async function stop(signal: string): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  clearInterval(timer);
-  log.info({ signal }, "stopping");
-  await running; // let the running step finish its writes
-  await agent.stop(); // anchors the entries no anchor covers yet
-  await witnessed?.close();
-  // One last delivery, for at most 2 s: what is not acknowledged stays durable on the device and
-  // goes on the next start (resending is harmless).
-  await Promise.race([uplink.flush(), new Promise((r) => setTimeout(r, 2000).unref())]);
-  uplink.close();
-  release();
-  log.info({ backlog: uplink.pending }, "stopped");
-  process.exit(0);
+  const driver = await makeDriver(config.driver);
+
+  if (args.decommission) {
+    const report = await decommissionDevice({ config, keyPair, now: () => driver.now() }).catch(refuse);
+    log.info(report, report.decommissioned ? "decommissioned" : "already decommissioned");
+    if (report.pendingEntries || report.pendingAnchors)
+      log.warn(report, "not everything was delivered; run --decommission again to retry");
+    process.exit(report.pendingEntries || report.pendingAnchors ? 1 : 0);
+  }
+
+  let release: () => void;
+  try {
+    release = acquireDevice(config.dir);
+  } catch (e) {
+    refuse(e);
+  }
+  let refused = 0;
+  const authorize = config.authorize
+    ? await loadAuthorizer({
+        ...config.authorize,
+        onError: (message) => log.warn({ message }, "authorization"),
+        onReload: (file) => log.info({ file }, "authorization reloaded"),
+      }).catch(refuse)
+    : undefined;
+  const uplink = uplinkFor(config, () => driver.now());
+  // With witnesses, every anchor is cosigned (C2SP tlog-witness) before it goes to the sink.
+  const anchors = anchorSinkFor(config, keyPair, { log: (level, msg, fields) => log[level](fields, msg) });
+  const witnessed = anchors instanceof WitnessedAnchors ? anchors : undefined;
+  const agent = await LockAgent.start({
+    ...agentOptionsFor(config),
+    keyPair,
+    driver,
+    anchors,
+    ...(authorize
+      ? {
+          authorize: async (badgeId: string) => {
+            const ok = await authorize(badgeId);
+            if (!ok) log.info({ refused: ++refused }, "badge refused"); // a count, nothing personal
+            return ok;
+          },
+        }
+      : {}),
+    onEntry: (e) => log.info({ chain: e.chain, seq: e.seq, event: e.event }, "entry durable"),
+    onAnchor: (_note, a) => log.info({ chain: a.chain, kind: a.kind, size: a.size }, "anchor"),
+    onExpired: (chain) =>
+      log.info(
+        { chain },
+        "chain expired: pseudonym key destroyed; its entries go once the collector deleted them",
+      ),
+  }).catch((e: unknown) => {
+    release();
+    return refuse(e);
+  });
+  uplink.attach(agent);
+  agent.subscribe({
+    head: (_note, a, error) => {
+      if (!error) log.debug({ chain: a.chain, size: a.size }, "head");
+    },
+  });
+  log.info({ chain: agent.chain, entries: agent.entries, backlog: uplink.pending }, "lock agent started");
+
+  let stopping = false;
+  let running: Promise<void> | undefined;
+  let lastError = "";
+  let lastAnchorError = "";
+  async function step(): Promise<void> {
+    try {
+      await driver.step?.();
+      await agent.tick();
+      const r = await uplink.flush();
+      if (r.error && r.error !== lastError) log.warn({ error: r.error, pending: uplink.pending }, "uplink");
+      else if (r.sent > 0 || r.expired)
+        log.debug({ sent: r.sent, expired: r.expired ?? 0, pending: uplink.pending }, "uplink");
+      if (r.expired)
+        log.info({ chains: r.expired }, "expired chains deleted at the collector and on the device");
+      lastError = r.error ?? "";
+      const backlog = agent.anchorBacklog;
+      if (backlog.error && backlog.error !== lastAnchorError) log.warn(backlog, "anchor publication");
+      lastAnchorError = backlog.error ?? "";
+      await witnessed?.retry(); // witnesses that failed, when their back-off is over
+    } catch (e) {
+      log.error({ err: String(e) }, "step failed");
+    }
+  }
+  const timer = setInterval(() => {
+    if (running || stopping) return; // the previous step is still running
+    running = step().finally(() => {
+      running = undefined;
+    });
+  }, config.tickMs);
+
+  async function stop(signal: string): Promise<void> {
+    if (stopping) return;
+    stopping = true;
+    clearInterval(timer);
+    log.info({ signal }, "stopping");
+    await running; // let the running step finish its writes
+    await agent.stop(); // anchors the entries no anchor covers yet
+    await witnessed?.close();
+    // One last delivery, for at most 2 s: what is not acknowledged stays durable on the device and
+    // goes on the next start (resending is harmless).
+    await Promise.race([uplink.flush(), new Promise((r) => setTimeout(r, 2000).unref())]);
+    uplink.close();
+    release();
+    log.info({ backlog: uplink.pending }, "stopped");
+    process.exit(0);
+  }
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", () => void stop("SIGINT"));
 }
-process.on("SIGTERM", () => void stop("SIGTERM"));
-process.on("SIGINT", () => void stop("SIGINT"));
+
+void main();

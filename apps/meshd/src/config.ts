@@ -43,6 +43,10 @@ export interface MeshdConfig {
   suspicionMs?: number;
   dnsFile?: string;
   witness?: MeshdWitness;
+  dnsFormat: "ip" | "ips";
+  dns?: { host: string; port: number; ttl: number };
+  maxBackoffMs?: number;
+  maxEntriesPerRequest?: number;
   logLevel: string;
 }
 
@@ -68,6 +72,10 @@ const TOP = [
   "suspicionMs",
   "dnsFile",
   "witness",
+  "dnsFormat",
+  "dns",
+  "maxBackoffMs",
+  "maxEntriesPerRequest",
   "logLevel",
 ];
 const WITNESS = ["name", "keyFile", "stateDir", "logs", "prefix"];
@@ -78,6 +86,12 @@ function strings(v: unknown, where: string, check?: (s: string) => boolean, what
   if (!Array.isArray(v) || !v.every((x) => typeof x === "string" && (!check || check(x))))
     throw new ConfigError(`${where}: expected an array of ${what}`);
   return v as string[];
+}
+
+function dnsFormat(v: unknown): "ip" | "ips" {
+  if (v === undefined) return "ip";
+  if (v !== "ip" && v !== "ips") throw new ConfigError('dnsFormat: expected "ip" or "ips"');
+  return v;
 }
 
 function isUrl(s: string): boolean {
@@ -93,6 +107,23 @@ function int(v: unknown, where: string, min: number, max: number, dflt: number):
   if (!Number.isInteger(v) || (v as number) < min || (v as number) > max)
     throw new ConfigError(`${where}: expected an integer in ${min}..${max}`);
   return v as number;
+}
+
+/** `host:port` (IPv6 in brackets), as `where` names it in errors. */
+function hostPort(v: unknown, where: string): { host: string; port: number } {
+  const m = typeof v === "string" ? /^(.+):(\d{1,5})$/.exec(v) : null;
+  if (!m || Number(m[2]) > 65535) throw new ConfigError(`${where}: expected host:port`);
+  return { host: m[1]!.replace(/^\[(.*)\]$/, "$1"), port: Number(m[2]) };
+}
+
+function dnsOption(v: unknown): { host: string; port: number; ttl: number } | undefined {
+  if (v === undefined) return undefined;
+  if (!v || typeof v !== "object" || Array.isArray(v))
+    throw new ConfigError("dns: expected an object { listen, ttl? }");
+  const o = v as Record<string, unknown>;
+  for (const k of Object.keys(o))
+    if (k !== "listen" && k !== "ttl") throw new ConfigError(`dns: unknown field ${k}`);
+  return { ...hostPort(o.listen, "dns.listen"), ttl: int(o.ttl, "dns.ttl", 0, 86_400, 10) };
 }
 
 /** Reads and checks a config file. */
@@ -114,10 +145,7 @@ export function loadConfig(path: string): MeshdConfig {
     if (typeof v !== "string" || v === "") throw new ConfigError(`${k}: expected a path`);
     return at(v);
   };
-  const listen = raw.listen ?? "127.0.0.1:7331";
-  const m = typeof listen === "string" ? /^(.+):(\d{1,5})$/.exec(listen) : null;
-  if (!m || Number(m[2]) > 65535) throw new ConfigError("listen: expected host:port");
-  const host = m[1]!.replace(/^\[(.*)\]$/, "$1");
+  const { host, port } = hostPort(raw.listen ?? "127.0.0.1:7331", "listen");
   if (!Array.isArray(raw.networks) || raw.networks.length === 0)
     throw new ConfigError("networks: expected a non-empty array");
   const networks = raw.networks.map((n: unknown, i: number): MeshdNetwork => {
@@ -159,7 +187,7 @@ export function loadConfig(path: string): MeshdConfig {
   return {
     stateDir,
     host,
-    port: Number(m[2]),
+    port,
     nodeKeyFile: file("nodeKeyFile", true)!,
     ...(raw.attestorKeyFile !== undefined ? { attestorKeyFile: file("attestorKeyFile", false)! } : {}),
     networks,
@@ -172,6 +200,14 @@ export function loadConfig(path: string): MeshdConfig {
       : {}),
     ...(raw.dnsFile !== undefined ? { dnsFile: file("dnsFile", false)! } : {}),
     ...(raw.witness !== undefined ? { witness: witnessConfig(raw.witness, at, stateDir) } : {}),
+    dnsFormat: dnsFormat(raw.dnsFormat),
+    ...(raw.dns !== undefined ? { dns: dnsOption(raw.dns)! } : {}),
+    ...(raw.maxBackoffMs !== undefined
+      ? { maxBackoffMs: int(raw.maxBackoffMs, "maxBackoffMs", 50, 3_600_000, 60_000) }
+      : {}),
+    ...(raw.maxEntriesPerRequest !== undefined
+      ? { maxEntriesPerRequest: int(raw.maxEntriesPerRequest, "maxEntriesPerRequest", 1, 200_000, 50_000) }
+      : {}),
     logLevel,
   };
 }

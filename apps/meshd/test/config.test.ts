@@ -23,6 +23,16 @@ describe("meshd config", () => {
     expect(c).toMatchObject({ host: "127.0.0.1", port: 7331, gossipMs: 1000, fanout: 3, claims: [] });
     expect(c.stateDir).toBe(join(dir, "s"));
     expect(c.networks[0]).toMatchObject({ admin: ADMIN, priority: 1, bootstrapPeers: [], bootstrapUrls: [] });
+    expect(c.dnsFormat).toBe("ip");
+    expect(c.dns).toBeUndefined();
+    const d = loadConfig(
+      json({ ...base, dns: { listen: "[::1]:5353" }, dnsFormat: "ips", maxBackoffMs: 500 }),
+    );
+    expect(d).toMatchObject({
+      dns: { host: "::1", port: 5353, ttl: 10 },
+      dnsFormat: "ips",
+      maxBackoffMs: 500,
+    });
   });
 
   it("reads TOML", () => {
@@ -51,6 +61,11 @@ describe("meshd config", () => {
     [{ ...base, gossipMs: 1 }, /gossipMs: expected an integer/],
     [{ ...base, logLevel: "loud" }, /logLevel/],
     [{ networks: base.networks, nodeKeyFile: "k" }, /stateDir: expected a path/],
+    [{ ...base, dns: { listen: "nope" } }, /dns\.listen: expected host:port/],
+    [{ ...base, dns: { listen: "127.0.0.1:53", port: 1 } }, /dns: unknown field port/],
+    [{ ...base, dns: { listen: "127.0.0.1:53", ttl: -1 } }, /dns\.ttl: expected an integer/],
+    [{ ...base, dnsFormat: "json" }, /dnsFormat: expected "ip" or "ips"/],
+    [{ ...base, maxEntriesPerRequest: 0 }, /maxEntriesPerRequest: expected an integer/],
   ])("refuses %j", (config, message) => {
     expect(() => loadConfig(json(config))).toThrow(message);
     expect(() => loadConfig(json(config))).toThrow(ConfigError);

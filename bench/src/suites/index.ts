@@ -9,6 +9,7 @@ import { lockSuite } from "./lock.js";
 import { lockMeshSuite } from "./lock-mesh.js";
 import { merkleSuite } from "./merkle.js";
 import { meshSuite } from "./mesh.js";
+import { meshHostileSuite } from "./mesh-hostile.js";
 import { validitySuite } from "./validity.js";
 
 export const suites: Record<string, () => Promise<SuiteResult>> = {
@@ -21,5 +22,6 @@ export const suites: Record<string, () => Promise<SuiteResult>> = {
   "lock-mesh": lockMeshSuite,
   merkle: merkleSuite,
   mesh: meshSuite,
+  "mesh-hostile": meshHostileSuite,
   http: httpSuite,
 };

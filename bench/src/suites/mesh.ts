@@ -9,15 +9,18 @@ import { createHash, createPublicKey, type KeyObject, verify as nodeVerify } fro
 import { initKeys, keyPairFromSeed, parseJson, signingMessage, toBase64 } from "@chronoseal/core";
 import {
   attestEntry,
+  bucketOf,
   CONTEXTS,
   checkDataJson,
   digest,
+  entryId,
   type MeshEntry,
   NetworkState,
   type SimResult,
   type StateJSON,
   signEntry,
   simulate,
+  simulateModel,
 } from "@chronoseal/mesh";
 import canonicalizePkg from "canonicalize";
 import { type Measurement, quick, type Ratio, type SuiteResult, versionOf } from "../harness.js";
@@ -332,6 +335,33 @@ export async function meshSuite(): Promise<SuiteResult> {
   console.log(`  ${conv}`);
   notes.push(conv);
   ratios.push(bound(`(2·log2 N + 5) / max rounds, N=${N}`, limit / max, 1));
+
+  // (d) The same exchange at N = 1,000 and 10,000 with the scale model (sim-model.ts: bit sets
+  // instead of full states, same random draws and message sizes; equal to simulate() on the same
+  // input, checked here at N = 1,000 for the first seed and in the mesh tests).
+  const item = (e: MeshEntry) => ({ bucket: bucketOf(entryId(e)), bytes: jsonBytes(e) });
+  const allItems = [item(w.settings), ...entries.slice(1, 1 + H).map(item)];
+  for (const n of [1000, 10_000]) {
+    const modelSeeds = n === 1000 ? seeds : quick ? [1] : [1, 2, 3];
+    const results = modelSeeds.map((seed) =>
+      simulateModel(
+        allItems.slice(0, n + 1),
+        Array.from({ length: n }, (_, i) => [0, i + 1]),
+        { fanout: 3, loss: 0.05, seed, maxRounds: 100, network: w.network },
+      ),
+    );
+    if (n === 1000 && JSON.stringify(results[0]) !== JSON.stringify(runs[0]))
+      throw new Error(
+        `mesh: the scale model and simulate() disagree: ${JSON.stringify([results[0], runs[0]])}`,
+      );
+    const r = results.map((x) => x.rounds);
+    const gib = results.reduce((a, x) => a + x.bytes, 0) / results.length / 2 ** 30;
+    const perNode = (gib * 2 ** 30) / n / 2 ** 20;
+    const line = `scale model, N = ${n.toLocaleString("en-US")}, fanout 3, 5% loss, push-pull digests (protocol 2), each node starting with its own host record: rounds to converge ${r.join(", ")} over ${modelSeeds.length} seeds; ${gib.toFixed(2)} GiB moved per run (${perNode.toFixed(2)} MiB per node; a full copy of the ${n.toLocaleString("en-US")} host records is ${(allItems.slice(0, n + 1).reduce((a, x) => a + x.bytes, 0) / 2 ** 20).toFixed(2)} MiB); ${Math.round(results.reduce((a, x) => a + x.messages, 0) / results.length).toLocaleString("en-US")} messages.`;
+    console.log(`  ${line}`);
+    notes.push(line);
+    if (n === 1000) ratios.push(bound("10 / max rounds (model, N=1,000)", 10 / Math.max(...r), 1));
+  }
 
   const rate = (m: Measurement) => Math.round(m.unitsPerSec).toLocaleString("en-US");
   notes.push(

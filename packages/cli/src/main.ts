@@ -10,12 +10,14 @@ import {
   UsageError,
 } from "./command.js";
 import { commands } from "./commands/index.js";
+import { version } from "./version.js";
 
 function helpText(): string {
   const width = Math.max(...commands.map((c) => c.name.join(" ").length), 8);
   const lines = commands.map((c) => `  ${c.name.join(" ").padEnd(width)}  ${c.summary}`);
   return [
     "usage: chronoseal <command> [options]",
+    "       chronoseal --version",
     "",
     "commands:",
     ...lines,
@@ -38,6 +40,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
   if (argv.length === 0 || argv[0] === "--help" || argv[0] === "-h" || argv[0] === "help") {
     io.stdout.write(`${helpText()}\n`);
     return argv.length === 0 ? EXIT_USAGE : EXIT_OK;
+  }
+  if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
+    io.stdout.write(`${version()}\n`);
+    return EXIT_OK;
   }
   const found = findCommand(argv);
   if (!found) {

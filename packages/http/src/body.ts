@@ -4,13 +4,16 @@
 //   text                               text/plain or no content type
 //   text-any                           UTF-8 text whatever the content type says (protocols whose
 //                                      clients send types of their own, e.g. C2SP tlog-witness)
+//   json-bytes                         the content types of json, but the body is handed to the
+//                                      route as the bytes received (a Buffer), for a route that
+//                                      parses it elsewhere (a worker thread) with the same rules
 // A charset parameter, when present, must be UTF-8. Anything else is refused with 415 before
 // the body is read. The body must be valid UTF-8 (400 ERR_ENCODING) and, for json, strict JSON
 // as core's parseJson reads it: duplicate keys, lone surrogates and trailing data are 400 ERR_JSON.
 import { parseJson } from "@chronoseal/core";
 import { HttpError } from "./errors.js";
 
-export type BodyKind = "json" | "text" | "text-any";
+export type BodyKind = "json" | "text" | "text-any" | "json-bytes";
 
 const JSON_TYPES = /^application\/(?:json|[a-z0-9!#$&^_.-]+\+json)$/;
 
@@ -36,8 +39,9 @@ export function mediaType(header: string | undefined): { type: string; charset?:
 export function checkContentType(kind: BodyKind, header: string | undefined): void {
   const m = mediaType(header);
   if (m === undefined) return;
-  const expected = kind === "json" ? "application/json" : "text/plain";
-  const ok = kind === "text-any" || m.type === "text/plain" || (kind === "json" && JSON_TYPES.test(m.type));
+  const json = kind === "json" || kind === "json-bytes";
+  const expected = json ? "application/json" : "text/plain";
+  const ok = kind === "text-any" || m.type === "text/plain" || (json && JSON_TYPES.test(m.type));
   if (!ok)
     throw new HttpError(
       415,
@@ -54,8 +58,9 @@ export function checkContentType(kind: BodyKind, header: string | undefined): vo
 
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
-/** Decodes a body as strict UTF-8 and, for json, parses it. */
+/** Decodes a body as strict UTF-8 and, for json, parses it (json-bytes: the bytes as they are). */
 export function decodeBody(kind: BodyKind, raw: Buffer | undefined): unknown {
+  if (kind === "json-bytes") return raw ?? Buffer.alloc(0);
   let text: string;
   try {
     text = raw === undefined ? "" : utf8.decode(raw);

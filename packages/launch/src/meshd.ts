@@ -25,14 +25,40 @@ export interface MeshdStatus {
   node: string;
   url: string;
   attestor?: string;
-  peers: { url: string; health: "alive" | "suspect" | "dead"; failures: number }[];
+  dnsPort?: number;
+  /** No live peer: going back to the bootstrap peers. */
+  isolated: boolean;
+  peers: {
+    url: string;
+    health: "alive" | "suspect" | "dead";
+    failures: number;
+    node?: string;
+    claimedBy?: string;
+    verified?: boolean;
+    attestor?: string;
+    lastSeen?: string;
+  }[];
+  impostors: { key: string; url: string; failures: number; answeredBy?: string }[];
+  refused: {
+    requests: Record<string, number>;
+    bySender: Record<
+      string,
+      {
+        entries: Record<string, number>;
+        attestations: Record<string, number>;
+        requests: Record<string, number>;
+      }
+    >;
+  };
   networks: {
     network: string;
     priority: number;
     entries: number;
     active: number;
     pending: number;
+    admission: "open" | "listed";
     rejected: Record<string, number>;
+    rejectedAttestations: Record<string, number>;
     attestorReachable: boolean;
     readOnlyForNewClaims: boolean;
     names: { hostname: string; owner: string; time?: number }[];

@@ -24,13 +24,26 @@ export interface Settings {
   last_updated: string;
   tld: string;
   attestors: string[];
+  /** Keys whose entries are refused and removed (the current settings' list: `mesh unban` lifts a ban). */
   banned: string[];
-  /** hostname → node key that owns it regardless of claims. */
-  overrides: Record<string, string>;
+  /**
+   * hostname → the node key that owns it regardless of claims (its host record's addresses), or
+   * a fixed list of IP addresses.
+   */
+  overrides: Record<string, string | string[]>;
   /** Host records and claims expire this long after their trusted time (ms). */
   host_ttl: number;
   sections: Record<string, { policy: SectionPolicy; writers: string[] }>;
+  /**
+   * Who may publish host records and claims: `open` (default: any key not banned) or `listed`
+   * (only the keys in `nodes`).
+   */
+  admission?: Admission;
+  /** Node keys admitted when `admission` is `listed`. */
+  nodes?: string[];
 }
+
+export type Admission = "open" | "listed";
 
 export interface HostRecord {
   kind: "host";
@@ -47,6 +60,12 @@ export interface Claim {
   writer: string;
   last_updated: string;
   hostname: string;
+  /**
+   * A renewal: the time (RFC 3339) since which the writer has held the name without a gap. A
+   * trusted attestor attests a renewal only while the writer's previous claim is live and has
+   * exactly this priority, so the name keeps its place in a conflict across renewals.
+   */
+  since?: string;
 }
 
 export interface SectionRecord {

@@ -1,8 +1,10 @@
 // @chronoseal/mesh: the peer-to-peer network state (CRDT), attestation, digest sync and views.
 
 export { Bootstrap, readSnapshot } from "./bootstrap.js";
+export { DnsServer, type DnsServerOptions, type Resolution } from "./dns-server.js";
 export * from "./entries.js";
 export { MAX_BODY, type SyncReport, syncWith } from "./gossip.js";
+export { isExpired, prunable, renewable, ttlOf } from "./lease.js";
 export {
   type Contact,
   type Health,
@@ -34,11 +36,15 @@ export {
   type ReachabilityPayload,
   verifyChallengeAnswer,
 } from "./reachability.js";
+export { refreshDue } from "./refresh.js";
 export { entriesView, type NodeApi, registerRoutes } from "./routes.js";
 export { checkDataJson, DATA_JSON_SCHEMA, SchemaError } from "./schema.js";
 export { type SimOptions, type SimResult, simulate } from "./sim.js";
+export { type ModelItem, type ModelOptions, type ModelResult, simulateModel } from "./sim-model.js";
 export {
+  type AttestationRejectReason,
   bucketOf,
+  type IngestOptions,
   type IngestReport,
   NetworkState,
   type RejectReason,
@@ -63,6 +69,7 @@ export {
 export {
   type DnsLine,
   dnsLines,
+  groupDns,
   type HostnameView,
   hostnames,
   hostRecords,

@@ -11,7 +11,12 @@
 // claimed by several keys gives one member per key, each proven by the reachability challenge
 // at that address, so an impostor's record never makes the real node suspect or dead. A
 // configured bootstrap peer is known by URL only (`url:<url>`) and trusted without a challenge
-// until a host record claims its address; the record's member then replaces it.
+// (the operator named it) until a keyed member proves its key at that address; then the keyed
+// member replaces it. A record that claims the address but cannot prove it (an impostor's)
+// changes nothing for the configured peer, and is reported (impostors()).
+// Isolation: a node with no live member goes back to its configured peers (resurrect(): they
+// are tried again at once, even where a keyed member had replaced them); the node calls it with
+// backoff until a member answers again.
 
 export type Health = "alive" | "suspect" | "dead";
 
@@ -105,12 +110,42 @@ export class Membership {
     };
   }
 
-  /** A configured bootstrap peer (ignored when it is this node or a host record claims it). */
-  configure(url: string): void {
+  /**
+   * A configured bootstrap peer (ignored when it is this node or a keyed member has proven its
+   * key at that address). `again`: tried at once, even where a keyed member replaced it (a node
+   * with no live member going back to its bootstrap peers).
+   */
+  configure(url: string, again = false): void {
     const u = normalize(url);
-    if (u === this.o.self || this.byUrl(u).some((m) => m.key !== undefined)) return;
+    if (u === this.o.self) return;
+    if (!again && this.byUrl(u).some((m) => m.key !== undefined && m.verified)) return;
     const id = `url:${u}`;
-    if (!this.members.has(id)) this.members.set(id, this.fresh(id, undefined, [u]));
+    const m = this.members.get(id);
+    if (!m) this.members.set(id, this.fresh(id, undefined, [u]));
+    else if (again) m.retryAt = 0;
+  }
+
+  /** No member is alive (every one is suspect or dead, or there is none). */
+  isolated(): boolean {
+    for (const m of this.members.values()) if (m.health === "alive") return false;
+    return true;
+  }
+
+  /**
+   * Keyed members whose challenge failed at an address: someone else answers there (an
+   * impostor's record, or a node that moved). `answeredBy`: the key the peer there gave.
+   */
+  impostors(): { key: string; url: string; failures: number; answeredBy?: string }[] {
+    const out: { key: string; url: string; failures: number; answeredBy?: string }[] = [];
+    for (const m of this.members.values())
+      if (m.key !== undefined && m.challengeFailures > 0 && !m.verified)
+        out.push({
+          key: m.key,
+          url: m.url,
+          failures: m.challengeFailures,
+          ...(m.node !== undefined && m.node !== m.key ? { answeredBy: m.node } : {}),
+        });
+    return out;
   }
 
   /** The addresses a host record of `key` publishes (the union over its networks). */
@@ -118,30 +153,10 @@ export class Membership {
     if (key === this.o.selfKey) return;
     const urls = [...new Set(addresses.map(normalize))].filter((u) => u !== this.o.self);
     if (urls.length === 0) return;
-    // The record claims these addresses: configured peers there must now prove the key. What
-    // was learned of the address (health, attestor) carries over; the proof does not.
-    let known: Member | undefined;
-    for (const u of urls) {
-      known ??= this.members.get(`url:${u}`);
-      this.members.delete(`url:${u}`);
-    }
+    // A configured peer at these addresses stays until this member proves the key there.
     const m = this.members.get(key);
     if (!m) {
-      const fresh = this.fresh(key, key, urls);
-      if (known) {
-        const { health, failures, retryAt, suspectSince, node, attestor, lastSeen } = known;
-        Object.assign(fresh, {
-          url: known.url,
-          health,
-          failures,
-          retryAt,
-          suspectSince,
-          node,
-          attestor,
-          lastSeen,
-        });
-      }
-      this.members.set(key, fresh);
+      this.members.set(key, this.fresh(key, key, urls));
       return;
     }
     m.urls = urls;
@@ -210,6 +225,8 @@ export class Membership {
       m.verified = true;
       m.challengeFailures = 0;
       this.log("info", "peer verified", { peer: m.url, node: m.key });
+      // The address is proven to be this key's: a configured peer there is this member now.
+      this.members.delete(`url:${m.url}`);
     }
     return "direct";
   }
@@ -273,13 +290,14 @@ export class Membership {
   }
 
   /**
-   * Attestor keys named in the ping answers of members not declared dead (a member whose
-   * challenge failed is dead, so an impostor's record never counts).
+   * Attestor keys named in the ping answers of members not declared dead and trusted (a
+   * configured peer, or a keyed member proven at its address): an impostor's record never
+   * counts, whatever the peer at its address answers.
    */
   attestors(): Set<string> {
     const out = new Set<string>();
     for (const m of this.members.values())
-      if (m.health !== "dead" && m.attestor !== undefined) out.add(m.attestor);
+      if (m.health !== "dead" && this.trusted(m) && m.attestor !== undefined) out.add(m.attestor);
     return out;
   }
 

@@ -18,7 +18,7 @@ import { join } from "node:path";
 import { StartupError } from "@chronoseal/http";
 import { appendJournal, type LoadResult, loadState, saveState } from "./persist.js";
 import type { NetworkState } from "./state.js";
-import type { DnsLine } from "./views.js";
+import { type DnsLine, groupDns } from "./views.js";
 
 const WHY: Record<string, string> = {
   EACCES: "permission denied",
@@ -91,9 +91,13 @@ export class NodeFiles {
     return this.dns;
   }
 
-  /** Writes dns.json when its text changed; returns whether it did. */
-  writeDns(lines: readonly DnsLine[]): boolean {
-    const text = lines.map((l) => JSON.stringify(l)).join("\n") + (lines.length ? "\n" : "");
+  /**
+   * Writes dns.json when its text changed; returns whether it did. Format `ip`: one
+   * `{hostname, ip}` line per address; `ips`: one `{hostname, ips}` line per name.
+   */
+  writeDns(lines: readonly DnsLine[], format: "ip" | "ips" = "ip"): boolean {
+    const rows: object[] = format === "ips" ? groupDns(lines) : [...lines];
+    const text = rows.map((l) => JSON.stringify(l)).join("\n") + (rows.length ? "\n" : "");
     if (text === this.dns) return false;
     if (this.dnsPath) {
       writeFileSync(`${this.dnsPath}.tmp`, text);

@@ -1,11 +1,16 @@
 // A mesh node: the wiring of its parts. It holds one state per network and
-//   - serves the HTTP API (routes.ts, on the shared @chronoseal/http layer);
-//   - signs its own host record and claims when the state lacks them (ownEntries);
+//   - serves the HTTP API (routes.ts, on the shared @chronoseal/http layer), taking pushes and
+//     writes through the ingest pool (ingest-pool.ts: verified off the event loop, capped);
+//   - at start and every gossip round signs what keeps its names live (refresh.ts: host record,
+//     claims, renewals before the TTL) and forgets expired and superseded leases (lease.ts);
 //   - after every change attests (when it holds an attestor key), journals the change
 //     (node-files.ts), learns members from host records and rewrites dns.json;
 //   - every gossip interval contacts a few members (membership.ts: probes, suspicion, backoff,
-//     rejoin, reachability challenge) and syncs each network with them (gossip.ts);
-//   - loads static data.json snapshots until one loads (bootstrap.ts).
+//     rejoin, reachability challenge) and syncs each network with them (gossip.ts); with no live
+//     member it goes back to its bootstrap peers and snapshots, with backoff, until one answers;
+//   - loads static data.json snapshots until one loads (bootstrap.ts);
+//   - counts what it refused, by reason and sender (rejections.ts), and may serve DNS
+//     (dns-server.ts). The status view is in node-status.ts.
 import { type KeyPair, toBase64 } from "@chronoseal/core";
 import {
   closeHttpServer,
@@ -14,19 +19,26 @@ import {
   type Logger,
   listenOn,
   type RequestRecord,
+  StartupError,
   silentLogger,
 } from "@chronoseal/http";
 import { Bootstrap } from "./bootstrap.js";
-import { type Claim, type HostRecord, type MeshEntry, signEntry } from "./entries.js";
+import { DnsServer, type Resolution } from "./dns-server.js";
+import { type MeshEntry, type Payload, signEntry } from "./entries.js";
 import { syncWith } from "./gossip.js";
+import { IngestPool, type PoolResult } from "./ingest-pool.js";
+import { prunable } from "./lease.js";
 import { type Member, Membership, type MembershipTransport } from "./membership.js";
 import { checkStateDir, NodeFiles } from "./node-files.js";
+import { nodeStatus } from "./node-status.js";
 import { httpTransport } from "./peer-client.js";
 import { answerChallenge, peerUrl } from "./reachability.js";
+import { refreshDue } from "./refresh.js";
+import { Rejections } from "./rejections.js";
 import { registerRoutes } from "./routes.js";
-import type { NetworkState } from "./state.js";
+import type { IngestReport, NetworkState } from "./state.js";
 import { attestAll } from "./sync.js";
-import { dnsLines, hostnames, hostRecords, mergeDns } from "./views.js";
+import { dnsLines, hostRecords, mergeDns } from "./views.js";
 
 export interface NetworkConfig {
   /** Admin public key (base64): the network's identity. */
@@ -64,6 +76,18 @@ export interface NodeConfig {
   /** Timeout of a direct or indirect probe (default 1000 ms). */
   probeTimeoutMs?: number;
   dnsPath?: string;
+  /** dns.json lines: `ip` (default, `{hostname, ip}`) or `ips` (`{hostname, ips}`: CoreDNS's plugin). */
+  dnsFormat?: "ip" | "ips";
+  /** Serve DNS (UDP and TCP) for the networks' domains on this address. */
+  dns?: { host: string; port: number; ttl?: number };
+  /** Backoff cap for dead peers and for going back to the bootstrap peers (default 60 s). */
+  maxBackoffMs?: number;
+  /** Most entries in one push or write (default 50,000; more: 413). */
+  maxEntriesPerRequest?: number;
+  /** Log refused input at most this often per sender (default 10 s). */
+  logEveryMs?: number;
+  /** The ingest pool's options (tests). */
+  ingest?: ConstructorParameters<typeof IngestPool>[0];
   /** pino logger (default: silent). */
   logger?: Logger;
   /** Called once per answered HTTP request (the metrics hook). */
@@ -87,6 +111,14 @@ export class MeshNode {
   private timer: NodeJS.Timeout | undefined;
   private gossiping = false;
   private readonly transport: MembershipTransport;
+  private readonly pool: IngestPool;
+  readonly rejections: Rejections;
+  private dnsServer: DnsServer | undefined;
+  private dnsPort: number | undefined;
+  /** name → addresses, from the merged dns lines (priority applied), for the DNS server. */
+  private dnsIndex = new Map<string, string[]>();
+  /** Going back to the bootstrap peers: attempts so far and when the next may start. */
+  private resurrect = { attempts: 0, at: 0 };
   /** The listening port (the configured one, or the one the OS chose for port 0). */
   private port: number;
 
@@ -98,6 +130,11 @@ export class MeshNode {
     this.files = new NodeFiles(c.stateDir, c.dnsPath);
     this.transport = httpTransport(c.probeTimeoutMs ?? 1000);
     this.bootstrap = new Bootstrap((level, msg, fields) => this.log[level](fields, msg));
+    this.pool = new IngestPool(c.ingest);
+    this.rejections = new Rejections({
+      log: (fields, msg) => this.log.warn(fields, msg),
+      ...(c.logEveryMs !== undefined ? { logEveryMs: c.logEveryMs } : {}),
+    });
   }
 
   get url(): string {
@@ -132,7 +169,8 @@ export class MeshNode {
       probePeer: (url) => this.probePeer(url),
       answerChallenge: (nonce) =>
         answerChallenge(nonce, { nodeKey: this.c.nodeKey, addresses: this.addresses, port: this.port }),
-      changed: () => this.afterChange(),
+      ingest: (network, body, shape, sender) => this.ingestBody(network, body, shape, sender),
+      refused: (sender, status, code) => this.rejections.refused(sender, status, code),
     });
     this.c.routes?.(app);
     // Listen first: with port 0 the host record needs the port the OS chose. Until the states
@@ -151,6 +189,7 @@ export class MeshNode {
       selfKey: this.key,
       intervalMs: this.gossipMs,
       ...(this.c.suspicionMs !== undefined ? { suspicionMs: this.c.suspicionMs } : {}),
+      ...(this.c.maxBackoffMs !== undefined ? { maxBackoffMs: this.c.maxBackoffMs } : {}),
       now: Date.now,
       random: Math.random,
       transport: this.transport,
@@ -163,9 +202,37 @@ export class MeshNode {
       throw e;
     }
     await this.bootstrap.run(this.states);
+    this.refresh();
     this.afterChange();
+    if (this.c.dns) {
+      this.dnsServer = new DnsServer({
+        host: this.c.dns.host,
+        port: this.c.dns.port,
+        ...(this.c.dns.ttl !== undefined ? { ttl: this.c.dns.ttl } : {}),
+        resolve: (name) => this.resolveName(name),
+        log: (level, msg, fields) => this.log[level](fields, msg),
+      });
+      try {
+        this.dnsPort = await this.dnsServer.start();
+      } catch (e) {
+        await app.close();
+        throw new StartupError(
+          "ERR_LISTEN",
+          `cannot serve DNS on ${this.c.dns.host}:${this.c.dns.port}: ${(e as Error).message}`,
+          { cause: e },
+        );
+      }
+    }
     this.timer = setInterval(() => void this.gossip(), this.gossipMs);
-    this.log.info({ url: this.url, networks: this.c.networks.length }, "mesh node started");
+    this.log.info(
+      { url: this.url, networks: this.c.networks.length, ...(this.dnsPort ? { dnsPort: this.dnsPort } : {}) },
+      "mesh node started",
+    );
+  }
+
+  /** The DNS server's port (when it serves DNS). */
+  get dnsServerPort(): number | undefined {
+    return this.dnsPort;
   }
 
   private loadStates(): void {
@@ -181,7 +248,7 @@ export class MeshNode {
         if (Object.keys(r.rejected).length)
           this.log.warn({ network: n.admin, rejected: r.rejected }, "settings entry rejected");
       }
-      state.ingest(this.ownEntries(state, [...(this.c.claims ?? []), ...(n.claims ?? [])], now));
+      state.forget(prunable(state, now));
       this.states.set(n.admin, state);
       for (const p of n.bootstrapPeers ?? []) this.members!.configure(p);
       this.bootstrap.add(n.admin, n.bootstrapUrls ?? []);
@@ -189,36 +256,37 @@ export class MeshNode {
   }
 
   /**
-   * Our host record and claims, signed only when the state does not already hold them (a
-   * restart does not add entries, and an earlier claim keeps its attested time).
+   * Signs what keeps this node's names live (refresh.ts) and forgets what is no longer needed
+   * (lease.ts); returns whether a state changed.
    */
-  private ownEntries(state: NetworkState, claims: readonly string[], now: number): MeshEntry[] {
-    const out: MeshEntry[] = [];
-    const addresses = this.addresses;
-    const current = hostRecords(state, now).get(this.key);
-    if (!current || current.port !== this.port || current.addresses.join() !== addresses.join())
-      out.push(
-        this.sign({ kind: "host", network: state.network, addresses, port: this.port } as HostRecord, now),
-      );
-    const deleted = state.deleted();
-    const claimed = new Set<string>();
-    for (const [id, e] of state.entries)
-      if (e.kind === "claim" && e.writer === this.key && !deleted.has(id)) claimed.add(e.hostname);
-    for (const hostname of new Set(claims))
-      if (!claimed.has(hostname))
-        out.push(this.sign({ kind: "claim", network: state.network, hostname } as Claim, now));
-    return out;
+  private refresh(now = Date.now()): boolean {
+    let changed = false;
+    for (const n of this.c.networks) {
+      const state = this.states.get(n.admin);
+      if (!state) continue;
+      const due = refreshDue(state, {
+        key: this.key,
+        addresses: this.addresses,
+        port: this.port,
+        claims: [...(this.c.claims ?? []), ...(n.claims ?? [])],
+        now,
+      });
+      if (due.length) {
+        const r = state.ingest(due.map((p) => this.sign(p, now)));
+        if (r.added) changed = true;
+        if (Object.keys(r.rejected).length)
+          this.log.warn(
+            { network: n.admin, rejected: r.rejected },
+            "own entries refused (banned or not listed?)",
+          );
+      }
+      if (state.forget(prunable(state, now))) changed = true;
+    }
+    return changed;
   }
 
-  private sign(
-    payload: Omit<HostRecord, "writer" | "last_updated"> | Omit<Claim, "writer" | "last_updated">,
-    now: number,
-  ) {
-    return signEntry(
-      { ...payload, writer: this.key, last_updated: new Date(now).toISOString() } as HostRecord | Claim,
-      this.c.nodeKey.secretKey,
-      now,
-    );
+  private sign(payload: Payload, now: number): MeshEntry {
+    return signEntry(payload, this.c.nodeKey.secretKey, now);
   }
 
   /**
@@ -228,8 +296,69 @@ export class MeshNode {
    */
   async stop(graceMs = 2000): Promise<void> {
     clearInterval(this.timer);
+    await this.dnsServer?.stop();
     if (this.app) await closeHttpServer(this.app, graceMs);
+    await this.pool.close();
     this.files.saveAll(this.states.values());
+  }
+
+  /**
+   * A push or write from `sender`: prepared in the ingest pool (parse, schema, cap, signature
+   * verification), then taken chunk by chunk. A change is journaled before the answer.
+   */
+  private async ingestBody(
+    network: string,
+    body: Buffer,
+    shape: "data" | "entries",
+    sender: string,
+  ): Promise<PoolResult & { added?: number; attestationsAdded?: number }> {
+    const state = this.states.get(network);
+    if (!state) throw new Error(`unknown network ${network}`);
+    const total: IngestReport = { added: 0, attestationsAdded: 0, rejected: {}, rejectedAttestations: {} };
+    const settings = currentSettingsEntry(state);
+    const r = await this.pool.run(
+      {
+        network,
+        body,
+        shape,
+        maxEntries: this.c.maxEntriesPerRequest ?? 50_000,
+        ...(settings ? { settings } : {}),
+      },
+      (chunk) => {
+        const part = state.ingest(chunk.entries, chunk.attestations, {
+          ids: chunk.ids,
+          verified: new Map(chunk.verified),
+        });
+        total.added += part.added;
+        total.attestationsAdded += part.attestationsAdded;
+        addCounts(total.rejected, part.rejected);
+        addCounts(total.rejectedAttestations!, part.rejectedAttestations ?? {});
+      },
+    );
+    if (!r.ok) return r;
+    const counted = state.countRejected(r.report.rejected, r.report.rejectedAttestations);
+    addCounts(total.rejected, counted.rejected);
+    addCounts(total.rejectedAttestations!, counted.rejectedAttestations ?? {});
+    if (Object.keys(total.rejectedAttestations!).length === 0) delete total.rejectedAttestations;
+    this.rejections.ingest(sender, network, total);
+    if (total.added || total.attestationsAdded) this.afterChange();
+    return { ok: true, report: total, entries: r.entries };
+  }
+
+  /** DNS: which addresses a name has (priority applied), NXDOMAIN under a zone, REFUSED outside. */
+  private resolveName(name: string): Resolution {
+    const zones = new Set<string>();
+    for (const s of this.states.values()) {
+      const tld = s.settings()?.tld;
+      if (tld) zones.add(tld.toLowerCase());
+    }
+    let zone: string | undefined;
+    for (const z of zones)
+      if ((name === z || name.endsWith(`.${z}`)) && (!zone || z.length > zone.length)) zone = z;
+    if (!zone) return { kind: "refused" };
+    if (name === zone) return { kind: "found", zone, ips: [] };
+    const ips = this.dnsIndex.get(name);
+    return ips ? { kind: "found", zone, ips } : { kind: "nxdomain", zone };
   }
 
   /** Attest, journal, learn members from host records, rewrite dns.json when it changed. */
@@ -248,15 +377,23 @@ export class MeshNode {
       }
     }
     for (const [key, urls] of records) this.members?.fromRecord(key, urls);
-    this.files.writeDns(
-      mergeDns(
-        this.c.networks.map((n) => ({
+    const lines = mergeDns(
+      this.c.networks
+        .filter((n) => this.states.has(n.admin))
+        .map((n) => ({
           priority: n.priority,
           network: n.admin,
           lines: dnsLines(this.states.get(n.admin)!, now),
         })),
-      ),
     );
+    const index = new Map<string, string[]>();
+    for (const l of lines) {
+      const ips = index.get(l.hostname.toLowerCase()) ?? [];
+      ips.push(l.ip);
+      index.set(l.hostname.toLowerCase(), ips);
+    }
+    this.dnsIndex = index;
+    this.files.writeDns(lines, this.c.dnsFormat ?? "ip");
   }
 
   /**
@@ -267,10 +404,13 @@ export class MeshNode {
     if (this.gossiping || !this.members) return; // a slow round is still running
     this.gossiping = true;
     try {
+      this.goBackIfIsolated();
       await this.bootstrap.run(this.states);
+      this.refresh();
       const round = this.members.pick(this.c.fanout ?? 3);
       await Promise.all(round.map((m) => this.contact(m)));
       this.afterChange();
+      this.rejections.flushAll();
     } catch (e) {
       this.log.error({ error: String(e) }, "gossip round failed");
     } finally {
@@ -278,15 +418,45 @@ export class MeshNode {
     }
   }
 
+  /**
+   * Resurrection: with no live member, the node goes back to its configured bootstrap peers
+   * (tried at once, even where a keyed member had replaced them) and its bootstrap snapshots,
+   * then waits gossipMs·2^attempts (capped by maxBackoffMs) before doing it again, until a
+   * member answers.
+   */
+  private goBackIfIsolated(now = Date.now()): void {
+    const members = this.members!;
+    const peers = this.c.networks.flatMap((n) => n.bootstrapPeers ?? []);
+    const urls = this.c.networks.filter((n) => n.bootstrapUrls?.length);
+    if (!members.isolated()) {
+      if (this.resurrect.attempts > 0)
+        this.log.info({ attempts: this.resurrect.attempts }, "rejoined the network");
+      this.resurrect = { attempts: 0, at: 0 };
+      return;
+    }
+    if ((peers.length === 0 && urls.length === 0) || now < this.resurrect.at) return;
+    // The first round of a node that never had a live member is not a resurrection.
+    if (this.resurrect.attempts > 0 || members.list().some((m) => m.lastSeen !== undefined)) {
+      for (const p of peers) members.configure(p, true);
+      for (const n of urls) this.bootstrap.add(n.admin, n.bootstrapUrls!);
+      this.log.warn(
+        { attempt: this.resurrect.attempts + 1, peers, snapshots: urls.length },
+        "no live peer: back to the bootstrap peers and snapshots",
+      );
+      this.resurrect.attempts++;
+    }
+    const cap = this.c.maxBackoffMs ?? 60_000;
+    this.resurrect.at = now + Math.min(cap, this.gossipMs * 2 ** Math.min(this.resurrect.attempts, 16));
+  }
+
   private async contact(m: Member): Promise<void> {
     const members = this.members!;
     if ((await members.contact(m)) !== "direct" || !members.trusted(m)) return;
+    const sender = `peer ${m.key ?? m.url}`;
     try {
       for (const s of this.states.values()) {
         const r = await syncWith(m.url, s);
-        for (const report of r.merged)
-          if (Object.keys(report.rejected).length)
-            this.log.warn({ peer: m.url, rejected: report.rejected }, "peer sent rejected entries");
+        for (const report of r.merged) this.rejections.ingest(sender, s.network, report);
       }
     } catch (e) {
       members.failed(m, String(e));
@@ -310,49 +480,28 @@ export class MeshNode {
     return false;
   }
 
-  /** Status for the API and the CLI. */
+  /** Status for the API and the CLI (node-status.ts). */
   status() {
-    const now = Date.now();
-    return {
-      node: this.key,
+    return nodeStatus({
+      key: this.key,
       url: this.url,
-      attestor: this.attestorKey,
-      peers: (this.members?.list() ?? []).map((p) => ({
-        url: p.url,
-        health: p.health,
-        failures: p.failures,
-        ...(p.node ? { node: p.node } : {}),
-        ...(p.key ? { claimedBy: p.key, verified: p.verified } : {}),
-        // challenges failed at this address: someone else answers there (an impostor's record)
-        ...(p.challengeFailures ? { challengeFailures: p.challengeFailures } : {}),
-        ...(p.attestor ? { attestor: p.attestor } : {}),
-        ...(p.lastSeen ? { lastSeen: new Date(p.lastSeen).toISOString() } : {}),
-      })),
-      // (a request during start-up sees only the networks loaded so far)
-      networks: this.c.networks
-        .filter((n) => this.states.has(n.admin))
-        .map((n) => {
-          const s = this.states.get(n.admin)!;
-          const names = hostnames(s, now);
-          const attestorReachable = this.attestorReachable(n.admin);
-          let deletedCount = 0;
-          for (const id of s.deleted()) if (s.entries.has(id)) deletedCount++;
-          return {
-            network: n.admin,
-            priority: n.priority,
-            entries: s.entries.size,
-            attested: [...s.entries.keys()].filter((id) => s.timeOf(id) !== undefined).length,
-            deleted: deletedCount,
-            active: names.active.length,
-            pending: names.pending.length,
-            rejected: s.rejected,
-            attestorReachable,
-            // Without a reachable attestor new claims stay pending: the network is read-only for them.
-            readOnlyForNewClaims: !attestorReachable,
-            names: names.active,
-            pendingNames: names.pending,
-          };
-        }),
-    };
+      attestorKey: this.attestorKey,
+      networks: this.c.networks,
+      states: this.states,
+      members: this.members,
+      rejections: this.rejections,
+      attestorReachable: (network) => this.attestorReachable(network),
+      dnsPort: this.dnsPort,
+      isolated: this.resurrect.attempts > 0,
+    });
   }
+}
+
+/** The state's current settings entry (settings() returns the stored, signed entry). */
+function currentSettingsEntry(state: NetworkState): MeshEntry | undefined {
+  return state.settings() as MeshEntry | undefined;
+}
+
+function addCounts(into: Record<string, number | undefined>, from: Record<string, number | undefined>): void {
+  for (const [k, n] of Object.entries(from)) if (n) into[k] = (into[k] ?? 0) + n;
 }

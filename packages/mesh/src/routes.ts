@@ -5,15 +5,17 @@
 //   POST /v1/challenge {nonce}   reachability: a signed answer (reachability.ts), never the nonce
 //   GET  /v1/networks/:admin/digest | state | entries[?kind=&status=] | sections/:name
 //   POST /v1/networks/:admin/reconcile | slice | push | entries
-// Peers' bodies are schema-checked (400), size-limited (413), and merged through ingest; when
-// every entry is refused the answer is 422 with the report. A network this node is not in is a
-// quiet 404 (peers ask as part of gossip).
+// Peers' bodies are size-limited (413), and pushes and writes are handed to the node as bytes:
+// it parses, schema-checks (400), caps the entry count (413 ERR_TOO_MANY_ENTRIES) and verifies
+// them off the event loop (ingest-pool.ts) before merging; when every entry is refused the
+// answer is 422 with the report. Every refusal (4xx) is counted by status, code and sender. A
+// network this node is not in is a quiet 404 (peers ask as part of gossip).
 import type { HttpServer } from "@chronoseal/http";
 import { HttpError } from "@chronoseal/http";
 import type { MeshEntry } from "./entries.js";
 import { MAX_BODY } from "./gossip.js";
+import type { PoolResult } from "./ingest-pool.js";
 import { checkChallenge, type ReachabilityAnswer } from "./reachability.js";
-import { checkDataJson } from "./schema.js";
 import type { IngestReport, NetworkState } from "./state.js";
 import { checkSummaries, digest, reconcile, slice } from "./sync.js";
 import { sectionRecords } from "./views.js";
@@ -28,8 +30,19 @@ export interface NodeApi {
   /** Probes a peer this node knows at `url`; undefined when it knows none there. */
   probePeer(url: string): Promise<boolean> | undefined;
   answerChallenge(nonce: string): ReachabilityAnswer;
-  /** After an ingest that changed a state: attest, journal, learn peers, rewrite dns.json. */
-  changed(): void;
+  /**
+   * A push (`data`: a data.json) or write (`entries`: an array) as received: checked, verified
+   * and merged; a change is journaled (and attested, learned, written to dns.json) before it
+   * resolves.
+   */
+  ingest(
+    network: string,
+    body: Buffer,
+    shape: "data" | "entries",
+    sender: string,
+  ): Promise<PoolResult & { report?: IngestReport }>;
+  /** Counts a refused request (4xx) from `sender`. */
+  refused(sender: string, status: number, code: string | undefined): void;
 }
 
 const SMALL = 1024;
@@ -45,6 +58,19 @@ export function registerRoutes(app: HttpServer, node: NodeApi): void {
     return s;
   };
   type Net = { Params: { admin: string } };
+
+  // Every refusal is counted, by status, code and sender.
+  app.addHook("onSend", async (request, reply, payload) => {
+    if (reply.statusCode >= 400 && reply.statusCode < 500 && reply.statusCode !== 404) {
+      let code: string | undefined;
+      if (typeof payload === "string" && payload.length < 100_000)
+        try {
+          code = (JSON.parse(payload) as { code?: string }).code;
+        } catch {}
+      node.refused(`http ${request.ip}`, reply.statusCode, code);
+    }
+    return payload;
+  });
 
   app.get("/v1/status", async () => node.status());
   app.get("/v1/ping", async () => ({
@@ -114,35 +140,21 @@ export function registerRoutes(app: HttpServer, node: NodeApi): void {
     return reconcile(s, theirs);
   });
 
-  const answer = (report: IngestReport) => {
-    if (report.added || report.attestationsAdded) node.changed();
-    if (report.added === 0 && Object.keys(report.rejected).length > 0)
+  const take = async (
+    request: { params: { admin: string }; body: unknown; ip: string },
+    shape: "data" | "entries",
+  ) => {
+    network(request.params.admin);
+    const r = await node.ingest(request.params.admin, request.body as Buffer, shape, `http ${request.ip}`);
+    if (!r.ok) throw new HttpError(r.status, r.code, r.error);
+    const report = r.report;
+    if (report.added === 0 && report.attestationsAdded === 0 && Object.keys(report.rejected).length > 0)
       throw new HttpError(422, "ERR_REJECTED", "every entry was rejected", { extra: { report } });
     return report;
   };
-  app.post<Net>("/v1/networks/:admin/push", { bodyLimit: MAX_BODY }, async (request) => {
-    const s = network(request.params.admin);
-    let json: ReturnType<typeof checkDataJson>;
-    try {
-      json = checkDataJson(request.body);
-    } catch (e) {
-      throw malformed(e);
-    }
-    if (json.network !== s.network) throw new HttpError(400, "ERR_NETWORK", "network mismatch");
-    return answer(s.merge(json));
-  });
-  app.post<Net>("/v1/networks/:admin/entries", { bodyLimit: MAX_BODY }, async (request) => {
-    const s = network(request.params.admin);
-    const body = request.body;
-    if (!Array.isArray(body))
-      throw new HttpError(400, "ERR_MALFORMED", "expected an array of signed entries");
-    try {
-      checkDataJson({ version: 1, network: s.network, entries: body, attestations: {} });
-    } catch (e) {
-      throw malformed(e);
-    }
-    return answer(s.ingest(body as MeshEntry[]));
-  });
+  const bytes = { bodyLimit: MAX_BODY, config: { body: "json-bytes" as const } };
+  app.post<Net>("/v1/networks/:admin/push", bytes, (request) => take(request, "data"));
+  app.post<Net>("/v1/networks/:admin/entries", bytes, (request) => take(request, "entries"));
 }
 
 type EntryStatus = "active" | "pending" | "deleted" | "expired";

@@ -52,8 +52,20 @@ export const DATA_JSON_SCHEMA = {
               tld: { type: "string", maxLength: 63 },
               attestors: { type: "array", items: key, maxItems: 64 },
               banned: { type: "array", items: key, maxItems: 10_000 },
-              overrides: { type: "object", additionalProperties: key },
+              overrides: {
+                type: "object",
+                maxProperties: 10_000,
+                propertyNames: { pattern: "^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$" },
+                additionalProperties: {
+                  oneOf: [
+                    key,
+                    { type: "array", minItems: 1, maxItems: 16, items: { type: "string", maxLength: 64 } },
+                  ],
+                },
+              },
               host_ttl: { type: "integer", minimum: 0 },
+              admission: { enum: ["open", "listed"] },
+              nodes: { type: "array", items: key, maxItems: 10_000 },
               sections: {
                 type: "object",
                 additionalProperties: {
@@ -85,6 +97,7 @@ export const DATA_JSON_SCHEMA = {
               ...common,
               kind: { const: "claim" },
               hostname: { type: "string", pattern: "^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$" },
+              since: time,
             },
             required: ["hostname"],
             additionalProperties: false,

@@ -2,9 +2,17 @@
 // maps (each attestor's earliest valid signature). Merge = set union + per-attestor minimum, so
 // it is commutative, associative and idempotent. One exception keeps state bounded: in a section
 // whose policy is (or ever was) `latest-per-writer`, only the newest record per (writer, key) is
-// kept (last_updated, ties by id) — a maximum per slot, so merge stays a join. Ingest verifies every new signature in batch
-// calls and rejects — never stores or forwards — invalid, banned and unauthorized entries,
-// counting them by reason. Views are pure functions of the state and a time.
+// kept (last_updated, ties by id) — a maximum per slot, so merge stays a join. Ingest verifies
+// every new signature in batch calls and rejects — never stores or forwards — invalid, banned,
+// unlisted and unauthorized entries, counting them by reason; attestations that are not used
+// (untrusted key, bad signature) are counted by reason too. Views are pure functions of the state
+// and a time.
+//
+// Who may write follows the current settings (last writer wins): a key banned by them, or not
+// listed when they say `admission: "listed"`, is refused at ingest, and its stored entries are
+// removed when such settings become current. A later version can lift a ban or list a key again;
+// the writer's node (or any peer still holding its entries) then brings them back. Expired and
+// superseded leases (lease.ts) are removed with forget() and not taken again.
 //
 // Cost of an ingest of n entries and m attestations: linear bookkeeping, one canonicalHashBatch
 // call for the n entry ids, one verifySigners call (one verifyBatch) per entry kind for the
@@ -31,7 +39,16 @@ import {
   type Settings,
 } from "./entries.js";
 
-export type RejectReason = "malformed" | "invalid-signature" | "banned" | "unauthorized" | "wrong-network";
+export type RejectReason =
+  | "malformed"
+  | "invalid-signature"
+  | "banned"
+  | "unlisted"
+  | "unauthorized"
+  | "wrong-network";
+
+/** Why an attestation was not used: its key is not a current attestor, or it does not verify. */
+export type AttestationRejectReason = "untrusted" | "invalid-signature" | "malformed";
 
 export interface StateJSON {
   version: 1;
@@ -44,6 +61,15 @@ export interface IngestReport {
   added: number;
   attestationsAdded: number;
   rejected: Partial<Record<RejectReason, number>>;
+  /** Attestations not used, by reason (omitted when none). */
+  rejectedAttestations?: Partial<Record<AttestationRejectReason, number>>;
+}
+
+export interface IngestOptions {
+  /** The entries' ids, computed elsewhere (an ingest worker); undefined for a malformed one. */
+  ids?: readonly (string | undefined)[];
+  /** Signatures verified elsewhere (an ingest worker), used like the shared cache. */
+  verified?: VerifiedCache;
 }
 
 /** A valid signature as verified once, keyed by its signature string in a VerifiedCache. */
@@ -69,6 +95,7 @@ export interface StateOptions {
 }
 
 const KINDS = new Set(Object.keys(CONTEXTS));
+const MAX_FORGOTTEN = 200_000;
 const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 const B64_VALUE = new Int8Array(128).fill(-1);
 for (let i = 0; i < 64; i++) B64_VALUE[B64.charCodeAt(i)] = i;
@@ -104,8 +131,12 @@ export class NetworkState {
   /** Attested time per id, per attestor: the earliest valid one (epoch ms). */
   private readonly attestedAt = new Map<string, Map<string, number>>();
   readonly rejected: Partial<Record<RejectReason, number>> = {};
-  /** Keys banned by any settings version (bans are permanent). */
-  private readonly banned = new Set<string>();
+  readonly rejectedAttestations: Partial<Record<AttestationRejectReason, number>> = {};
+  /** Keys banned by the current settings, and the keys they admit (undefined: admission open). */
+  private banned = new Set<string>();
+  private admitted: Set<string> | undefined;
+  /** Ids removed by forget() (expired or superseded leases): not taken again. Bounded. */
+  private readonly forgotten = new Set<string>();
   /** Writers ever authorized per section. */
   private readonly sectionWriters = new Map<string, Set<string>>();
   /** Sections whose policy was `latest-per-writer` in any settings version (monotone, like bans). */
@@ -184,16 +215,74 @@ export class NetworkState {
     report.rejected[reason] = (report.rejected[reason] ?? 0) + n;
   }
 
+  private rejectAttestation(reason: AttestationRejectReason, report: IngestReport, n = 1): void {
+    this.rejectedAttestations[reason] = (this.rejectedAttestations[reason] ?? 0) + n;
+    report.rejectedAttestations ??= {};
+    report.rejectedAttestations[reason] = (report.rejectedAttestations[reason] ?? 0) + n;
+  }
+
+  /**
+   * Counts rejections found before ingest (an ingest worker refused these entries and
+   * attestations: they never reach ingest). Returns a report with those counts.
+   */
+  countRejected(
+    entries: Partial<Record<RejectReason, number>>,
+    attestations: Partial<Record<AttestationRejectReason, number>> = {},
+  ): IngestReport {
+    const report: IngestReport = { added: 0, attestationsAdded: 0, rejected: {} };
+    for (const [r, n] of Object.entries(entries)) if (n) this.reject(r as RejectReason, report, n);
+    for (const [r, n] of Object.entries(attestations))
+      if (n) this.rejectAttestation(r as AttestationRejectReason, report, n);
+    return report;
+  }
+
+  /** May this key write entries of this kind under the current settings? */
+  private allowed(e: MeshEntry): RejectReason | undefined {
+    if (this.banned.has(e.writer)) return "banned";
+    if ((e.kind === "host" || e.kind === "claim") && this.admitted && !this.admitted.has(e.writer))
+      return "unlisted";
+    return undefined;
+  }
+
+  /**
+   * Removes entries (expired or superseded leases, see lease.ts) and remembers their ids, so a
+   * peer that still holds one cannot bring it back. Returns how many were removed.
+   */
+  forget(ids: Iterable<string>): number {
+    let n = 0;
+    for (const id of ids) {
+      if (!this.entries.has(id)) continue;
+      this.remove(id);
+      this.forgotten.add(id);
+      n++;
+    }
+    // Bounded: the oldest ids are let go (an entry that comes back is expired and goes again).
+    if (this.forgotten.size > MAX_FORGOTTEN) {
+      let drop = this.forgotten.size - MAX_FORGOTTEN;
+      for (const id of this.forgotten) {
+        if (drop-- <= 0) break;
+        this.forgotten.delete(id);
+      }
+    }
+    if (n) this.version++;
+    return n;
+  }
+
   /** The current settings (admin-signed, last writer wins by last_updated, ties by id). */
   settings(): Settings | undefined {
     return this.current?.settings;
   }
 
   /** Adds entries and attestations received from a peer, a file or a local write. */
-  ingest(entries: readonly unknown[], attestations: Record<string, unknown> = {}): IngestReport {
+  ingest(
+    entries: readonly unknown[],
+    attestations: Record<string, unknown> = {},
+    options: IngestOptions = {},
+  ): IngestReport {
     const report: IngestReport = { added: 0, attestationsAdded: 0, rejected: {} };
     const shaped: MeshEntry[] = [];
-    for (const raw of entries) {
+    const given: (string | undefined)[] = [];
+    entries.forEach((raw, i) => {
       const e = raw as MeshEntry;
       if (
         !e ||
@@ -203,20 +292,23 @@ export class NetworkState {
         typeof e.last_updated !== "string"
       ) {
         this.reject("malformed", report);
-        continue;
+        return;
       }
       if (e.network !== this.network) {
         this.reject("wrong-network", report);
-        continue;
+        return;
       }
       shaped.push(e);
-    }
-    // Ids in one batch; first occurrence of an id wins, known ids are skipped.
-    const ids = this.ids(shaped, report);
+      if (options.ids) given.push(options.ids[i]);
+    });
+    // Ids in one batch; first occurrence of an id wins, known and forgotten ids are skipped.
+    const ids = options.ids ? given : this.ids(shaped, report);
+    if (options.ids) for (const id of given) if (id === undefined) this.reject("malformed", report);
     const fresh = new Map<string, MeshEntry>();
     shaped.forEach((e, i) => {
       const id = ids[i];
-      if (id !== undefined && !this.entries.has(id) && !fresh.has(id)) fresh.set(id, e);
+      if (id !== undefined && !this.entries.has(id) && !this.forgotten.has(id) && !fresh.has(id))
+        fresh.set(id, e);
     });
     // Writer signatures: one batch call per kind (each kind has its own context), only the
     // writer's signature is checked (core's verifySigners: a map that is not an object or has
@@ -240,7 +332,7 @@ export class NetworkState {
         checks.push({ hash: id, key: e.writer, signatures, entry: entry as SignatureEntry });
         at.push(i);
       });
-      const times = this.verify(checks, CONTEXTS[kind]);
+      const times = this.verify(checks, CONTEXTS[kind], options.verified);
       const ok = new Uint8Array(list.length);
       at.forEach((i, j) => {
         if (times[j] !== undefined) ok[i] = 1;
@@ -250,10 +342,11 @@ export class NetworkState {
         else this.reject("invalid-signature", report);
       });
     }
-    // Settings first: authorization of the rest depends on them. Authorization uses only
-    // monotone facts (bans and section writers accumulated over every settings version), so the
-    // outcome does not depend on the order in which entries arrive.
-    let newBans = false;
+    // Settings first: authorization of the rest depends on them. Section writers and
+    // latest-per-writer sections accumulate over every settings version (monotone); bans and
+    // admission follow the current settings, and when those change, stored entries they no
+    // longer allow are removed.
+    const before = this.current?.id;
     let newLatest = false;
     for (const { id, e } of valid) {
       if (e.kind !== "settings") continue;
@@ -263,10 +356,6 @@ export class NetworkState {
       }
       this.store(id, e);
       this.considerSettings(id, e);
-      for (const k of e.banned ?? []) {
-        if (!this.banned.has(k)) newBans = true;
-        this.banned.add(k);
-      }
       for (const [name, sec] of Object.entries(e.sections ?? {})) {
         const w = this.sectionWriters.get(name) ?? new Set<string>();
         for (const k of sec.writers ?? []) w.add(k);
@@ -283,10 +372,12 @@ export class NetworkState {
       for (const [id, e] of [...this.entries])
         if (e.kind === "record" && this.latestSections.has(e.section) && this.entries.has(id))
           this.keepNewest(id, e);
+    const settingsChanged = this.current?.id !== before;
     for (const { id, e } of valid) {
       if (e.kind === "settings") continue;
-      if (this.banned.has(e.writer)) {
-        this.reject("banned", report);
+      const refused = this.allowed(e);
+      if (refused) {
+        this.reject(refused, report);
         continue;
       }
       if (e.kind === "record" && !this.sectionWriters.get(e.section)?.has(e.writer)) {
@@ -299,13 +390,16 @@ export class NetworkState {
       this.store(id, e);
       report.added++;
     }
-    // A ban is permanent: entries by a banned key are removed wherever they were stored first.
-    // Only a new ban can make a stored entry banned.
-    if (newBans)
+    // New current settings: entries they no longer allow are removed wherever they were stored.
+    let removed = false;
+    if (settingsChanged)
       for (const [id, e] of this.entries)
-        if (e.kind !== "settings" && this.banned.has(e.writer)) this.remove(id);
-    report.attestationsAdded = this.addAttestations(attestations);
-    if (report.added || report.attestationsAdded) this.version++;
+        if (e.kind !== "settings" && this.allowed(e)) {
+          this.remove(id);
+          removed = true;
+        }
+    report.attestationsAdded = this.addAttestations(attestations, report, options.verified);
+    if (report.added || report.attestationsAdded || removed) this.version++;
     return report;
   }
 
@@ -349,20 +443,24 @@ export class NetworkState {
       !best ||
       e.last_updated > best.settings.last_updated ||
       (e.last_updated === best.settings.last_updated && id > best.id)
-    )
+    ) {
       this.current = { id, settings: e, attestors: new Set(Array.isArray(e.attestors) ? e.attestors : []) };
+      this.banned = new Set(Array.isArray(e.banned) ? e.banned : []);
+      this.admitted = e.admission === "listed" ? new Set(Array.isArray(e.nodes) ? e.nodes : []) : undefined;
+    }
   }
 
   /**
    * Verifies single signatures with one verifySigners call (one verifyBatch) for those not found
    * in the shared cache; returns signed_at (epoch ms) of each valid one, undefined otherwise.
    */
-  private verify(checks: readonly Check[], context: string): (number | undefined)[] {
+  private verify(checks: readonly Check[], context: string, given?: VerifiedCache): (number | undefined)[] {
     const out: (number | undefined)[] = new Array(checks.length).fill(undefined);
     const todo: number[] = [];
     const cache = this.verified;
     checks.forEach((c, i) => {
-      const hit = cache && typeof c.entry?.signature === "string" ? cache.get(c.entry.signature) : undefined;
+      const sig = typeof c.entry?.signature === "string" ? c.entry.signature : undefined;
+      const hit = sig === undefined ? undefined : (given?.get(sig) ?? cache?.get(sig));
       if (
         hit &&
         hit.context === context &&
@@ -398,21 +496,38 @@ export class NetworkState {
     return out;
   }
 
-  /** Merges attestation maps, keeping per attestor the earliest valid signature. */
-  private addAttestations(attestations: Record<string, unknown>): number {
-    const attestors = this.current?.attestors;
-    if (!attestors || attestors.size === 0) return 0;
+  /**
+   * Merges attestation maps, keeping per attestor the earliest valid signature. Attestations of
+   * entries not held are ignored; those by keys that are not current attestors, malformed ones
+   * and those whose signature does not verify are counted in the report.
+   */
+  private addAttestations(
+    attestations: Record<string, unknown>,
+    report: IngestReport,
+    given?: VerifiedCache,
+  ): number {
+    const attestors = this.current?.attestors ?? new Set<string>();
     // Only signatures that could win are verified: by a current attestor, and earlier than (or
     // as early as, with a smaller signature) the one held.
     const checks: Check[] = [];
     for (const [id, map] of Object.entries(attestations)) {
-      if (!this.entries.has(id) || signatureMapError(map) !== undefined) continue;
+      if (!this.entries.has(id)) continue;
+      if (signatureMapError(map) !== undefined) {
+        this.rejectAttestation("malformed", report, isRecord(map) ? Math.max(1, Object.keys(map).length) : 1);
+        continue;
+      }
       const signatures = map as Record<string, unknown>;
       const held = this.attestations.get(id);
       for (const key of Object.keys(signatures)) {
-        if (!attestors.has(key)) continue;
+        if (!attestors.has(key)) {
+          this.rejectAttestation("untrusted", report);
+          continue;
+        }
         const entry = signerEntry(signatures, key) as SignatureEntry;
-        if (!isRecord(entry)) continue;
+        if (!isRecord(entry)) {
+          this.rejectAttestation("malformed", report);
+          continue;
+        }
         const cur = held?.[key];
         if (
           cur &&
@@ -426,11 +541,14 @@ export class NetworkState {
       }
     }
     if (checks.length === 0) return 0;
-    const times = this.verify(checks, ATTESTATION);
+    const times = this.verify(checks, ATTESTATION, given);
     let added = 0;
     checks.forEach(({ hash: id, key, entry }, i) => {
       const t = times[i];
-      if (t === undefined) return;
+      if (t === undefined) {
+        this.rejectAttestation("invalid-signature", report);
+        return;
+      }
       const held = this.attestations.get(id);
       const at = this.attestedAt.get(id) ?? new Map<string, number>();
       const cur = at.get(key);

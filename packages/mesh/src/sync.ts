@@ -23,9 +23,13 @@
 // bucket changes again; the whole-state fallback covers the rest.
 import { canonicalize, sha256, toBase64 } from "@chronoseal/core";
 import { attestEntry } from "./entries.js";
+import { type ClaimIndex, claimIndex, renewable } from "./lease.js";
 import type { NetworkState, StateJSON } from "./state.js";
 
-/** Attests every unattested entry with the attestor's key; returns how many were signed. */
+/**
+ * Attests every unattested entry with the attestor's key, except renewals that do not continue
+ * a live claim (lease.ts: they stay pending); returns how many were signed.
+ */
 export function attestAll(
   state: NetworkState,
   attestor: { publicKey: string; secretKey: Uint8Array },
@@ -36,8 +40,13 @@ export function attestAll(
     Record<string, { signed_at: string; signature: string; context?: string }>
   > = {};
   let n = 0;
-  for (const id of state.entries.keys()) {
+  let index: ClaimIndex | undefined; // built once, only when a renewal waits
+  for (const [id, e] of state.entries) {
     if (state.attestations.get(id)?.[attestor.publicKey]) continue;
+    if (e.kind === "claim" && e.since !== undefined) {
+      index ??= claimIndex(state);
+      if (!renewable(state, id, e, now, index)) continue;
+    }
     const [key, entry] = attestEntry(id, attestor.secretKey, now);
     attestations[id] = { [key]: entry };
     n++;

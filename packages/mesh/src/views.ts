@@ -1,15 +1,21 @@
-// Views derived from the network state: active host names (first-attested-wins, overrides,
-// tombstones, TTL expiry at time `now`), host records (last writer wins per node), section values,
-// and the dns.json lines of one network. Pending (unattested) claims are listed but never win.
-import type { Claim, HostRecord } from "./entries.js";
+// Views derived from the network state: active host names (first-attested-wins with renewals
+// keeping their place, overrides, tombstones, TTL expiry at time `now`: lease.ts), host records
+// (last writer wins per node), section values, and the dns.json lines of one network. Pending
+// (unattested) claims are listed but never win.
+import type { HostRecord } from "./entries.js";
+import { isExpired, liveClaims } from "./lease.js";
 import type { NetworkState } from "./state.js";
 
 export interface HostnameView {
   hostname: string;
-  /** The node key that holds the name. */
+  /** The node key that holds the name (the admin key for an override to fixed addresses). */
   owner: string;
   claim?: string;
+  /** The claim's trusted time, and its priority in a conflict (`since` of a renewal). */
   time?: number;
+  since?: number;
+  /** An override to fixed addresses. */
+  ips?: string[];
 }
 
 export interface NamesView {
@@ -17,18 +23,12 @@ export interface NamesView {
   pending: { hostname: string; owner: string; claim: string }[];
 }
 
-function expired(state: NetworkState, id: string, now: number): boolean {
-  const ttl = state.settings()?.host_ttl ?? 0;
-  const t = state.timeOf(id);
-  return ttl > 0 && t !== undefined && t + ttl < now;
-}
-
 /** Host records: the newest per node (last_updated, ties by id), tombstones and expiry applied. */
 export function hostRecords(state: NetworkState, now: number): Map<string, HostRecord> {
   const deleted = state.deleted();
   const out = new Map<string, { id: string; e: HostRecord }>();
   for (const [id, e] of state.entries) {
-    if (e.kind !== "host" || deleted.has(id) || expired(state, id, now)) continue;
+    if (e.kind !== "host" || deleted.has(id) || isExpired(state, id, now)) continue;
     const cur = out.get(e.writer);
     if (!cur || e.last_updated > cur.e.last_updated || (e.last_updated === cur.e.last_updated && id > cur.id))
       out.set(e.writer, { id, e });
@@ -36,29 +36,38 @@ export function hostRecords(state: NetworkState, now: number): Map<string, HostR
   return new Map([...out].map(([k, v]) => [k, v.e]));
 }
 
-/** Which node holds each host name: overrides, then the earliest attested claim (ties by id). */
+/**
+ * Which node holds each host name: overrides, then the live claim with the best priority (the
+ * earliest trusted time, or `since` of a renewal; ties by id). Pending claims are listed unless
+ * their writer already holds the name (a renewal waiting for its attestation).
+ */
 export function hostnames(state: NetworkState, now: number): NamesView {
   const deleted = state.deleted();
-  const byName = new Map<string, { id: string; e: Claim; time: number | undefined }[]>();
-  for (const [id, e] of state.entries) {
-    if (e.kind !== "claim" || deleted.has(id) || expired(state, id, now)) continue;
-    const list = byName.get(e.hostname) ?? [];
-    list.push({ id, e, time: state.timeOf(id) });
-    byName.set(e.hostname, list);
-  }
+  const live = liveClaims(state, now, deleted);
   const overrides = state.settings()?.overrides ?? {};
   const active: HostnameView[] = [];
   const pending: NamesView["pending"] = [];
-  for (const [hostname, owner] of Object.entries(overrides)) active.push({ hostname, owner });
-  for (const [hostname, claims] of byName) {
-    const attested = claims
-      .filter((c) => c.time !== undefined)
-      .sort((a, b) => a.time! - b.time! || (a.id < b.id ? -1 : 1));
-    const winner = attested[0];
-    if (winner && overrides[hostname] === undefined)
-      active.push({ hostname, owner: winner.e.writer, claim: winner.id, time: winner.time! });
-    for (const c of claims)
-      if (c.time === undefined) pending.push({ hostname, owner: c.e.writer, claim: c.id });
+  for (const [hostname, to] of Object.entries(overrides))
+    active.push(
+      Array.isArray(to) ? { hostname, owner: state.network, ips: [...to] } : { hostname, owner: to },
+    );
+  for (const [hostname, claims] of live) {
+    if (overrides[hostname] !== undefined) continue;
+    const winner = claims.reduce((a, b) =>
+      b.priority < a.priority || (b.priority === a.priority && b.id < a.id) ? b : a,
+    );
+    active.push({
+      hostname,
+      owner: winner.claim.writer,
+      claim: winner.id,
+      time: winner.time,
+      ...(winner.priority !== winner.time ? { since: winner.priority } : {}),
+    });
+  }
+  for (const [id, e] of state.entries) {
+    if (e.kind !== "claim" || deleted.has(id) || state.timeOf(id) !== undefined) continue;
+    if (live.get(e.hostname)?.some((c) => c.claim.writer === e.writer)) continue;
+    pending.push({ hostname: e.hostname, owner: e.writer, claim: id });
   }
   active.sort((a, b) => (a.hostname < b.hostname ? -1 : 1));
   pending.sort((a, b) =>
@@ -72,17 +81,30 @@ export interface DnsLine {
   ip: string;
 }
 
-/** The dns.json lines of one network: `<name>.<tld>` → each address of the owner's host record. */
+/**
+ * The dns.json lines of one network: `<name>.<tld>` → each address of the owner's host record
+ * (or the override's fixed addresses).
+ */
 export function dnsLines(state: NetworkState, now: number): DnsLine[] {
   const tld = state.settings()?.tld ?? "";
   const records = hostRecords(state, now);
   const out: DnsLine[] = [];
   for (const n of hostnames(state, now).active) {
-    const host = records.get(n.owner);
-    for (const ip of host?.addresses ?? [])
-      out.push({ hostname: tld ? `${n.hostname}.${tld}` : n.hostname, ip });
+    const ips = n.ips ?? records.get(n.owner)?.addresses ?? [];
+    for (const ip of ips) out.push({ hostname: tld ? `${n.hostname}.${tld}` : n.hostname, ip });
   }
   return out;
+}
+
+/** dns.json in the CoreDNS plugin's shape: one `{hostname, ips}` line per name. */
+export function groupDns(lines: readonly DnsLine[]): { hostname: string; ips: string[] }[] {
+  const by = new Map<string, string[]>();
+  for (const l of lines) {
+    const ips = by.get(l.hostname) ?? [];
+    ips.push(l.ip);
+    by.set(l.hostname, ips);
+  }
+  return [...by].map(([hostname, ips]) => ({ hostname, ips }));
 }
 
 /**

@@ -188,23 +188,55 @@ describe("members keyed by node key", () => {
     expect(m.trusted(m.get("impostor")!)).toBe(false);
   });
 
-  it("a configured peer is trusted by URL until a record claims its address; then it must prove the key", async () => {
+  it("a configured peer stays trusted by URL until a keyed member proves its key at that address", async () => {
     const { world, m } = setup();
     world.up.set("http://boot:1", "attestor-b");
     m.configure("http://boot:1");
     const boot = m.get("url:http://boot:1")!;
     expect(await m.contact(boot)).toBe("direct");
     expect(m.trusted(boot)).toBe(true);
+    // an impostor's record for the address changes nothing for the configured peer
+    m.fromRecord("impostor", ["http://boot:1"]);
+    expect(await m.contact(m.get("impostor")!)).toBe(false);
+    expect(m.get("url:http://boot:1")).toMatchObject({ health: "alive", attestor: "attestor-b" });
+    expect([...m.attestors()]).toEqual(["attestor-b"]);
+    expect(m.impostors()).toEqual([
+      { key: "impostor", url: "http://boot:1", failures: 1, answeredBy: "attestor-b" },
+    ]);
+    // the real key proves itself there: its member replaces the configured one
     m.fromRecord("attestor-b", ["http://boot:1"]);
-    expect(m.get("url:http://boot:1")).toBeUndefined();
     const keyed = m.get("attestor-b")!;
-    // what was learned carries over (health, attestor), the proof does not
-    expect(keyed).toMatchObject({ health: "alive", attestor: "attestor-b", verified: false });
+    expect(keyed.verified).toBe(false);
     expect(await m.contact(keyed)).toBe("direct");
     expect(keyed.verified).toBe(true);
+    expect(m.get("url:http://boot:1")).toBeUndefined();
     // configuring the address again does not add a second member for it
     m.configure("http://boot:1");
-    expect(m.list().length).toBe(1);
+    expect(m.get("url:http://boot:1")).toBeUndefined();
+    expect(
+      m
+        .list()
+        .map((x) => x.id)
+        .sort(),
+    ).toEqual(["attestor-b", "impostor"]);
+    // ... unless the node goes back to its bootstrap peers (resurrection)
+    m.configure("http://boot:1", true);
+    expect(m.get("url:http://boot:1")).toMatchObject({ retryAt: 0 });
+  });
+
+  it("isolated() while no member is alive", async () => {
+    const { world, m, advance } = setup({ suspicionMs: 0 });
+    expect(m.isolated()).toBe(true);
+    m.configure("http://a:1");
+    world.up.set("http://a:1", "k-a");
+    expect(m.isolated()).toBe(false); // a new member is presumed alive
+    world.up.delete("http://a:1");
+    await m.contact(m.get("url:http://a:1")!);
+    expect(m.isolated()).toBe(true);
+    advance(10_000);
+    world.up.set("http://a:1", "k-a");
+    await m.contact(m.get("url:http://a:1")!);
+    expect(m.isolated()).toBe(false);
   });
 
   it("a proven address that changes hands is challenged again", async () => {

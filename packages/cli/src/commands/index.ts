@@ -9,6 +9,7 @@ import { keysCommands } from "./keys.js";
 import { lockCommands } from "./lock.js";
 import { lockOpsCommands } from "./lock-ops.js";
 import { meshCommands } from "./mesh.js";
+import { meshAdminCommands } from "./mesh-admin.js";
 import { simCommands } from "./sim.js";
 
 export const commands: readonly Command[] = [
@@ -17,6 +18,7 @@ export const commands: readonly Command[] = [
   ...jsonsigCommands,
   ...checkpointCommands,
   ...meshCommands,
+  ...meshAdminCommands,
   ...lockCommands,
   ...lockOpsCommands,
   ...credentialCommands,

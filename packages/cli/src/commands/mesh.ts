@@ -49,10 +49,13 @@ const init: Command = {
   summary: "make a network: an admin key and its first signed settings",
   usage: [
     "usage: chronoseal mesh init --out DIR [--tld NAME] [--attestor KEY]... [--ttl MS]",
+    "         [--admission open|listed] [--node KEY]...",
     "",
     "Writes DIR/admin.pem (the admin key), DIR/settings.json (signed settings) and prints the",
-    "network id (the admin public key). KEY: an attestor's public key (base64, ssh-ed25519 line or",
-    "PEM), written in canonical base64.",
+    "network id (the admin public key). KEY: a public key (base64, ssh-ed25519 line or PEM) of an",
+    "attestor or an admitted node, written in canonical base64.",
+    "--ttl MS: host records and claims expire MS after their attestation unless renewed",
+    "(running nodes renew at a third of it); 0 (default): they never expire.",
   ].join("\n"),
   async run(argv, io) {
     const { values } = parseArgs({
@@ -63,9 +66,16 @@ const init: Command = {
         tld: { type: "string", default: "mesh" },
         attestor: { type: "string", multiple: true },
         ttl: { type: "string", default: "0" },
+        admission: { type: "string", default: "open" },
+        node: { type: "string", multiple: true },
       },
     });
     if (!values.out) throw new UsageError("--out DIR is required");
+    if (values.admission !== "open" && values.admission !== "listed")
+      throw new UsageError("--admission: expected open or listed");
+    const ttl = Number(values.ttl);
+    if (!Number.isSafeInteger(ttl) || ttl < 0)
+      throw new UsageError("--ttl: expected milliseconds (an integer ≥ 0)");
     await initKeys();
     const admin = generateKeyPair();
     const key = toBase64(admin.publicKey);
@@ -79,8 +89,14 @@ const init: Command = {
         attestors: (values.attestor ?? []).map((k) => keyFlag(k, "--attestor")),
         banned: [],
         overrides: {},
-        host_ttl: Number(values.ttl),
+        host_ttl: ttl,
         sections: {},
+        ...(values.admission === "listed" || values.node?.length
+          ? {
+              admission: values.admission as "open" | "listed",
+              nodes: (values.node ?? []).map((k) => keyFlag(k, "--node")),
+            }
+          : {}),
       },
       admin.secretKey,
     );
@@ -218,9 +234,26 @@ const status: Command = {
         );
         for (const name of n.names) io.stdout.write(`  ${name.hostname.padEnd(24)} ${name.owner}\n`);
         for (const p of n.pendingNames) io.stdout.write(`  ${p.hostname.padEnd(24)} ${p.owner} (pending)\n`);
+        if (n.admission === "listed") io.stdout.write("  admission: listed node keys only\n");
         if (Object.keys(n.rejected).length) io.stdout.write(`  rejected: ${JSON.stringify(n.rejected)}\n`);
+        if (Object.keys(n.rejectedAttestations).length)
+          io.stdout.write(`  rejected attestations: ${JSON.stringify(n.rejectedAttestations)}\n`);
       }
-      for (const p of s.peers) io.stdout.write(`peer ${p.url} ${p.health}\n`);
+      if (s.isolated) io.stdout.write("no live peer: going back to the bootstrap peers\n");
+      for (const p of s.peers)
+        io.stdout.write(`peer ${p.url} ${p.health}${p.claimedBy ? ` ${p.claimedBy}` : ""}\n`);
+      for (const x of s.impostors)
+        io.stdout.write(
+          `impostor ${x.key} claims ${x.url}${x.answeredBy ? ` (the peer there is ${x.answeredBy})` : ""}\n`,
+        );
+      for (const [who, c] of Object.entries(s.refused.bySender)) {
+        const parts = [
+          Object.keys(c.entries).length ? `entries ${JSON.stringify(c.entries)}` : "",
+          Object.keys(c.attestations).length ? `attestations ${JSON.stringify(c.attestations)}` : "",
+          Object.keys(c.requests).length ? `requests ${JSON.stringify(c.requests)}` : "",
+        ].filter(Boolean);
+        io.stdout.write(`refused from ${who}: ${parts.join(", ")}\n`);
+      }
     }
     return EXIT_OK;
   },
