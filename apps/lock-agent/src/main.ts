@@ -28,6 +28,7 @@ import {
   loadAuthorizer,
   SimulatedDriver,
   uplinkFor,
+  WitnessedAnchors,
 } from "@chronoseal/lock";
 import { pino } from "pino";
 import { ConfigError, type LockAgentConfig, loadConfig } from "./config.js";
@@ -134,11 +135,14 @@ async function main(): Promise<void> {
       }).catch(refuse)
     : undefined;
   const uplink = uplinkFor(config, () => driver.now());
+  // With witnesses, every anchor is cosigned (C2SP tlog-witness) before it goes to the sink.
+  const anchors = anchorSinkFor(config, keyPair, { log: (level, msg, fields) => log[level](fields, msg) });
+  const witnessed = anchors instanceof WitnessedAnchors ? anchors : undefined;
   const agent = await LockAgent.start({
     ...agentOptionsFor(config),
     keyPair,
     driver,
-    anchors: anchorSinkFor(config, keyPair),
+    anchors,
     ...(authorize
       ? {
           authorize: async (badgeId: string) => {
@@ -185,6 +189,7 @@ async function main(): Promise<void> {
       const backlog = agent.anchorBacklog;
       if (backlog.error && backlog.error !== lastAnchorError) log.warn(backlog, "anchor publication");
       lastAnchorError = backlog.error ?? "";
+      await witnessed?.retry(); // witnesses that failed, when their back-off is over
     } catch (e) {
       log.error({ err: String(e) }, "step failed");
     }
@@ -203,6 +208,7 @@ async function main(): Promise<void> {
     log.info({ signal }, "stopping");
     await running; // let the running step finish its writes
     await agent.stop(); // anchors the entries no anchor covers yet
+    await witnessed?.close();
     // One last delivery, for at most 2 s: what is not acknowledged stays durable on the device and
     // goes on the next start (resending is harmless).
     await Promise.race([uplink.flush(), new Promise((r) => setTimeout(r, 2000).unref())]);

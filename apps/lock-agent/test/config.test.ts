@@ -27,6 +27,7 @@ describe("lock agent config", () => {
       keyFile: join(dir, "device.pem"),
       anchorsFile: join(dir, "anchors.ndjson"),
       periods: "monthly",
+      witnesses: [],
       tickMs: 1000,
       uplink: {},
       driver: { type: "simulated" },
@@ -70,7 +71,50 @@ describe("lock agent config", () => {
     expect(c.anchorsFile).toBeUndefined();
   });
 
+  it("witnesses: a vkey, or a bare key with its name", () => {
+    // The signed-note spec's example key; and a cosignature/v1 key as a bare base64 key.
+    const vkey = "example.com/foo+530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k";
+    const bare = "6TJ5Gubnocay1LeD5UBLkdT3Ij7jDfj/hKr5fgdn/xI=";
+    const c = loadConfig(
+      write("w.json", {
+        ...base,
+        witnesses: [
+          { url: "http://127.0.0.1:7331/", key: vkey },
+          { url: "https://w2.example/witness", key: bare, name: "w2.example" },
+        ],
+        witnessWaitMs: 2000,
+      }),
+    );
+    expect(c.witnesses.map((w) => [w.url, w.name, w.verifier.type ?? "ed25519"])).toEqual([
+      ["http://127.0.0.1:7331", "example.com/foo", "ed25519"],
+      ["https://w2.example/witness", "w2.example", "cosignature/v1"],
+    ]);
+    expect(c.witnessWaitMs).toBe(2000);
+  });
+
   const bad: [string, unknown, RegExp][] = [
+    ["witnesses not a list", { ...base, witnesses: {} }, /witnesses: expected an array/],
+    ["witness without url", { ...base, witnesses: [{ key: "x" }] }, /witnesses\[0\]\.url/],
+    [
+      "witness bare key without name",
+      { ...base, witnesses: [{ url: "http://w", key: "6TJ5Gubnocay1LeD5UBLkdT3Ij7jDfj/hKr5fgdn/xI=" }] },
+      /needs the witness's name/,
+    ],
+    [
+      "witness name not the vkey's",
+      {
+        ...base,
+        witnesses: [
+          {
+            url: "http://w",
+            key: "example.com/foo+530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k",
+            name: "x",
+          },
+        ],
+      },
+      /named example.com\/foo/,
+    ],
+    ["bad witnessWaitMs", { ...base, witnessWaitMs: 0 }, /witnessWaitMs/],
     ["not JSON", "[", /config/],
     ["missing door", { ...base, door: undefined }, /door must be/],
     ["bad door", { ...base, door: "door 1" }, /door must be/],

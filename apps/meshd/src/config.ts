@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, extname, resolve } from "node:path";
 import { ChronosealError, fromBase64, parseJson } from "@chronoseal/core";
+import { parseLogs, type WitnessedLog } from "@chronoseal/witness";
 import { parse as parseToml } from "smol-toml";
 
 export interface MeshdNetwork {
@@ -12,6 +13,20 @@ export interface MeshdNetwork {
   bootstrapUrls: string[];
   claims: string[];
   settingsFile?: string;
+}
+
+/** The tlog witness meshd runs beside the node (C2SP tlog-witness, on the node's port). */
+export interface MeshdWitness {
+  /** The witness's key name (a schema-less URL, e.g. witness.example.org/w1). */
+  name: string;
+  /** Its Ed25519 key: any private key format, or a note signer key PRIVATE+KEY+<name>+… */
+  keyFile: string;
+  /** Where it keeps its per-origin state (default <stateDir>/witness). */
+  stateDir: string;
+  /** The logs it witnesses. */
+  logs: WitnessedLog[];
+  /** Path prefix of its submission URL (default "": POST /add-checkpoint). */
+  prefix: string;
 }
 
 export interface MeshdConfig {
@@ -27,6 +42,7 @@ export interface MeshdConfig {
   fanout: number;
   suspicionMs?: number;
   dnsFile?: string;
+  witness?: MeshdWitness;
   dnsFormat: "ip" | "ips";
   dns?: { host: string; port: number; ttl: number };
   maxBackoffMs?: number;
@@ -55,12 +71,14 @@ const TOP = [
   "fanout",
   "suspicionMs",
   "dnsFile",
+  "witness",
   "dnsFormat",
   "dns",
   "maxBackoffMs",
   "maxEntriesPerRequest",
   "logLevel",
 ];
+const WITNESS = ["name", "keyFile", "stateDir", "logs", "prefix"];
 const NET = ["admin", "priority", "bootstrapPeers", "bootstrapUrls", "claims", "settingsFile"];
 
 function strings(v: unknown, where: string, check?: (s: string) => boolean, what = "strings"): string[] {
@@ -165,8 +183,9 @@ export function loadConfig(path: string): MeshdConfig {
   if (typeof logLevel !== "string" || !LEVELS.includes(logLevel))
     throw new ConfigError(`logLevel: expected one of ${LEVELS.join(", ")}`);
   const gossipMs = int(raw.gossipMs, "gossipMs", 50, 3_600_000, 1000);
+  const stateDir = file("stateDir", true)!;
   return {
-    stateDir: file("stateDir", true)!,
+    stateDir,
     host,
     port,
     nodeKeyFile: file("nodeKeyFile", true)!,
@@ -180,6 +199,7 @@ export function loadConfig(path: string): MeshdConfig {
       ? { suspicionMs: int(raw.suspicionMs, "suspicionMs", 0, 86_400_000, 3 * gossipMs) }
       : {}),
     ...(raw.dnsFile !== undefined ? { dnsFile: file("dnsFile", false)! } : {}),
+    ...(raw.witness !== undefined ? { witness: witnessConfig(raw.witness, at, stateDir) } : {}),
     dnsFormat: dnsFormat(raw.dnsFormat),
     ...(raw.dns !== undefined ? { dns: dnsOption(raw.dns)! } : {}),
     ...(raw.maxBackoffMs !== undefined
@@ -189,5 +209,37 @@ export function loadConfig(path: string): MeshdConfig {
       ? { maxEntriesPerRequest: int(raw.maxEntriesPerRequest, "maxEntriesPerRequest", 1, 200_000, 50_000) }
       : {}),
     logLevel,
+  };
+}
+
+function witnessConfig(v: unknown, at: (p: string) => string, stateDir: string): MeshdWitness {
+  if (!v || typeof v !== "object" || Array.isArray(v)) throw new ConfigError("witness: expected an object");
+  const o = v as Record<string, unknown>;
+  for (const k of Object.keys(o))
+    if (!WITNESS.includes(k)) throw new ConfigError(`witness: unknown field ${k}`);
+  if (typeof o.name !== "string" || !/^[^\s+]{1,256}$/u.test(o.name))
+    throw new ConfigError(
+      "witness.name: expected a key name (no spaces or '+'), e.g. witness.example.org/w1",
+    );
+  const path = (k: string, dflt?: string): string => {
+    const p = o[k] ?? dflt;
+    if (typeof p !== "string" || p === "") throw new ConfigError(`witness.${k}: expected a path`);
+    return at(p);
+  };
+  const prefix = o.prefix ?? "";
+  if (typeof prefix !== "string" || (prefix !== "" && !/^(\/[A-Za-z0-9._~-]+)+$/.test(prefix)))
+    throw new ConfigError('witness.prefix: expected "" or a path such as /witness');
+  let logs: WitnessedLog[];
+  try {
+    logs = parseLogs(o.logs, "witness.logs");
+  } catch (e) {
+    throw new ConfigError((e as Error).message);
+  }
+  return {
+    name: o.name,
+    keyFile: path("keyFile"),
+    stateDir: o.stateDir === undefined ? resolve(stateDir, "witness") : path("stateDir"),
+    logs,
+    prefix,
   };
 }

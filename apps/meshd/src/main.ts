@@ -10,10 +10,18 @@
 // CommonJS script, see scripts/bin).
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { decodePrivateKey, initKeys, type KeyPair, parseJson } from "@chronoseal/core";
+import {
+  decodePrivateKey,
+  initKeys,
+  isSignerKey,
+  type KeyPair,
+  parseJson,
+  parseSignerKey,
+} from "@chronoseal/core";
 import { type MeshEntry, MeshNode } from "@chronoseal/mesh";
+import { registerWitnessRoutes, Witness } from "@chronoseal/witness";
 import { pino } from "pino";
-import { ConfigError, loadConfig, type MeshdConfig } from "./config.js";
+import { ConfigError, loadConfig, type MeshdConfig, type MeshdWitness } from "./config.js";
 import { version } from "./version.js";
 
 function fail(message: string): never {
@@ -78,6 +86,37 @@ async function main(): Promise<void> {
   };
   // Synchronous writes keep the log in order up to process.exit.
   const log = pino({ name: "meshd", level: config.logLevel }, pino.destination({ dest: 1, sync: true }));
+  /** The witness role (C2SP tlog-witness) beside the node, on its port: its key, logs and state. */
+  const startWitness = (w: MeshdWitness): Witness => {
+    let text: string;
+    try {
+      text = readFileSync(w.keyFile, "utf8").trim();
+    } catch (e) {
+      fail(`witness.keyFile ${w.keyFile}: ${(e as Error).message}`);
+    }
+    let secretKey: Uint8Array;
+    try {
+      if (isSignerKey(text)) {
+        const s = parseSignerKey(text);
+        if (s.name !== w.name)
+          fail(`witness.keyFile ${w.keyFile}: the signer key's name ${s.name} is not witness.name ${w.name}`);
+        secretKey = s.secretKey;
+      } else secretKey = decodePrivateKey(text).secretKey;
+    } catch (e) {
+      fail(`witness.keyFile ${w.keyFile}: ${(e as Error).message}`);
+    }
+    try {
+      return new Witness({
+        signer: { name: w.name, secretKey },
+        logs: w.logs,
+        store: w.stateDir,
+        log: (level, msg, fields) => log[level]({ witness: w.name, ...fields }, `witness: ${msg}`),
+      });
+    } catch (e) {
+      fail(`witness: ${(e as Error).message}`);
+    }
+  };
+  const witness = config.witness ? startWitness(config.witness) : undefined;
   const node = new MeshNode({
     stateDir: config.stateDir,
     host: config.host,
@@ -104,6 +143,9 @@ async function main(): Promise<void> {
     ...(config.maxEntriesPerRequest !== undefined
       ? { maxEntriesPerRequest: config.maxEntriesPerRequest }
       : {}),
+    ...(witness
+      ? { routes: (app) => registerWitnessRoutes(app, witness, { prefix: config.witness!.prefix }) }
+      : {}),
     logger: log,
   });
   try {
@@ -113,6 +155,16 @@ async function main(): Promise<void> {
     // reported the same way: one line, never a stack trace.
     fail((e as Error).message ?? String(e));
   }
+  if (witness)
+    log.info(
+      {
+        witness: witness.name,
+        vkey: witness.vkey,
+        logs: witness.logCount,
+        url: `${node.url}${config.witness!.prefix}`,
+      },
+      "witness serving add-checkpoint",
+    );
 
   let stopping = false;
   async function stop(signal: string) {
@@ -121,6 +173,7 @@ async function main(): Promise<void> {
     log.info({ signal }, "stopping");
     try {
       await node.stop();
+      witness?.close();
     } catch (e) {
       log.error(
         { error: String(e) },

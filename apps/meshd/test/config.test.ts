@@ -71,6 +71,38 @@ describe("meshd config", () => {
     expect(() => loadConfig(json(config))).toThrow(ConfigError);
   });
 
+  it("reads a witness section: paths, the default state directory, origin and prefix logs", () => {
+    const vkey = "example.com/foo+530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k"; // signed-note spec
+    const logs = [
+      { origin: "example.org/log", key: vkey },
+      { originPrefix: "chronoseal-lock/", keys: [vkey] },
+    ];
+    const c = loadConfig(json({ ...base, witness: { name: "w.example/1", keyFile: "w.pem", logs } }));
+    expect(c.witness).toMatchObject({
+      name: "w.example/1",
+      keyFile: join(dir, "w.pem"),
+      stateDir: join(dir, "s", "witness"),
+      prefix: "",
+    });
+    expect(c.witness!.logs.map((l) => l.origin ?? l.originPrefix)).toEqual([
+      "example.org/log",
+      "chronoseal-lock/",
+    ]);
+    const w = { name: "w", keyFile: "w.pem", logs };
+    for (const [bad, message] of [
+      [
+        { ...w, logs: [{ origin: "o", key: vkey, originPrefix: "p" }] },
+        /exactly one of origin and originPrefix/,
+      ],
+      [{ ...w, logs: [{ origin: "o" }] }, /exactly one of key and keys/],
+      [{ ...w, logs: [{ origin: "o\u0001", key: vkey }] }, /witness\.logs\[0\]\.origin/],
+      [{ ...w, prefix: "witness" }, /witness\.prefix/],
+      [{ ...w, keyFile: "" }, /witness\.keyFile: expected a path/],
+      ["yes", /witness: expected an object/],
+    ] as const)
+      expect(() => loadConfig(json({ ...base, witness: bad })), JSON.stringify(bad)).toThrow(message);
+  });
+
   it("the daemon exits 2 with the field named", () => {
     const main = resolve(dirname(fileURLToPath(import.meta.url)), "..", "dist", "main.js");
     const r = spawnSync(process.execPath, [main, "--config", json({ ...base, fanout: 0 })], {

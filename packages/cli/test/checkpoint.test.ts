@@ -161,6 +161,7 @@ describe("checkpoint verify", () => {
       root: ROOT,
       extensions: ["kind heartbeat"],
       verified: ["example.org/log"],
+      witnesses: [],
       invalid: [],
       unknown: [],
     });
@@ -186,7 +187,7 @@ describe("checkpoint verify", () => {
     }
     const unrelated = await verify(["--vkey", witnessVkey], signed);
     expect(unrelated.code).toBe(1);
-    expect(unrelated.stderr).toMatch(/no signature by a known key verifies \(1 by unknown keys\)/);
+    expect(unrelated.stderr).toMatch(/no signature by a log key verifies \(1 by unknown keys\)/);
     const origin = await verify(["--vkey", logVkey, "--origin", "other.org/log"], signed);
     expect(origin.code).toBe(1);
     expect(origin.stderr).toMatch(/origin/);
@@ -262,5 +263,141 @@ describe("checkpoint vkey", () => {
     expect((await runCli(["checkpoint", "vkey", "--pub", inline])).code).toBe(2);
     expect((await runCli(["checkpoint", "vkey", "--name", "x"])).code).toBe(2);
     expect((await runCli(["checkpoint", "vkey", "--pub", inline, "--name", "a+b"])).code).toBe(1);
+  });
+});
+
+describe("witness cosignatures (cosignature/v1) and k of n", () => {
+  const T = 1_700_000_000;
+  const v1 = async (key: string, name: string, note: string, extra: string[] = []) =>
+    runCli(
+      [
+        "checkpoint",
+        "cosign",
+        "--key",
+        key,
+        "--name",
+        name,
+        "--type",
+        "cosignature/v1",
+        "--timestamp",
+        String(T),
+        ...extra,
+      ],
+      note,
+    );
+
+  it("vkey --type cosignature/v1 prints a type-4 key; cosign --type cosignature/v1 makes a timestamped line", async () => {
+    const w = await runCli([
+      "checkpoint",
+      "vkey",
+      "--key",
+      witnessKey,
+      "--name",
+      "w1.example",
+      "--type",
+      "cosignature/v1",
+    ]);
+    expect(w.code).toBe(0);
+    const vkey = w.stdout.trim();
+    expect(Buffer.from(vkey.split("+")[2]!, "base64")[0]).toBe(0x04);
+    const c = await v1(witnessKey, "w1.example", signed, ["--vkey", logVkey]);
+    expect(c.code, c.stderr).toBe(0);
+    expect(vkeyOf(c.stderr)).toBe(vkey);
+    const line = c.stdout.trimEnd().split("\n").at(-1)!;
+    expect(Buffer.from(line.split(" ")[2]!, "base64")).toHaveLength(4 + 8 + 64);
+    const r = await verify(["--vkey", logVkey, "--witness", vkey, "--json"], c.stdout);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).witnesses).toEqual([
+      {
+        name: "w1.example",
+        keyId: vkey.split("+")[1],
+        type: "cosignature/v1",
+        time: new Date(T * 1000).toISOString(),
+      },
+    ]);
+    const text = await verify(["--vkey", logVkey, "--witness", vkey], c.stdout);
+    expect(text.stdout).toContain(`witness: w1.example cosigned at ${new Date(T * 1000).toISOString()}`);
+    expect(text.stdout).toContain("witnesses: 1 of 1 (1 required)");
+  });
+
+  it("--require K of the --witness keys: exit 1 when fewer cosigned, 2 when K exceeds the keys", async () => {
+    const w2Key = await keygen("w2");
+    const w3Key = await keygen("w3");
+    const vk = async (key: string, name: string) =>
+      (
+        await runCli(["checkpoint", "vkey", "--key", key, "--name", name, "--type", "cosignature/v1"])
+      ).stdout.trim();
+    const [k1, k2, k3] = [
+      await vk(witnessKey, "w1.example"),
+      await vk(w2Key, "w2.example"),
+      await vk(w3Key, "w3.example"),
+    ];
+    const one = (await v1(witnessKey, "w1.example", signed)).stdout;
+    const two = (await v1(w2Key, "w2.example", one)).stdout;
+    const all = `--witness=${k1},${k2},${k3}`;
+    expect((await verify(["--vkey", logVkey, all, "--require", "2"], two)).code).toBe(0);
+    const three = await verify(["--vkey", logVkey, all, "--require", "3"], two);
+    expect(three.code).toBe(1);
+    expect(three.stderr).toMatch(/2 of the 3 witnesses cosigned it, 3 required/);
+    expect((await verify(["--vkey", logVkey, all], signed)).code).toBe(1); // default: 1 required
+    expect((await verify(["--vkey", logVkey, all, "--require", "0"], signed)).code).toBe(0);
+    expect((await verify(["--vkey", logVkey, all, "--require", "4"], two)).code).toBe(2);
+    expect((await verify(["--vkey", logVkey, all, "--require", "x"], two)).code).toBe(2);
+    // A cosignature dated in the future does not count.
+    const future = (
+      await runCli(
+        [
+          "checkpoint",
+          "cosign",
+          "--key",
+          witnessKey,
+          "--name",
+          "w1.example",
+          "--type",
+          "cosignature/v1",
+          "--timestamp",
+          String(Math.floor(Date.now() / 1000) + 3600),
+        ],
+        signed,
+      )
+    ).stdout;
+    const f = await verify(["--vkey", logVkey, "--witness", k1], future);
+    expect(f.code).toBe(1);
+    // Witness lines without the log's signature are not a checkpoint.
+    const text = two.slice(0, two.indexOf("\n\n") + 2) + two.split("\n").slice(-3).join("\n");
+    expect((await verify(["--vkey", logVkey, all, "--require", "0"], text)).code).toBe(1);
+  });
+
+  it("a witness's signer key (type 4) cosigns with its type; it cannot sign a checkpoint as a log", async () => {
+    const { initKeys: init, keyPairFromSeed: fromSeed } = await import("@chronoseal/core");
+    await init();
+    writeFileSync(
+      at("w.skey"),
+      formatSignerKey("w9.example", fromSeed(new Uint8Array(32).fill(9)), "cosignature/v1"),
+    );
+    const c = await runCli(["checkpoint", "cosign", "--key", at("w.skey"), "--timestamp", String(T)], signed);
+    expect(c.code, c.stderr).toBe(0);
+    expect(Buffer.from(vkeyOf(c.stderr).split("+")[2]!, "base64")[0]).toBe(0x04);
+    const s = await runCli([
+      "checkpoint",
+      "sign",
+      "--key",
+      at("w.skey"),
+      "--origin",
+      "o",
+      "--size",
+      "1",
+      "--root",
+      ROOT,
+    ]);
+    expect(s.code).toBe(2);
+    expect(
+      (await runCli(["checkpoint", "cosign", "--key", logKey, "--name", "x", "--timestamp", "5"], signed))
+        .code,
+    ).toBe(2);
+    expect(
+      (await runCli(["checkpoint", "cosign", "--key", logKey, "--name", "x", "--type", "ecdsa"], signed))
+        .code,
+    ).toBe(2);
   });
 });

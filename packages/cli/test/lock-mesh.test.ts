@@ -47,11 +47,18 @@ const idOf = (e: MeshEntry) => {
 };
 
 /** Waits (bounded) until node `url` holds `n` records of `section`, every one attested. */
-async function settled(url: string, section: string, n: number): Promise<void> {
+async function settled(url: string, section: string, n: number, note?: string): Promise<void> {
   for (let i = 0; i < 300; i++) {
     const r = await fetch(`${url}/v1/networks/${encodeURIComponent(network)}/sections/${section}`);
-    const records = ((await r.json()) as { records: { time?: string }[] }).records;
-    if (records.length >= n && records.every((x) => x.time !== undefined)) return;
+    const records = ((await r.json()) as { records: { time?: string; value?: { note?: string } }[] })
+      .records;
+    // With a note: that note must be there (a newer head replaces the older one in place).
+    if (
+      records.length >= n &&
+      records.every((x) => x.time !== undefined) &&
+      (note === undefined || records.some((x) => x.value?.note === note))
+    )
+      return;
     await new Promise((res) => setTimeout(res, 100));
   }
   throw new Error(`${url}: ${section} did not settle`);
@@ -106,7 +113,14 @@ beforeAll(async () => {
   const uplink = new Uplink({ dir: join(dir, "device"), collector: collector.url, now: clock.now });
   uplink.attach(agent);
   let heads = 0;
-  agent.subscribe({ head: (_n, _a, error) => (heads += error ? 0 : 1) });
+  let lastHead = "";
+  agent.subscribe({
+    head: (n, _a, error) => {
+      if (error) return;
+      heads++;
+      lastHead = n;
+    },
+  });
   for (let i = 0; i < 26; i++) {
     clock.advance(2 * MIN);
     await agent.badge(`card-${i % 4}`);
@@ -116,7 +130,7 @@ beforeAll(async () => {
   expect(heads).toBeGreaterThan(1);
   expect(await uplink.flush()).toMatchObject({ sent: sent.length });
   await settled(mesh[0]!.url, ANCHOR_SECTION, published + 1); // + the device registration
-  await settled(mesh[0]!.url, HEAD_SECTION, 1);
+  await settled(mesh[0]!.url, HEAD_SECTION, 1, lastHead); // the newest head, attested
   await agent.stop({ anchor: false }); // leave the head as the newest proof
 });
 

@@ -4,8 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough, Readable } from "node:stream";
 import { createCollectorServer, SqliteStore } from "@chronoseal/collector";
-import { initKeys, keyPairFromSeed, toBase64 } from "@chronoseal/core";
-import { FileAnchors, LockAgent, type LockEntry, VirtualClock } from "@chronoseal/lock";
+import { initKeys, keyPairFromSeed, leafHashes, MerkleTree, noteVerifier, toBase64 } from "@chronoseal/core";
+import { entryHashes, FileAnchors, LockAgent, type LockEntry, VirtualClock } from "@chronoseal/lock";
+import { Witness } from "@chronoseal/witness";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../src/main.js";
 import { runCli } from "./run.js";
@@ -14,11 +15,13 @@ let dir = "";
 let url = "";
 let sent: LockEntry[] = [];
 let close: () => Promise<void>;
+let devicePublic: Uint8Array;
 
 beforeAll(async () => {
   await initKeys();
   dir = mkdtempSync(join(tmpdir(), "cli-lock-"));
   const keyPair = keyPairFromSeed(new Uint8Array(32).fill(5));
+  devicePublic = keyPair.publicKey;
   const clock = new VirtualClock();
   sent = [];
   const agent = await LockAgent.start({
@@ -131,6 +134,102 @@ describe("chronoseal lock", () => {
       dir,
     );
     expect(stdin.code).toBe(0);
+  });
+
+  it("verify-file --witness K --require: cosigned anchors cover the log, or the rest is unwitnessed", async () => {
+    // A witness cosigns the chain's anchors in order (with consistency proofs from the entries).
+    const wkey = keyPairFromSeed(new Uint8Array(32).fill(6));
+    const witness = new Witness({
+      signer: { name: "w1.example", secretKey: wkey.secretKey },
+      logs: [{ originPrefix: "chronoseal-lock/door-5/", keys: [noteVerifier("door-5", devicePublic)] }],
+      store: mkdtempSync(join(tmpdir(), "cli-witness-")),
+    });
+    const leaves = entryHashes(sent);
+    const tree = new MerkleTree(leafHashes(sent.map((_, i) => leaves.subarray(i * 32, i * 32 + 32))));
+    const notes = new FileAnchors(join(dir, "anchors.ndjson")).notes();
+    let old = 0;
+    const cosigned: string[] = [];
+    for (const note of notes) {
+      const size = Number(note.split("\n")[1]);
+      const proof = old === 0 || old === size ? [] : tree.consistencyProof(old, size);
+      const body = `old ${old}\n${proof.map((h) => `${Buffer.from(h).toString("base64")}\n`).join("")}\n${note}`;
+      cosigned.push(note + (await witness.addCheckpoint(body)).lines);
+      old = size;
+    }
+    witness.close();
+    const vkey = witness.vkey;
+    // The anchors file as the lock wrote it, plus cosigned copies of some anchors (as a witnessed
+    // lock publishes them again).
+    const file = (list: string[]) => {
+      const p = join(dir, `w-${list.length}.ndjson`);
+      const copies = list.map((n) => `${JSON.stringify(n)}\n`).join("");
+      writeFileSync(p, readFileSync(join(dir, "anchors.ndjson"), "utf8") + copies);
+      return p;
+    };
+    // All anchors cosigned (the cosigned copies beside the bare ones): witnessed through the end.
+    const all = await runCli(
+      ["lock", "verify-file", "--anchors", file(cosigned), "--witness", vkey, "export.ndjson"],
+      "",
+      dir,
+    );
+    expect(all.code, all.stdout + all.stderr).toBe(0);
+    expect(all.stdout).toContain("anchored through 26, witnessed through 26");
+    // Only the first two anchors cosigned: the rest of the anchored log is unwitnessed.
+    const some = await runCli(
+      ["lock", "verify-file", "--anchors", file(cosigned.slice(0, 2)), "--witness", vkey, "export.ndjson"],
+      "",
+      dir,
+    );
+    expect(some.code).toBe(1);
+    const through = Number(cosigned[1]!.split("\n")[1]) - 1;
+    expect(some.stdout).toContain(`door-5/2025-01  UNWITNESSED`);
+    expect(some.stdout).toContain("1 chain: 0 verified, 0 expired, 1 unwitnessed, 0 tampered");
+    expect(some.stdout).toMatch(new RegExp(`unwitnessed +${through + 1}-26 `));
+    // --require 0 reports without failing; --require above the keys given is a usage error.
+    const zero = await runCli(
+      [
+        "lock",
+        "verify-file",
+        "--anchors",
+        file(cosigned.slice(0, 2)),
+        "--witness",
+        vkey,
+        "--require",
+        "0",
+        "export.ndjson",
+      ],
+      "",
+      dir,
+    );
+    expect(zero.code).toBe(0);
+    expect(
+      (
+        await runCli(
+          [
+            "lock",
+            "verify-file",
+            "--anchors",
+            "anchors.ndjson",
+            "--witness",
+            vkey,
+            "--require",
+            "2",
+            "export.ndjson",
+          ],
+          "",
+          dir,
+        )
+      ).code,
+    ).toBe(2);
+    expect(
+      (
+        await runCli(
+          ["lock", "verify-file", "--anchors", "anchors.ndjson", "--require", "1", "export.ndjson"],
+          "",
+          dir,
+        )
+      ).code,
+    ).toBe(2);
   });
 
   it("verify-file names every tampered entry and exits 1", async () => {

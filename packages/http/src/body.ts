@@ -2,6 +2,8 @@
 //   json (default for POST/PUT/PATCH)  application/json, application/<x>+json, text/plain (what
 //                                      fetch sends for a string body) or no content type
 //   text                               text/plain or no content type
+//   text-any                           UTF-8 text whatever the content type says (protocols whose
+//                                      clients send types of their own, e.g. C2SP tlog-witness)
 //   json-bytes                         the content types of json, but the body is handed to the
 //                                      route as the bytes received (a Buffer), for a route that
 //                                      parses it elsewhere (a worker thread) with the same rules
@@ -11,7 +13,7 @@
 import { parseJson } from "@chronoseal/core";
 import { HttpError } from "./errors.js";
 
-export type BodyKind = "json" | "text" | "json-bytes";
+export type BodyKind = "json" | "text" | "text-any" | "json-bytes";
 
 const JSON_TYPES = /^application\/(?:json|[a-z0-9!#$&^_.-]+\+json)$/;
 
@@ -37,9 +39,9 @@ export function mediaType(header: string | undefined): { type: string; charset?:
 export function checkContentType(kind: BodyKind, header: string | undefined): void {
   const m = mediaType(header);
   if (m === undefined) return;
-  const json = kind !== "text";
+  const json = kind === "json" || kind === "json-bytes";
   const expected = json ? "application/json" : "text/plain";
-  const ok = m.type === "text/plain" || (json && JSON_TYPES.test(m.type));
+  const ok = kind === "text-any" || m.type === "text/plain" || (json && JSON_TYPES.test(m.type));
   if (!ok)
     throw new HttpError(
       415,
@@ -65,7 +67,7 @@ export function decodeBody(kind: BodyKind, raw: Buffer | undefined): unknown {
   } catch {
     throw new HttpError(400, "ERR_ENCODING", "body is not valid UTF-8");
   }
-  if (kind === "text") return text;
+  if (kind !== "json") return text;
   if (text === "") throw new HttpError(400, "ERR_JSON", "empty body: expected JSON");
   try {
     return parseJson(text);

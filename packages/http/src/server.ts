@@ -19,7 +19,7 @@ import { errorAnswer } from "./errors.js";
 
 declare module "fastify" {
   interface FastifyContextConfig {
-    /** What a POST/PUT/PATCH route reads: JSON (default) or UTF-8 text. */
+    /** What a POST/PUT/PATCH route reads: JSON (default), UTF-8 text, or UTF-8 text of any content type. */
     body?: BodyKind;
   }
 }

@@ -24,6 +24,9 @@ beforeAll(async () => {
   app.get("/ok", async () => ({ ok: true }));
   app.post("/json", { bodyLimit: 1024 }, async (request) => ({ got: request.body }));
   app.post("/text", { bodyLimit: 64, config: { body: "text" } }, async (request) => ({ text: request.body }));
+  app.post("/any", { bodyLimit: 64, config: { body: "text-any" } }, async (request) => ({
+    text: request.body,
+  }));
   app.get<{ Params: { id: string } }>("/items/:id", async (request) => ({ id: request.params.id }));
   app.get("/boom", async () => {
     throw new Error("secret internal detail");
@@ -123,6 +126,13 @@ describe("one error body", () => {
       "application/vnd.x+json",
     ])
       expect(await (await post("/json", type)).json(), type).toEqual({ got: [1] });
+    // text-any: UTF-8 text whatever the type (a protocol's clients send their own); a charset
+    // other than UTF-8 is still refused, and the body must still be UTF-8.
+    for (const type of ["application/octet-stream", "text/x.tlog.witness", "application/json"])
+      expect(await (await post("/any", type)).json(), type).toEqual({ text: "[1]" });
+    expect((await refusal(await post("/any", "text/plain; charset=latin1"))).status).toBe(415);
+    const badUtf8 = await fetch(`${base}/any`, { method: "POST", body: new Uint8Array([0x61, 0xff]) });
+    expect((await refusal(badUtf8)).code).toBe("ERR_ENCODING");
     // no content type at all (what a bare byte body gets)
     const bare = await fetch(`${base}/json`, { method: "POST", body: new TextEncoder().encode("[2]") });
     expect(await bare.json()).toEqual({ got: [2] });

@@ -4,6 +4,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { ChronosealError, parseJson } from "@chronoseal/core";
+import { parseWitnessTargets, type WitnessTarget } from "@chronoseal/witness";
 
 export type DriverConfig =
   | {
@@ -31,6 +32,10 @@ export interface LockAgentConfig {
   /** Where anchors go: an NDJSON file, or a mesh network's `lock-anchors` section. */
   anchorsFile?: string;
   mesh?: { nodes: string[]; network: string };
+  /** C2SP witnesses that cosign every anchor: [{ url, key, name }] (default none). */
+  witnesses: WitnessTarget[];
+  /** How long an anchor waits for the witnesses before it is published (ms, default 5000). */
+  witnessWaitMs?: number;
   /** Pin the period label (rotate by changing it); default: automatic `periods`. */
   period?: string;
   periods: "monthly" | "daily";
@@ -86,6 +91,8 @@ export function loadAgentConfig(path: string): LockAgentConfig {
     "collector",
     "anchorsFile",
     "mesh",
+    "witnesses",
+    "witnessWaitMs",
     "period",
     "periods",
     "retainPeriods",
@@ -158,6 +165,12 @@ export function loadAgentConfig(path: string): LockAgentConfig {
     else if (a.module !== undefined) authorize = { module: at(str(a.module, "authorize.module")) };
     else throw new AgentConfigError('authorize must be { "allowlist": FILE } or { "module": FILE }');
   }
+  let witnesses: WitnessTarget[];
+  try {
+    witnesses = parseWitnessTargets(c.witnesses ?? []);
+  } catch (e) {
+    throw new AgentConfigError((e as Error).message);
+  }
   const logLevel = c.logLevel ?? "info";
   if (typeof logLevel !== "string" || !LEVELS.includes(logLevel))
     throw new AgentConfigError(`logLevel must be one of ${LEVELS.join(", ")}`);
@@ -169,6 +182,8 @@ export function loadAgentConfig(path: string): LockAgentConfig {
     collector,
     ...(c.anchorsFile !== undefined ? { anchorsFile: at(str(c.anchorsFile, "anchorsFile")) } : {}),
     ...(mesh ? { mesh } : {}),
+    witnesses,
+    ...opt("witnessWaitMs", int(c.witnessWaitMs, "witnessWaitMs", 1, 600_000)),
     ...(c.period !== undefined ? { period: c.period as string } : {}),
     periods,
     ...opt("retainPeriods", int(c.retainPeriods, "retainPeriods", 1, 1000)),

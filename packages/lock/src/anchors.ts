@@ -11,17 +11,21 @@
 // latest-per-writer `lock-heads` section): it is not part of the anchors' hash chain (nothing links
 // to it; its prev-anchor names the newest anchor it follows), it only proves how long the chain
 // was at its time, so a collector can hide no more than the entries written since.
+// Witnesses (C2SP tlog-witness) add cosignature lines to a note; an anchor's identity
+// (anchorHash, what `prev-anchor` links to) is the note as the device signed it — its text and
+// the device's signature line — so cosigned copies are the same anchor.
 import { appendFileSync, closeSync, existsSync, fsyncSync, openSync, readFileSync } from "node:fs";
 import {
   ChronosealError,
+  checkNote,
   fromBase64,
   isCanonicalTime,
   isHash,
   type NoteVerifier,
+  parseCheckpoint,
   sha256,
   signCheckpoint,
   toBase64,
-  verifyCheckpoint,
 } from "@chronoseal/core";
 
 export type AnchorKind = "genesis" | "intermediate" | "heartbeat" | "final" | "expired" | "head";
@@ -86,21 +90,46 @@ export function signAnchor(a: Anchor, door: string, secretKey: Uint8Array): stri
   );
 }
 
-/** base64 SHA-256 of an anchor note. */
-export function anchorHash(note: string): string {
-  return toBase64(sha256(new TextEncoder().encode(note)));
+/**
+ * base64 SHA-256 of an anchor note as the device signed it: the text, the blank line and the
+ * device's signature line (`line`; by default the first signature line named after the chain's
+ * door). Cosignature lines added by witnesses do not change it. A note that does not split into
+ * text and signatures is hashed whole.
+ */
+export function anchorHash(note: string, line?: string): string {
+  const split = note.lastIndexOf("\n\n");
+  let bare = note;
+  if (split >= 0) {
+    const text = note.slice(0, split + 1);
+    const chain = text.startsWith(ANCHOR_ORIGIN_PREFIX)
+      ? text.slice(ANCHOR_ORIGIN_PREFIX.length, text.indexOf("\n"))
+      : "";
+    const door = chain.slice(0, chain.indexOf("/"));
+    const own =
+      line ??
+      note
+        .slice(split + 2)
+        .split("\n")
+        .find((l) => door !== "" && l.startsWith(`— ${door} `));
+    if (own !== undefined) bare = `${text}\n${own.endsWith("\n") ? own : `${own}\n`}`;
+  }
+  return toBase64(sha256(new TextEncoder().encode(bare)));
 }
 
 /** Verifies an anchor note with the door's verifier and reads its fields; throws AnchorError. */
 export function openAnchor(note: string, verifier: NoteVerifier): OpenedAnchor {
-  let checkpoint: ReturnType<typeof verifyCheckpoint>["checkpoint"];
-  let signers: string[];
+  let checkpoint: ReturnType<typeof parseCheckpoint>;
+  let opened: ReturnType<typeof checkNote>;
   try {
-    ({ checkpoint, signers } = verifyCheckpoint(note, [verifier]));
+    opened = checkNote(note, [verifier]);
+    checkpoint = parseCheckpoint(opened.text);
   } catch (e) {
     throw new AnchorError(`anchor: ${(e as Error).message}`);
   }
-  if (!signers.includes(verifier.name)) throw new AnchorError(`anchor: not signed by ${verifier.name}`);
+  if (opened.signatures.length === 0) throw new AnchorError(`anchor: not signed by ${verifier.name}`);
+  // A line under the device's name and key that does not verify: the note was tampered with.
+  if (opened.invalid.length > 0)
+    throw new AnchorError(`anchor: a signature by ${verifier.name} does not verify`);
   if (!checkpoint.origin.startsWith(ANCHOR_ORIGIN_PREFIX))
     throw new AnchorError(`anchor: origin ${checkpoint.origin} is not a lock chain`);
   const chain = checkpoint.origin.slice(ANCHOR_ORIGIN_PREFIX.length);
@@ -128,9 +157,20 @@ export function openAnchor(note: string, verifier: NoteVerifier): OpenedAnchor {
     lastSeq,
     prevAnchor: prev === "-" ? "" : prev,
     time,
-    hash: anchorHash(note),
+    hash: anchorHash(note, deviceLine(note, opened.signatures[0]!.keyId, verifier.name)),
     note,
   };
+}
+
+/** The signature line of `name` with key id `keyIdHex` (the device's, once verified). */
+function deviceLine(note: string, keyIdHex: string, name: string): string {
+  const prefix = `— ${name} `;
+  const lines = note.slice(note.lastIndexOf("\n\n") + 2).split("\n");
+  return lines.find(
+    (l) =>
+      l.startsWith(prefix) &&
+      Buffer.from(l.slice(prefix.length), "base64").subarray(0, 4).toString("hex") === keyIdHex,
+  )!;
 }
 
 /** Where a lock publishes its anchors (a file, or the mesh's append-only section). */

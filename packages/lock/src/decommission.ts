@@ -14,6 +14,7 @@ import type { LockAgentConfig } from "./agent-config.js";
 import { agentOptionsFor, anchorSinkFor, uplinkFor } from "./agent-wiring.js";
 import { DeviceAnchors } from "./anchor-log.js";
 import { acquireDevice } from "./device-lock.js";
+import { WitnessedAnchors } from "./witnessed-anchors.js";
 
 export interface DecommissionOptions {
   config: LockAgentConfig;
@@ -85,6 +86,7 @@ export async function decommissionDevice(o: DecommissionOptions): Promise<Decomm
       if (anchors.publishError && anchors.pending > 0) report.error = anchors.publishError.message;
     } finally {
       await anchors.close();
+      if (sink instanceof WitnessedAnchors) await sink.close(); // its cosignatures are in witness.log
     }
     while (uplink.pending > 0) {
       const r = await uplink.flush();

@@ -43,6 +43,7 @@ export {
   type FindingKind,
   INFORMATIONAL,
 } from "./audit/verdict.js";
+export { type AnchorWitness, AnchorWitnesses, type WitnessPolicy } from "./audit/witnesses.js";
 export {
   type Authorize,
   AuthorizeError,
@@ -51,6 +52,7 @@ export {
   loadAuthorizer,
   parseAllowlist,
 } from "./authorize.js";
+export { ChainProofs } from "./chain-proofs.js";
 export { anchorBoundaries, compactSignatures } from "./compact.js";
 export { type DecommissionOptions, type DecommissionReport, decommissionDevice } from "./decommission.js";
 export { acquireDevice, DeviceBusyError } from "./device-lock.js";
@@ -92,3 +94,4 @@ export { PeriodKeys, pseudonym } from "./pseudonym.js";
 export { runVirtual, type ScriptStep, SimulatedDriver, type SimulatedDriverOptions } from "./sim-driver.js";
 export { AppendLog, encodeRecord, scanLog } from "./storage.js";
 export { type FlushResult, Uplink, type UplinkOptions } from "./uplink.js";
+export { WitnessedAnchors, type WitnessedAnchorsOptions, type WitnessStatus } from "./witnessed-anchors.js";

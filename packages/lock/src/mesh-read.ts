@@ -3,8 +3,9 @@
 // first node that answers) is ingested into a fresh NetworkState, which keeps only entries whose
 // writer signature verifies, settings signed by the network's admin key (the network id), and
 // attestations that verify under the attestor keys those settings trust. From that:
-//   - notes: every anchor note (append-only `lock-anchors`) and head note (`lock-heads`); the
-//     auditor verifies each with the door's device key;
+//   - notes: every anchor note (append-only `lock-anchors`) and head note (`lock-heads`), every
+//     distinct copy (a cosigned copy of an anchor too); the auditor verifies each with the door's
+//     device key;
 //   - attested: per note (by hash), the earliest trusted attestation of any record carrying it,
 //     with its attestor — when the network first saw the anchor;
 //   - devices: per door, the device key of its earliest attested registration (`device:<door>`,
@@ -117,8 +118,10 @@ export function anchorView(state: NetworkState, o: Pick<MeshReadOptions, "sectio
       if (typeof v?.note !== "string") continue;
       const hash = anchorHash(v.note);
       const cur = attested.get(hash);
-      if (!seen.has(hash)) {
-        seen.add(hash);
+      // Every distinct copy: a witnessed lock publishes an anchor again with late cosignature
+      // lines (the same anchorHash); the auditor merges the copies' cosignatures.
+      if (!seen.has(v.note)) {
+        seen.add(v.note);
         notes.push(v.note);
       }
       if (at && (!cur || at.time < cur.time)) attested.set(hash, at);

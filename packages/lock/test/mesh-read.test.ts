@@ -1,7 +1,8 @@
 // Reading anchors and device registrations from a verified mesh state (anchorView), with the real
 // state code: the earliest trusted attestation decides, whatever the order things arrive in; a
 // registration counts only when attested, signed by the key it registers, and for that key's
-// first door; a note published twice keeps its earlier attested time; heads are read too.
+// first door; a note published twice keeps its earlier attested time, and a cosigned copy of it
+// is kept beside it; heads are read too.
 import { generateKeyPair, type KeyPair, toBase64 } from "@chronoseal/core";
 import { attestEntry, type MeshEntry, NetworkState, signEntry } from "@chronoseal/mesh";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -123,6 +124,23 @@ describe("anchorView (verified mesh state → anchors, attested times, device ke
       attestor: toBase64(attestor.publicKey),
     });
     expect(v.attested.has(anchorHash(head))).toBe(false); // not attested yet
+  });
+
+  it("a cosigned copy of an anchor (same anchorHash, published later) is kept beside the first", () => {
+    const lock = generateKeyPair();
+    const k = toBase64(lock.publicKey);
+    const note = "chronoseal-lock/door-1/2025-05\n1\nAAAA\n\n— door-1 x\n";
+    const cosigned = `${note}— witness.example/w1 z\n`;
+    expect(anchorHash(cosigned)).toBe(anchorHash(note));
+    const entries: [MeshEntry, number | undefined][] = [
+      [settings([k]), T],
+      [record(lock, ANCHOR_SECTION, anchorHash(note), { door: "door-1", note }, T + 1), T + 5000],
+      [record(lock, ANCHOR_SECTION, anchorHash(note), { door: "door-1", note: cosigned }, T + 2), T + 9000],
+    ];
+    const v = anchorView(stateOf(entries, [0, 1, 2]), {});
+    // Both copies go to the auditor, which merges their cosignatures; the earliest time stays.
+    expect(v.notes).toEqual([note, cosigned]);
+    expect(v.attested.get(anchorHash(note))?.time).toBe(iso(T + 5000));
   });
 
   it("attestations by keys the admin-signed settings do not trust are ignored", () => {

@@ -92,6 +92,11 @@ export interface NodeConfig {
   logger?: Logger;
   /** Called once per answered HTTP request (the metrics hook). */
   observe?: (record: RequestRecord) => void;
+  /**
+   * Registers further routes on the node's HTTP server before it listens (roles a daemon runs
+   * beside the node on the same port, e.g. meshd's tlog witness).
+   */
+  routes?: (app: HttpServer) => void;
 }
 
 export class MeshNode {
@@ -167,6 +172,7 @@ export class MeshNode {
       ingest: (network, body, shape, sender) => this.ingestBody(network, body, shape, sender),
       refused: (sender, status, code) => this.rejections.refused(sender, status, code),
     });
+    this.c.routes?.(app);
     // Listen first: with port 0 the host record needs the port the OS chose. Until the states
     // are loaded, requests for a network get 404 (peers take that as "not in this network").
     let url: string;

@@ -1,17 +1,20 @@
 // `chronoseal checkpoint sign | verify | cosign | vkey`: C2SP tlog checkpoints in signed-note
-// form. Keys: any private key format `loadPrivateKey` reads, or a note signer key
-// ("PRIVATE+KEY+<name>+<id>+<key>", which also names the key); verifier keys
-// "<name>+<hex id>+<base64>" inline or in files (one per line, `#` comments).
+// form, and witness cosignatures (C2SP tlog-cosignature: cosignature/v1, note key type 0x04).
+// Keys: any private key format `loadPrivateKey` reads, or a note signer key
+// ("PRIVATE+KEY+<name>+<id>+<key>", which also names the key and its type); verifier keys
+// "<name>+<hex id>+<base64(type ‖ key)>" inline or in files (one per line, `#` comments).
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import {
   type Checkpoint,
+  cosignCheckpoint,
   cosignNote,
   formatVerifierKey,
   fromBase64,
   initKeys,
   isSignerKey,
+  type NoteKeyType,
   type NoteSigner,
   type NoteVerifier,
   openNote,
@@ -33,7 +36,8 @@ function input<T>(what: string, fn: () => T): T {
     return fn();
   } catch (e) {
     if (e instanceof UsageError || e instanceof InputError) throw e;
-    throw new InputError(`${what}: ${(e as Error).message}`);
+    const message = (e as Error).message;
+    throw new InputError(message.startsWith(`${what}: `) ? message : `${what}: ${message}`);
   }
 }
 
@@ -66,11 +70,23 @@ async function loadSigner(
   return { name: keyName, secretKey: kp.secretKey, publicKey: kp.publicKey };
 }
 
+/** --type: ed25519 (plain note signatures, 0x01) or cosignature/v1 (witness cosignatures, 0x04). */
+function keyType(v: unknown): NoteKeyType | undefined {
+  if (v === undefined) return undefined;
+  if (v !== "ed25519" && v !== "cosignature/v1")
+    throw new UsageError(`--type: expected ed25519 or cosignature/v1, got ${String(v)}`);
+  return v;
+}
+
 /** Verifier keys from --vkey values: comma-separated keys or files of keys (one per line). */
-async function loadVerifiers(args: readonly string[], io: Io): Promise<NoteVerifier[]> {
+export async function loadVerifiers(
+  args: readonly string[],
+  io: Io,
+  flag = "--vkey",
+): Promise<NoteVerifier[]> {
   const out: NoteVerifier[] = [];
   for (const part of args.flatMap((a) => a.split(","))) {
-    if (part === "") throw new UsageError("--vkey: empty key");
+    if (part === "") throw new UsageError(`${flag}: empty key`);
     let lines = [part];
     if (!/^[^+]+\+[0-9a-fA-F]{8}\+/.test(part)) {
       try {
@@ -80,14 +96,23 @@ async function loadVerifiers(args: readonly string[], io: Io): Promise<NoteVerif
           .filter((l) => l !== "" && !l.startsWith("#"));
       } catch (e) {
         throw new InputError(
-          `--vkey ${part}: not a verifier key, and ${(e as NodeJS.ErrnoException).code ?? e}`,
+          `${flag} ${part}: not a verifier key, and ${(e as NodeJS.ErrnoException).code ?? e}`,
         );
       }
-      if (lines.length === 0) throw new InputError(`--vkey ${part}: no verifier keys in the file`);
+      if (lines.length === 0) throw new InputError(`${flag} ${part}: no verifier keys in the file`);
     }
-    for (const line of lines) out.push(input(`--vkey ${part}`, () => parseVerifierKey(line)));
+    for (const line of lines) out.push(input(`${flag} ${part}`, () => parseVerifierKey(line)));
   }
   return out;
+}
+
+/** --require K: how many witnesses must cosign (default 1 with witnesses, 0 without). */
+export function requireOf(v: unknown, witnesses: number): number {
+  if (v === undefined) return witnesses ? 1 : 0;
+  const k = Number(v);
+  if (typeof v !== "string" || !/^\d+$/.test(v) || k > witnesses)
+    throw new UsageError(`--require: expected an integer from 0 to the ${witnesses} witness keys given`);
+  return k;
 }
 
 const sign: Command = {
@@ -130,6 +155,8 @@ const sign: Command = {
       throw new UsageError((e as Error).message);
     }
     const signer = await loadSigner(values.key, values.name, io, values.origin);
+    if (signer.type === "cosignature/v1")
+      throw new UsageError("--key is a witness's cosignature/v1 key: cosign with it (checkpoint cosign)");
     const cp: Checkpoint = { origin: values.origin, size: Number(values.size), root };
     if (values.ext) cp.extensions = values.ext;
     io.stdout.write(input("checkpoint", () => signCheckpoint(cp, [signer])));
@@ -142,12 +169,17 @@ const verify: Command = {
   name: ["checkpoint", "verify"],
   summary: "verify a signed checkpoint against verifier keys",
   usage: [
-    "usage: chronoseal checkpoint verify --vkey VKEY[,VKEY...] [--origin NAME] [--json] [FILE|-]",
+    "usage: chronoseal checkpoint verify --vkey VKEY[,VKEY...] [--witness VKEY[,VKEY...]] [--require K]",
+    "                                    [--origin NAME] [--json] [FILE|-]",
     "",
     "VKEY: a verifier key (<name>+<hex id>+<base64>) or a file of them (one per line; --vkey may",
-    "repeat). Prints origin, size, root, extension lines, the verified signers and any signatures",
-    "by unknown keys or that do not verify. Exit 1 when no known key's signature verifies, the",
-    "note or checkpoint is malformed, or the origin is not --origin.",
+    "repeat). --vkey: the log's keys. --witness: witness keys — cosignature/v1 (type 4, timestamped)",
+    "or plain Ed25519 (type 1) — of which --require K (default 1 with --witness) must have cosigned;",
+    "a witness counts once whatever names or types its key has, and a cosignature dated more than",
+    "10 minutes ahead of this clock does not count. Prints origin, size, root, extension lines, the",
+    "verified signers, the witnesses with their times, and signatures by unknown keys or that do not",
+    "verify. Exit 1 when no log key's signature verifies, fewer than K witnesses cosigned, the note",
+    "or checkpoint is malformed, or the origin is not --origin.",
   ].join("\n"),
   async run(argv, io) {
     const { values, positionals } = parseArgs({
@@ -156,17 +188,21 @@ const verify: Command = {
       strict: true,
       options: {
         vkey: { type: "string", multiple: true },
+        witness: { type: "string", multiple: true },
+        require: { type: "string" },
         origin: { type: "string" },
         json: { type: "boolean" },
       },
     });
     if (!values.vkey) throw new UsageError("--vkey is required");
     if (positionals.length > 1) throw new UsageError("expected at most one FILE");
-    const verifiers = await loadVerifiers(values.vkey, io);
+    const keys = await loadVerifiers(values.vkey, io);
+    const witnesses = values.witness ? await loadVerifiers(values.witness, io, "--witness") : [];
+    const require = requireOf(values.require, witnesses.length);
     const note = new Uint8Array(await readInput(positionals[0], io));
     const origin = values.origin;
     const r = input("checkpoint", () =>
-      verifyCheckpoint(note, verifiers, origin === undefined ? {} : { origin }),
+      verifyCheckpoint(note, { keys, witnesses, require, ...(origin === undefined ? {} : { origin }) }),
     );
     const cp = r.checkpoint;
     if (values.json) {
@@ -176,6 +212,12 @@ const verify: Command = {
         root: toBase64(cp.root),
         extensions: cp.extensions ?? [],
         verified: r.signers,
+        witnesses: r.witnesses.map((w) => ({
+          name: w.name,
+          keyId: w.keyId,
+          type: w.type,
+          ...(w.timestamp === undefined ? {} : { time: new Date(w.timestamp * 1000).toISOString() }),
+        })),
         invalid: r.invalid,
         unknown: r.unknown,
       };
@@ -185,7 +227,16 @@ const verify: Command = {
     const lines = [`origin: ${cp.origin}`, `size: ${cp.size}`, `root: ${toBase64(cp.root)}`];
     for (const e of cp.extensions ?? []) lines.push(`extension: ${e}`);
     lines.push(`verified by: ${r.signers.join(", ")}`);
-    for (const s of r.invalid) lines.push(`invalid signature: ${s.name}+${s.keyId}`);
+    for (const w of r.witnesses)
+      lines.push(
+        `witness: ${w.name}${w.timestamp === undefined ? " (plain signature)" : ` cosigned at ${new Date(w.timestamp * 1000).toISOString()}`}`,
+      );
+    if (witnesses.length)
+      lines.push(`witnesses: ${r.witnesses.length} of ${witnesses.length} (${require} required)`);
+    for (const s of r.invalid)
+      lines.push(
+        `invalid signature: ${s.name}+${s.keyId}${s.reason && s.reason !== "signature" ? ` (${s.reason})` : ""}`,
+      );
     for (const s of r.unknown) lines.push(`unknown signer: ${s.name}+${s.keyId}`);
     io.stdout.write(`${lines.join("\n")}\n`);
     return EXIT_OK;
@@ -196,10 +247,14 @@ const cosign: Command = {
   name: ["checkpoint", "cosign"],
   summary: "add a (witness) signature to a signed checkpoint",
   usage: [
-    "usage: chronoseal checkpoint cosign --key FILE [--name KEYNAME] [--vkey VKEY[,VKEY...]] [FILE|-]",
+    "usage: chronoseal checkpoint cosign --key FILE [--name KEYNAME] [--type ed25519|cosignature/v1]",
+    "                                    [--timestamp SECONDS] [--vkey VKEY[,VKEY...]] [FILE|-]",
     "",
-    "Prints the note with one more signature line (the verifier key line goes to stderr). With",
-    "--vkey (the log's key), the note must verify first: a witness should always pass it.",
+    "Prints the note with one more signature line (the verifier key line goes to stderr). --type",
+    "cosignature/v1 makes a C2SP witness cosignature (timestamped: --timestamp, default now; the",
+    "note must be a checkpoint); the default is a plain Ed25519 note signature (a signer key's own",
+    "type when --key is one). With --vkey (the log's key), the note must verify first: a witness",
+    "should always pass it (and check consistency: a witness daemon does, see meshd's witness).",
   ].join("\n"),
   async run(argv, io) {
     const { values, positionals } = parseArgs({
@@ -209,20 +264,36 @@ const cosign: Command = {
       options: {
         key: { type: "string" },
         name: { type: "string" },
+        type: { type: "string" },
+        timestamp: { type: "string" },
         vkey: { type: "string", multiple: true },
       },
     });
     if (!values.key) throw new UsageError("--key is required");
     if (positionals.length > 1) throw new UsageError("expected at most one FILE");
-    const signer = await loadSigner(values.key, values.name, io);
+    const loaded = await loadSigner(values.key, values.name, io);
+    const type = keyType(values.type) ?? loaded.type ?? "ed25519";
+    const signer = { ...loaded, type };
+    let timestamp: number | undefined;
+    if (values.timestamp !== undefined) {
+      if (type !== "cosignature/v1") throw new UsageError("--timestamp goes with --type cosignature/v1");
+      if (!/^(0|[1-9]\d*)$/.test(values.timestamp) || !Number.isSafeInteger(Number(values.timestamp)))
+        throw new UsageError("--timestamp: expected POSIX seconds (a decimal integer)");
+      timestamp = Number(values.timestamp);
+    }
     const verifiers = values.vkey ? await loadVerifiers(values.vkey, io) : undefined;
     const note = new Uint8Array(await readInput(positionals[0], io));
     input("checkpoint", () => {
       parseCheckpoint(parseNote(note).text);
       if (verifiers) openNote(note, verifiers);
     });
-    io.stdout.write(input("checkpoint", () => cosignNote(note, [signer])));
-    io.stderr.write(`verifier key: ${formatVerifierKey(signer.name, signer.publicKey)}\n`);
+    const options = timestamp === undefined ? {} : { timestamp };
+    io.stdout.write(
+      input("checkpoint", () =>
+        type === "cosignature/v1" ? cosignCheckpoint(note, [signer], options) : cosignNote(note, [signer]),
+      ),
+    );
+    io.stderr.write(`verifier key: ${formatVerifierKey(signer.name, signer.publicKey, type)}\n`);
     return EXIT_OK;
   },
 };
@@ -231,18 +302,25 @@ const vkey: Command = {
   name: ["checkpoint", "vkey"],
   summary: "print the note verifier key of a key",
   usage: [
-    "usage: chronoseal checkpoint vkey --name KEYNAME (--key FILE | --pub KEY)",
+    "usage: chronoseal checkpoint vkey --name KEYNAME (--key FILE | --pub KEY) [--type ed25519|cosignature/v1]",
     "",
-    "Prints <name>+<hex key id>+<base64(0x01 || public key)> for a private key file, a note signer",
-    "key (whose name is used), or a public key (any format `chronoseal verify` reads, or a file).",
+    "Prints <name>+<hex key id>+<base64(type || public key)> for a private key file, a note signer",
+    "key (whose name and type are used), or a public key (any format `chronoseal verify` reads, or",
+    "a file). --type cosignature/v1 (byte 0x04): a witness's key, as logs and verifiers configure it.",
   ].join("\n"),
   async run(argv, io) {
     const { values, positionals } = parseArgs({
       args: argv,
       allowPositionals: false,
       strict: true,
-      options: { name: { type: "string" }, key: { type: "string" }, pub: { type: "string" } },
+      options: {
+        name: { type: "string" },
+        key: { type: "string" },
+        pub: { type: "string" },
+        type: { type: "string" },
+      },
     });
+    let type = keyType(values.type);
     if (positionals.length) throw new UsageError("checkpoint vkey takes no FILE");
     if ((values.key === undefined) === (values.pub === undefined))
       throw new UsageError("give exactly one of --key and --pub");
@@ -252,12 +330,13 @@ const vkey: Command = {
       const s = await loadSigner(values.key, name, io);
       name = s.name;
       publicKey = s.publicKey;
+      type ??= s.type;
     } else {
       if (name === undefined) throw new UsageError("--name is required");
       publicKey = await loadPublicKey(values.pub!, io);
     }
     const keyName = name;
-    io.stdout.write(`${input("--name", () => formatVerifierKey(keyName, publicKey))}\n`);
+    io.stdout.write(`${input("--name", () => formatVerifierKey(keyName, publicKey, type))}\n`);
     return EXIT_OK;
   },
 };

@@ -1,6 +1,6 @@
 // The `chronoseal lock` audit report: a readable summary per chain (or JSON), and the exit code.
 // With anchors from a mesh it lists each chain's anchors with their earliest trusted attestation.
-import type { ChainVerdict } from "@chronoseal/lock";
+import { type ChainVerdict, INFORMATIONAL } from "@chronoseal/lock";
 import { EXIT_INVALID, EXIT_OK, type Io } from "../command.js";
 
 /** One anchor (or head) of a chain as the audit used it. */
@@ -49,14 +49,18 @@ export function writeReport(r: AuditReport, json: boolean, io: Io): number {
   const out: string[] = [];
   let verified = 0;
   let expired = 0;
+  let unwitnessedChains = 0;
   for (const v of r.chains) {
     if (v.expired) {
       expired++;
       out.push(`${v.chain}  expired — deleted by retention (the device's expired anchor verifies)`);
     } else {
       if (v.verified) verified++;
+      // Only short of witness cosignatures: not evidence of tampering, but not verified either.
+      const unwitnessed = v.findings.every((f) => f.kind === "unwitnessed" || INFORMATIONAL.has(f.kind));
+      if (!v.verified && unwitnessed) unwitnessedChains++;
       out.push(
-        `${v.chain}  ${v.verified ? "verified" : "TAMPERED"} — ${v.received} entries received, last seq ${v.lastSeq}, anchored through ${v.anchoredThrough}`,
+        `${v.chain}  ${v.verified ? "verified" : unwitnessed ? "UNWITNESSED" : "TAMPERED"} — ${v.received} entries received, last seq ${v.lastSeq}, anchored through ${v.anchoredThrough}${v.witnessedThrough === undefined ? "" : `, witnessed through ${v.witnessedThrough}`}`,
       );
     }
     for (const f of v.findings) {
@@ -76,10 +80,10 @@ export function writeReport(r: AuditReport, json: boolean, io: Io): number {
       `anchors from mesh node ${r.mesh.node}: ${r.mesh.attestors.length} trusted attestor${r.mesh.attestors.length === 1 ? "" : "s"}${bad.length ? `; not verified and ignored: ${bad.join(", ")}` : ""}`,
     );
   }
-  const tampered = r.chains.length - verified - expired;
+  const tampered = r.chains.length - verified - expired - unwitnessedChains;
   out.push("");
   out.push(
-    `${r.chains.length} chain${r.chains.length === 1 ? "" : "s"}: ${verified} verified, ${expired} expired, ${tampered} tampered; ${r.entries} entries read`,
+    `${r.chains.length} chain${r.chains.length === 1 ? "" : "s"}: ${verified} verified, ${expired} expired, ${unwitnessedChains ? `${unwitnessedChains} unwitnessed, ` : ""}${tampered} tampered; ${r.entries} entries read`,
   );
   if (r.unattributed) out.push(`${r.unattributed} lines were not entries of any chain`);
   if (r.rejectedAnchors.length)

@@ -15,6 +15,7 @@ import {
 } from "@chronoseal/lock";
 import { SingleBar } from "cli-progress";
 import { type Command, EXIT_OK, InputError, type Io, UsageError } from "../command.js";
+import { loadVerifiers, requireOf } from "./checkpoint.js";
 import { type AnchorLine, writeReport } from "./lock-report.js";
 import {
   type Anchors,
@@ -33,6 +34,25 @@ function parse(argv: string[], options: Record<string, { type: "string" | "boole
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
+}
+
+const witnessOptions = {
+  witness: { type: "string", multiple: true },
+  require: { type: "string" },
+} as const;
+
+/** --witness VKEY… --require K: the auditor's witness policy (none without --witness). */
+async function witnessPolicy(
+  values: Record<string, unknown>,
+  io: Io,
+): Promise<Pick<AuditOptions, "witnesses">> {
+  const given = values.witness as string[] | undefined;
+  if (!given) {
+    if (values.require !== undefined) throw new UsageError("--require goes with --witness");
+    return {};
+  }
+  const keys = await loadVerifiers(given, io, "--witness");
+  return { witnesses: { keys, require: requireOf(values.require, keys.length) } };
 }
 
 const filterOptions = {
@@ -133,7 +153,8 @@ const auditCmd: Command = {
   summary: "audit a collector's lock logs against the devices' anchors",
   usage: [
     "usage: chronoseal lock audit --collector URL (--anchors SOURCE | --mesh URL[,URL…] [--network KEY])",
-    "                             [--devices FILE] [--door ID] [--chain ID] [--compaction] [--expired CHAIN]... [--json]",
+    "                             [--devices FILE] [--door ID] [--chain ID] [--compaction] [--expired CHAIN]...",
+    "                             [--witness VKEY]... [--require K] [--json]",
     "",
     "SOURCE: an anchors NDJSON file or URL (signed notes, and device key registrations). --mesh: read",
     "the anchors, heads and device registrations from a mesh network instead (the first node that",
@@ -144,6 +165,8 @@ const auditCmd: Command = {
     "backdated, reordered, replayed, forked, unproven, unanchored tail, clock-skew, missing final",
     "anchor, anchor problems. --compaction verifies one signature per anchor and the hash links.",
     "--expired accepts the deletion of a chain whose final anchor is linked, without an expired anchor.",
+    "--witness: C2SP witness keys (cosignature/v1 vkeys, or files of them); anchored entries that no",
+    "anchor cosigned by --require K of them (default 1) covers are reported as unwitnessed.",
     "Exit 0 only when every chain verifies.",
   ].join("\n"),
   async run(argv, io) {
@@ -155,9 +178,11 @@ const auditCmd: Command = {
       json: { type: "boolean" },
       door: { type: "string" },
       chain: { type: "string" },
+      ...witnessOptions,
     });
     if (positionals.length) throw new UsageError("lock audit takes no positional arguments");
     if (!values.collector) throw new UsageError("--collector URL is required");
+    const witnesses = await witnessPolicy(values, io);
     const anchors = await anchorsFrom(values, io);
     const deviceKeys = await readDevices(values.devices as string | undefined, anchors, io);
     const filter = filterOf(values);
@@ -170,6 +195,7 @@ const auditCmd: Command = {
         anchors: anchors.notes,
         compaction: values.compaction === true,
         expiredChains: (values.expired as string[] | undefined) ?? [],
+        ...witnesses,
       },
       filter,
       values.json === true,
@@ -239,7 +265,8 @@ const verifyFile: Command = {
   summary: "audit an exported NDJSON log offline",
   usage: [
     "usage: chronoseal lock verify-file (--anchors SOURCE | --mesh URL[,URL…] [--network KEY]) [--devices FILE]",
-    "                                   [--door ID] [--compaction] [--expired CHAIN]... [--json] FILE.ndjson|-",
+    "                                   [--door ID] [--compaction] [--expired CHAIN]... [--witness VKEY]...",
+    "                                   [--require K] [--json] FILE.ndjson|-",
     "",
     "The same verdicts as lock audit, from a file (or standard input).",
   ].join("\n"),
@@ -250,8 +277,10 @@ const verifyFile: Command = {
       compaction: { type: "boolean" },
       expired: { type: "string", multiple: true },
       json: { type: "boolean" },
+      ...witnessOptions,
     });
     if (positionals.length !== 1) throw new UsageError("expected one exported FILE.ndjson (or - for stdin)");
+    const witnesses = await witnessPolicy(values, io);
     const anchors = await anchorsFrom(values, io);
     const deviceKeys = await readDevices(values.devices as string | undefined, anchors, io);
     return runAudit(
@@ -261,6 +290,7 @@ const verifyFile: Command = {
         anchors: anchors.notes,
         compaction: values.compaction === true,
         expiredChains: (values.expired as string[] | undefined) ?? [],
+        ...witnesses,
       },
       { ...(values.door ? { door: values.door as string } : {}) },
       values.json === true,

@@ -3,13 +3,15 @@
 // The origin names the log (non-empty; by convention a schema-less URL, and the log's key name);
 // the size has no sign and no leading zeros; the root is the 32-byte RFC 9162 root in canonical
 // padded base64; extension lines are non-empty and opaque here. The log signs the note, and
-// witnesses add cosignatures (further Ed25519 note signatures by their own keys).
+// witnesses add cosignatures: cosignature/v1 lines (c2sp.org/tlog-cosignature, timestamped), or
+// plain Ed25519 note signatures by their own keys. verifyCheckpoint can require k of n witnesses.
 // Sizes are limited to 2^53 − 1 (JavaScript safe integers) and larger ones are rejected.
-import { fromBase64, toBase64 } from "../encoding.js";
+import { fromBase64, toBase64, toHex } from "../encoding.js";
 import { aarray, abytes, astring } from "../errors.js";
-import { CheckpointError } from "./errors.js";
-import { openNote, type SignerRef, signNote } from "./note.js";
-import { findControl, type NoteSigner, type NoteVerifier } from "./note-keys.js";
+import { CheckpointError, NoteError } from "./errors.js";
+import { checkNote, type OpenOptions, parseNote, type SignerRef, type VerifiedSignature } from "./note.js";
+import { findControl, type NoteKeyType, type NoteSigner, type NoteVerifier } from "./note-keys.js";
+import { cosignNote, type NoteSignOptions, signNote } from "./note-sign.js";
 
 export interface Checkpoint {
   origin: string;
@@ -73,31 +75,169 @@ export function signCheckpoint(cp: Checkpoint, signers: readonly NoteSigner[]): 
   return signNote(formatCheckpoint(cp), signers);
 }
 
+/**
+ * Adds witness cosignatures to a signed checkpoint (cosignature/v1 for signers of that type,
+ * timestamped `options.timestamp`, default now). The body must be a well-formed checkpoint; the
+ * log's signature is not verified here — a witness verifies it, and the consistency, first.
+ */
+export function cosignCheckpoint(
+  note: string | Uint8Array,
+  signers: readonly NoteSigner[],
+  options: NoteSignOptions = {},
+): string {
+  parseCheckpoint(parseNote(note).text);
+  return cosignNote(note, signers, options);
+}
+
+/** A witness cosignature that verified. */
+export interface WitnessCosignature {
+  name: string;
+  /** Key id, 8 lowercase hex digits. */
+  keyId: string;
+  type: NoteKeyType;
+  /** cosignature/v1: when the witness cosigned (POSIX seconds). */
+  timestamp?: number;
+}
+
 export interface VerifiedCheckpoint {
   checkpoint: Checkpoint;
-  /** Names of the known keys whose signatures verify. */
+  /** Names of the log keys whose signatures verify (all known keys in the legacy form). */
   signers: string[];
-  /** Signatures by known keys that do not verify. */
+  /** Witness cosignatures that verify, one per witness key (by public key), in note order. */
+  witnesses: WitnessCosignature[];
+  /** Signatures by known keys (log or witness) that do not verify, with the reason. */
   invalid: SignerRef[];
   /** Signatures by unknown keys (ignored). */
   unknown: SignerRef[];
 }
 
+export interface CheckpointPolicy extends OpenOptions {
+  /** The log's keys: a signature by at least one must verify. */
+  keys: readonly NoteVerifier[];
+  /** Witness keys: cosignature/v1 (type 0x04) or plain Ed25519 (0x01) verifiers. */
+  witnesses?: readonly NoteVerifier[];
+  /** Distinct witnesses whose cosignature must verify (default 1 with witnesses, else 0). */
+  require?: number;
+  /** The checkpoint must be for this log (ERR_CHECKPOINT_ORIGIN otherwise). */
+  origin?: string;
+}
+
+function checkPolicy(p: CheckpointPolicy): {
+  keys: NoteVerifier[];
+  witnesses: NoteVerifier[];
+  require: number;
+} {
+  if (!p || typeof p !== "object") throw new TypeError("policy: expected an object");
+  const keys = aarray(p.keys, "keys") as NoteVerifier[];
+  const witnesses = (p.witnesses === undefined ? [] : aarray(p.witnesses, "witnesses")) as NoteVerifier[];
+  const require = p.require ?? (witnesses.length ? 1 : 0);
+  if (typeof require !== "number") throw new TypeError(`require: expected number, got ${typeof require}`);
+  if (!Number.isInteger(require) || require < 0 || require > witnesses.length)
+    throw new RangeError(
+      `require: expected an integer in [0, ${witnesses.length}] (the witnesses given), got ${require}`,
+    );
+  const ids = new Set<string>();
+  const logKeys = new Set<string>();
+  for (const [i, v] of keys.entries()) {
+    abytes(v?.keyId, 4, `keys[${i}].keyId`);
+    abytes(v.publicKey, 32, `keys[${i}].publicKey`);
+    ids.add(`${v.name}+${toHex(v.keyId)}`);
+    logKeys.add(toHex(v.publicKey));
+  }
+  for (const [i, w] of witnesses.entries()) {
+    abytes(w?.keyId, 4, `witnesses[${i}].keyId`);
+    abytes(w.publicKey, 32, `witnesses[${i}].publicKey`);
+    const id = `${w.name}+${toHex(w.keyId)}`;
+    if (ids.has(id)) throw new RangeError(`witnesses[${i}]: ${id} is given twice (or is a log key)`);
+    if (logKeys.has(toHex(w.publicKey)))
+      throw new RangeError(
+        `witnesses[${i}]: ${w.name} has a log key's public key (a log cannot witness itself)`,
+      );
+    ids.add(id);
+  }
+  return { keys, witnesses, require };
+}
+
+function checkOrigin(checkpoint: Checkpoint, origin: string | undefined): void {
+  if (origin !== undefined && checkpoint.origin !== origin)
+    throw new CheckpointError(
+      "ERR_CHECKPOINT_ORIGIN",
+      `checkpoint: origin ${JSON.stringify(checkpoint.origin)} is not ${JSON.stringify(origin)}`,
+    );
+}
+
 /**
- * Opens a signed checkpoint with the known keys (see openNote) and parses its body. With
- * `origin`, the checkpoint must be for that log (ERR_CHECKPOINT_ORIGIN otherwise).
+ * Opens a signed checkpoint and parses its body. Two forms:
+ * - `verifyCheckpoint(note, verifiers, { origin })`: at least one of the known keys must verify
+ *   (NoteError ERR_NOTE_UNVERIFIED), as openNote;
+ * - `verifyCheckpoint(note, { keys, witnesses, require, origin, now, maxFutureMs })`: a log key
+ *   must verify (ERR_NOTE_UNVERIFIED), and at least `require` distinct witnesses (counted by
+ *   public key) must have a valid cosignature — cosignature/v1 (not dated more than maxFutureMs
+ *   ahead of now) or a plain Ed25519 signature, as their verifier's type says — else
+ *   CheckpointError ERR_CHECKPOINT_WITNESSES naming how many verified.
+ * With `origin`, the checkpoint must be for that log (ERR_CHECKPOINT_ORIGIN).
  */
 export function verifyCheckpoint(
   note: string | Uint8Array,
-  verifiers: readonly NoteVerifier[],
+  verifiersOrPolicy: readonly NoteVerifier[] | CheckpointPolicy,
   options: { origin?: string } = {},
 ): VerifiedCheckpoint {
-  const opened = openNote(note, verifiers);
+  if (Array.isArray(verifiersOrPolicy)) {
+    const opened = checkNote(note, verifiersOrPolicy as readonly NoteVerifier[]);
+    unverifiedUnless(opened.verified.length > 0, opened.invalid.length, opened.unknown.length);
+    const checkpoint = parseCheckpoint(opened.text);
+    checkOrigin(checkpoint, options.origin);
+    return {
+      checkpoint,
+      signers: opened.verified,
+      witnesses: [],
+      invalid: opened.invalid,
+      unknown: opened.unknown,
+    };
+  }
+  const policy = verifiersOrPolicy as CheckpointPolicy;
+  const { keys, witnesses, require } = checkPolicy(policy);
+  const opened = checkNote(note, [...keys, ...witnesses], {
+    ...(policy.now === undefined ? {} : { now: policy.now }),
+    ...(policy.maxFutureMs === undefined ? {} : { maxFutureMs: policy.maxFutureMs }),
+  });
+  const logIds = new Set(keys.map((k) => `${k.name}+${toHex(k.keyId)}`));
+  const isLog = (s: VerifiedSignature) => logIds.has(`${s.name}+${s.keyId}`);
+  const signers = opened.signatures.filter(isLog).map((s) => s.name);
+  unverifiedUnless(signers.length > 0, opened.invalid.length, opened.unknown.length);
   const checkpoint = parseCheckpoint(opened.text);
-  if (options.origin !== undefined && checkpoint.origin !== options.origin)
+  checkOrigin(checkpoint, policy.origin);
+  const seen = new Set<string>();
+  const cosigned: WitnessCosignature[] = [];
+  for (const s of opened.signatures) {
+    if (isLog(s)) continue;
+    const pk = toHex(s.verifier.publicKey);
+    if (seen.has(pk)) continue;
+    seen.add(pk);
+    cosigned.push({
+      name: s.name,
+      keyId: s.keyId,
+      type: s.type,
+      ...(s.timestamp === undefined ? {} : { timestamp: s.timestamp }),
+    });
+  }
+  if (cosigned.length < require)
     throw new CheckpointError(
-      "ERR_CHECKPOINT_ORIGIN",
-      `checkpoint: origin ${JSON.stringify(checkpoint.origin)} is not ${JSON.stringify(options.origin)}`,
+      "ERR_CHECKPOINT_WITNESSES",
+      `checkpoint: ${cosigned.length} of the ${witnesses.length} witnesses cosigned it, ${require} required` +
+        (opened.invalid.length ? ` (${opened.invalid.length} signatures by known keys do not count)` : ""),
     );
-  return { checkpoint, signers: opened.verified, invalid: opened.invalid, unknown: opened.unknown };
+  return { checkpoint, signers, witnesses: cosigned, invalid: opened.invalid, unknown: opened.unknown };
+}
+
+function unverifiedUnless(ok: boolean, invalid: number, unknown: number): void {
+  if (ok) return;
+  const why = [
+    invalid ? `${invalid} by known keys that do not verify` : "",
+    unknown ? `${unknown} by unknown keys` : "",
+  ].filter(Boolean);
+  throw new NoteError(
+    "ERR_NOTE_UNVERIFIED",
+    `note: no signature by a log key verifies (${why.join(", ") || "no signatures by log keys"})`,
+  );
 }

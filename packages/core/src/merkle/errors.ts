@@ -3,7 +3,8 @@
 // - MerkleProofError: a proof that does not verify, with the machine-readable `reason`
 //   (thrown only by the assert* helpers; verify* return false and check* return the reason);
 // - NoteError: a malformed signed note, verifier or signer key, or a note no known key signed;
-// - CheckpointError: a malformed checkpoint body, or one for an unexpected origin.
+// - CheckpointError: a malformed checkpoint body, one for an unexpected origin, or one without
+//   the witness cosignatures a policy requires.
 import { ChronosealError } from "../errors.js";
 
 export class MerkleError extends ChronosealError {
@@ -51,7 +52,10 @@ export class NoteError extends ChronosealError {
   }
 }
 
-export type CheckpointErrorCode = "ERR_CHECKPOINT_MALFORMED" | "ERR_CHECKPOINT_ORIGIN";
+export type CheckpointErrorCode =
+  | "ERR_CHECKPOINT_MALFORMED"
+  | "ERR_CHECKPOINT_ORIGIN"
+  | "ERR_CHECKPOINT_WITNESSES";
 
 export class CheckpointError extends ChronosealError {
   declare readonly code: CheckpointErrorCode;

@@ -1,6 +1,7 @@
 // C2SP signed notes: signing, opening with known/unknown/invalid signers, key ids, verifier and
 // signer key formats, and the strict parser's typed errors for each kind of malformed note.
 import { beforeAll, describe, expect, it } from "vitest";
+import { toHex } from "../../src/encoding.js";
 import { initKeys, type KeyPair, keyPairFromSeed } from "../../src/keys/sodium.js";
 import {
   cosignNote,
@@ -135,9 +136,14 @@ describe("signing and opening", () => {
     expect(note.startsWith("hello\nworld\n\n— alice ")).toBe(true);
     expect(note.split("\n")).toHaveLength(6);
     const keys = [noteVerifier("bob", bob.publicKey), noteVerifier("alice", alice.publicKey)];
-    expect(openNote(note, keys)).toEqual({
+    const opened = openNote(note, keys);
+    expect(opened).toEqual({
       text: "hello\nworld\n",
       verified: ["alice", "bob"],
+      signatures: [
+        { name: "alice", keyId: toHex(keys[1]!.keyId), type: "ed25519", verifier: keys[1] },
+        { name: "bob", keyId: toHex(keys[0]!.keyId), type: "ed25519", verifier: keys[0] },
+      ],
       invalid: [],
       unknown: [],
     });

@@ -135,6 +135,7 @@ describeVectors("C2SP signed-note example", () => {
     expect(opened).toEqual({
       text: "This is an example message.\n",
       verified: ["example.com/foo"],
+      signatures: [{ name: "example.com/foo", keyId: "530d903a", type: "ed25519", verifier: v }],
       invalid: [],
       unknown: [],
     });

@@ -12,6 +12,7 @@ import {
   type OpenedAnchor,
   openAnchor,
 } from "../anchors.js";
+import { AnchorWitnesses, type WitnessPolicy } from "./witnesses.js";
 
 export interface AnchorProblem {
   kind: "bad-anchor" | "unlinked";
@@ -47,6 +48,8 @@ export interface AnchorIndex {
   hashes: Set<string>;
   /** Notes that could not be attributed to a known door or did not verify. */
   rejected: { note: string; reason: string }[];
+  /** With a witness policy: the verified cosignatures of every copy, per anchor. */
+  witnessed?: AnchorWitnesses;
 }
 
 function chainOf(note: string): string | undefined {
@@ -55,7 +58,12 @@ function chainOf(note: string): string | undefined {
   return origin.startsWith(ANCHOR_ORIGIN_PREFIX) ? origin.slice(ANCHOR_ORIGIN_PREFIX.length) : undefined;
 }
 
-export function indexAnchors(notes: readonly string[], deviceKeys: ReadonlyMap<string, string>): AnchorIndex {
+export function indexAnchors(
+  notes: readonly string[],
+  deviceKeys: ReadonlyMap<string, string>,
+  witnesses?: WitnessPolicy,
+): AnchorIndex {
+  const witnessed = witnesses ? new AnchorWitnesses(witnesses) : undefined;
   const verifiers = new Map<string, NoteVerifier>();
   const chains = new Map<string, ChainAnchors>();
   const hashes = new Set<string>();
@@ -98,6 +106,7 @@ export function indexAnchors(notes: readonly string[], deviceKeys: ReadonlyMap<s
       state(chain, door).problems.push({ kind: "bad-anchor", seqs: [], detail: reason });
       continue;
     }
+    if (a.kind !== "head") witnessed?.add(a.hash, note); // every copy: a cosigned copy may come after a bare one
     if (seenNotes.has(a.hash)) continue;
     seenNotes.add(a.hash);
     if (a.kind !== "head") hashes.add(a.hash);
@@ -207,5 +216,5 @@ export function indexAnchors(notes: readonly string[], deviceKeys: ReadonlyMap<s
         detail: `the head at size ${h.size} follows anchor ${h.prevAnchor || "-"}, which is missing`,
       });
   }
-  return { chains, hashes, rejected };
+  return { chains, hashes, rejected, ...(witnessed ? { witnessed } : {}) };
 }

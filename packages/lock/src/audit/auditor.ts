@@ -13,6 +13,7 @@ import { ChainState, type Item } from "./chain-state.js";
 import { HashStore } from "./hash-store.js";
 import { Judge } from "./judge.js";
 import { type AuditOptions, type ChainVerdict, INFORMATIONAL } from "./verdict.js";
+import { checkWitnessPolicy } from "./witnesses.js";
 
 const ZERO = new Uint8Array(32);
 
@@ -32,6 +33,8 @@ export class Auditor {
   /** Entries taken so far. */
   count = 0;
   private finished = false;
+  /** Witnesses an anchor needs (0 without a witness policy). */
+  private readonly require: number;
 
   constructor(private readonly o: AuditOptions) {
     this.window = o.reorderWindow ?? 1024;
@@ -42,7 +45,8 @@ export class Auditor {
       throw new RangeError("batchSize: expected ≥ 1");
     this.judge = new Judge(o);
     for (const [door, key] of o.deviceKeys) assertPublicKeyBase64(key, `device key of ${door}`);
-    this.index = indexAnchors(o.anchors, o.deviceKeys);
+    this.require = o.witnesses ? checkWitnessPolicy(o.witnesses) : 0;
+    this.index = indexAnchors(o.anchors, o.deviceKeys, o.witnesses);
   }
 
   /** The anchors as the audit uses them: per chain, verified and in order (heads included). */
@@ -304,6 +308,24 @@ export class Auditor {
             ? `after the newest ${newest.kind === "head" ? "head" : "anchor"} (device time ${newest.time}): entries after it could be dropped unnoticed`
             : "no anchor covers any entry",
         );
+      // Witnesses cosign anchors, not heads: what the anchors cover must be witnessed.
+      const witnessedThrough = this.index.witnessed?.witnessedThrough(anchors?.list ?? [], this.require);
+      let anchorsThrough = -1;
+      for (const a of anchors?.list ?? [])
+        if (a.kind !== "head") anchorsThrough = Math.max(anchorsThrough, a.lastSeq);
+      anchorsThrough = Math.min(anchorsThrough, through);
+      if (
+        witnessedThrough !== undefined &&
+        this.require > 0 &&
+        anchorsThrough > witnessedThrough &&
+        !isExpired
+      )
+        s.findings.add(
+          "unwitnessed",
+          witnessedThrough + 1,
+          anchorsThrough,
+          `anchored, but no anchor covering them carries ${this.require} witness cosignature(s)`,
+        );
       const superseded = anchors?.list.some((a) => linked.has(a.hash) && a.kind !== "final");
       if ((s.closedSeen || superseded) && !anchors?.final)
         s.findings.flag("missing-final-anchor", "the chain was closed without a final anchor");
@@ -325,6 +347,7 @@ export class Auditor {
         anchoredThrough: through,
         anchoredAt: newest?.time ?? "",
         headThrough: anchors?.head?.lastSeq ?? -1,
+        ...(witnessedThrough === undefined ? {} : { witnessedThrough }),
         expired: isExpired,
         verified: findings.every((f) => INFORMATIONAL.has(f.kind)),
         findings,

@@ -16,6 +16,7 @@ const ORDER: readonly FindingKind[] = [
   "forked",
   "unproven",
   "unanchored",
+  "unwitnessed",
   "clock-skew",
   "missing-final-anchor",
   "anchor-mismatch",

@@ -7,6 +7,8 @@
 //   backdated            an entry whose time was moved earlier than the device wrote it
 //   unanchored           the tail after the newest anchor or head (informational: nothing proves
 //                        its length — a collector could drop entries after it unnoticed)
+//   unwitnessed          entries covered by anchors, but by none that the required witnesses
+//                        cosigned (heads are not witnessed)
 //   unproven             entries without a signature that no intact link ties to a valid one (a
 //                        compacted archive around a break)
 //   clock-skew           genuine entries dated before what precedes them: the device clock went back
@@ -17,6 +19,8 @@
 //   unlinked             a genesis anchor links to a previous chain's anchor the auditor does not have
 //   unknown-device       no device key for the door: nothing can be verified
 
+import type { WitnessPolicy } from "./witnesses.js";
+
 export type FindingKind =
   | "dropped"
   | "altered"
@@ -26,6 +30,7 @@ export type FindingKind =
   | "backdated"
   | "unproven"
   | "unanchored"
+  | "unwitnessed"
   | "clock-skew"
   | "missing-final-anchor"
   | "anchor-mismatch"
@@ -61,6 +66,11 @@ export interface ChainVerdict {
   anchoredAt: string;
   /** Highest sequence number covered by the chain's newest head (−1 when none). */
   headThrough: number;
+  /**
+   * With a witness policy: highest sequence number covered by an anchor that the required number of
+   * witnesses cosigned (−1 when none).
+   */
+  witnessedThrough?: number;
   /** True when the chain's entries were deleted by retention (the device's signed `expired` anchor). */
   expired: boolean;
   /** True when every finding is informational. */
@@ -85,4 +95,9 @@ export interface AuditOptions {
   expiredChains?: Iterable<string>;
   /** Signatures per verification batch (default 1024). */
   batchSize?: number;
+  /**
+   * Witnesses (C2SP tlog-witness): their keys and how many must have cosigned an anchor. Entries
+   * anchored but not covered by such an anchor are reported as `unwitnessed`.
+   */
+  witnesses?: WitnessPolicy;
 }
