@@ -50,8 +50,7 @@ const idOf = (e: MeshEntry) => {
 async function settled(url: string, section: string, n: number, note?: string): Promise<void> {
   for (let i = 0; i < 300; i++) {
     const r = await fetch(`${url}/v1/networks/${encodeURIComponent(network)}/sections/${section}`);
-    const records = ((await r.json()) as { records: { time?: string; value?: { note?: string } }[] })
-      .records;
+    const records = ((await r.json()) as { records: { time?: string; value?: { note?: string } }[] }).records;
     // With a note: that note must be there (a newer head replaces the older one in place).
     if (
       records.length >= n &&
