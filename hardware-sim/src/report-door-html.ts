@@ -9,8 +9,13 @@ import { kindLink } from "./report-story-html.js";
 import { type Scale, timeline } from "./report-timeline.js";
 
 const TABLE_DETAIL = 600;
-/** Anchor rows shown per door before "… n more" (a week has about 45; retention runs have more). */
-const MAX_ANCHOR_ROWS = 120;
+/**
+ * Anchor rows per door: a week has about 45 (the 100-lock week: 4,257 anchors). Beyond
+ * MAX_ANCHOR_ROWS the first HEAD_ROWS and the newest rest are listed, with a row saying how many
+ * lie between (report.json has them all), so 100 doors × a month stays a page one can mail.
+ */
+const MAX_ANCHOR_ROWS = 60;
+const HEAD_ROWS = 10;
 /** Faults and tampering lines listed per door before "… n more". */
 const MAX_HAPPENINGS = 60;
 
@@ -50,24 +55,21 @@ function findingsTable(door: DoorReport): string {
 }
 
 function anchorRow(a: AnchorReport): string {
-  const att = (a.attestations ?? []).length
-    ? (a.attestations ?? [])
-        .map(
-          (x) =>
-            `<span class="att">${escapeHtml(x.name ?? `${String(x.attestor).slice(0, 12)}…`)} at <time>${escapeHtml(x.time)}</time></span>`,
-        )
+  const atts = a.attestations ?? [];
+  const att = atts.length
+    ? atts
+        .map((x) => `${escapeHtml(x.name ?? `${String(x.attestor).slice(0, 12)}…`)} at ${escapeHtml(x.time)}`)
         .join("<br>")
     : `<span class="no">not attested</span>`;
   const cos = (a.cosignatures ?? []).length
     ? (a.cosignatures ?? [])
         .map(
-          (c) =>
-            `${escapeHtml(c.name)} (${escapeHtml(c.keyId)})${c.time ? ` at <time>${escapeHtml(c.time)}</time>` : ""}`,
+          (c) => `${escapeHtml(c.name)} (${escapeHtml(c.keyId)})${c.time ? ` at ${escapeHtml(c.time)}` : ""}`,
         )
         .join("<br>")
     : "none";
   const covers = Number(a.size) > 0 ? `0–${num(a.lastSeq)}` : "none";
-  return `<tr data-anchor="${escapeHtml(a.hash)}" data-attested="${(a.attestations ?? []).length > 0}"><td>${escapeHtml(a.chain)}</td><td>${escapeHtml(a.kind)}</td><td>${covers}</td><td><time>${escapeHtml(a.time)}</time></td><td>${att}</td><td>${cos}</td></tr>`;
+  return `<tr${atts.length ? "" : ` class="unattested"`}><td>${escapeHtml(a.chain)}</td><td>${escapeHtml(a.kind)}</td><td>${covers}</td><td>${escapeHtml(a.time)}</td><td>${att}</td><td>${cos}</td></tr>`;
 }
 
 function anchorsTable(door: DoorReport): string {
@@ -77,14 +79,17 @@ function anchorsTable(door: DoorReport): string {
   if (anchors.length === 0) return `${h}<p class="none">No anchors for this door.</p>`;
   const attested = anchors.filter((a) => (a.attestations ?? []).length > 0).length;
   const cosigned = anchors.filter((a) => (a.cosignatures ?? []).length > 0).length;
-  const rows = anchors.slice(0, MAX_ANCHOR_ROWS).map(anchorRow).join("");
-  const more =
-    anchors.length > MAX_ANCHOR_ROWS
-      ? `<p class="note">… ${num(anchors.length - MAX_ANCHOR_ROWS)} more anchors not listed (report.json has them all).</p>`
-      : "";
+  const cut = anchors.length - MAX_ANCHOR_ROWS;
+  const rows =
+    cut > 0
+      ? `${anchors.slice(0, HEAD_ROWS).map(anchorRow).join("")}<tr class="gap"><td colspan="6">… ${num(cut)} more anchors, all listed in report.json</td></tr>${anchors
+          .slice(HEAD_ROWS + cut)
+          .map(anchorRow)
+          .join("")}`
+      : anchors.map(anchorRow).join("");
   return `${h}
 <p class="meta">${num(attested)} of ${num(anchors.length)} attested by the mesh · ${plural(cosigned, "anchor")} with witness cosignatures</p>
-<table class="anchors"><caption>Anchors and heads of ${escapeHtml(door.door)}: signed by the lock (device time), attested by the mesh (the mesh's clock)</caption><thead><tr><th scope="col">chain</th><th scope="col">kind</th><th scope="col">entries covered</th><th scope="col">signed by the lock (device time)</th><th scope="col">attested by</th><th scope="col">witness cosignatures</th></tr></thead><tbody>${rows}</tbody></table>${more}`;
+<table class="anchors"><caption>Anchors and heads of ${escapeHtml(door.door)}: signed by the lock (device time), attested by the mesh (the mesh's clock)</caption><thead><tr><th scope="col">chain</th><th scope="col">kind</th><th scope="col">entries covered</th><th scope="col">signed by the lock (device time)</th><th scope="col">attested by</th><th scope="col">witness cosignatures</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 export function doorSection(door: DoorReport, index: number, s: Scale): string {

@@ -104,14 +104,16 @@ export function groundTruthSection(r: FleetReport, doorIndex: ReadonlyMap<string
       "durable",
       "Entries the locks wrote durably",
       num(t.durable?.written ?? 0),
-      `each in the log unchanged or touched by a located action; ${num(t.durable?.lostUnexplained ?? 0)} lost without a trace`,
+      (t.durable?.lostUnexplained ?? 0) === 0
+        ? "each one in the log unchanged, or touched by a located action; none lost without a trace"
+        : `${num(t.durable?.lostUnexplained ?? 0)} missing from the log without an explanation`,
       (t.durable?.lostUnexplained ?? 0) === 0,
     ],
     [
       "faults",
       "Faults injected",
       faultSummary(faults),
-      `${num(faults.filter((f) => f.agrees === true).length)} of ${num(faults.length)} consistent: no tampering finding from a fault, power cuts recorded by recovered entries, no entry lost to a partition; ${plural(skew, "clock jump")} visible as clock-skew (see <a href="#faults">Faults injected</a>)`,
+      `${num(faults.filter((f) => f.agrees === true).length)} of ${num(faults.length)} consistent with the truth (no tampering finding from a fault, each power cut's gap recorded by a recovered entry, nothing lost to a partition); ${plural(skew, "clock jump")} visible as clock-skew (see <a href="#faults">Faults injected</a>)`,
       faultsOk,
     ],
   ] as const;

@@ -77,8 +77,8 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 const key = (chain: string, seq: number) => `${chain}#${seq}`;
 
 function missingCause(o: EventOutcome): string {
-  if (o.event.lost === "power-cut") return "power cut while the entry was being written";
-  if (o.event.lost === "power-off") return "the lock had no power";
+  if (o.event.lost === "power-cut") return "lost in a power cut mid-write";
+  if (o.event.lost === "power-off") return "during a power outage";
   const r = o.reason ?? "";
   if (r === "unexplained") return "unexplained";
   if (r === "deleted by retention") return "deleted by retention";

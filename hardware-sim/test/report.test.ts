@@ -208,9 +208,9 @@ describe("anchors per door", () => {
       { name: "witness.example/w2", keyId: "01020304", time: new Date(1_736_200_000_000).toISOString() },
     ]);
     const html = renderHtml(report);
-    expect(html).toContain(`mesh-0 at <time>2026-01-01T00:00:01.000Z</time>`);
-    expect(html).toContain(`${a2.slice(0, 12)}… at <time>2026-01-01T00:00:02.000Z</time>`);
-    expect(html).toContain("witness.example/w2 (01020304) at <time>2025-01-06T21:46:40.000Z</time>");
+    expect(html).toContain(`mesh-0 at 2026-01-01T00:00:01.000Z<br>`);
+    expect(html).toContain(`${a2.slice(0, 12)}… at 2026-01-01T00:00:02.000Z</td>`);
+    expect(html).toContain("witness.example/w2 (01020304) at 2025-01-06T21:46:40.000Z</td>");
 
     // A note that does not verify with its door's key is not shown as that door's anchor.
     const forged = target.replace(/\n\n— .*\n$/s, `\n\n— ${door} ${toBase64(new Uint8Array(68))}\n`);

@@ -1,5 +1,5 @@
-// A deterministic fleet report shaped like the simulator's (events, findings, faults; no ground
-// truth or anchors), for the renderer's size and browser tests: any number of doors and events
+// A deterministic fleet report shaped like the simulator's (events, findings, faults, optionally
+// anchors; no ground truth), for the renderer's size and browser tests: any number of doors and events
 // without running a fleet.
 import type { DoorReport, FleetReport, TimelineEvent } from "../src/report.js";
 
@@ -27,6 +27,8 @@ export interface Synth {
   /** Door names override (index → name). */
   name?: (i: number) => string;
   detail?: string;
+  /** Anchors per door, each attested by two attestors (default none). */
+  anchors?: number;
 }
 
 /** A deterministic fleet report shaped like the simulator's, with a consistent summary. */
@@ -97,7 +99,29 @@ export function synthetic(o: Synth): FleetReport {
         findingsByKind[kind] = (findingsByKind[kind] ?? 0) + 1;
       }
     }
-    doors.push({ door, chains: [chain], verified: !tampered, events, findings, faults });
+    const anchors = Array.from({ length: o.anchors ?? 0 }, (_, k) => ({
+      chain,
+      kind: k === 0 ? "genesis" : "intermediate",
+      size: (k + 1) * 50,
+      lastSeq: (k + 1) * 50 - 1,
+      time: new Date(FROM + k * 4 * 3_600_000).toISOString(),
+      hash: `${String(k).padStart(43, "A")}=`,
+      attestations: ["mesh-0", "mesh-1"].map((name, j) => ({
+        attestor: `${name}${"B".repeat(37)}=`,
+        name,
+        time: new Date(FROM + k * 4 * 3_600_000 + 1000 * (j + 1)).toISOString(),
+      })),
+      cosignatures: [],
+    }));
+    doors.push({
+      door,
+      chains: [chain],
+      verified: !tampered,
+      events,
+      findings,
+      faults,
+      ...(o.anchors ? { anchors } : {}),
+    });
   }
   const verified = doors.filter((d) => d.verified).length;
   return {
