@@ -1,7 +1,11 @@
-// The fleet report: a JSON object describing one simulated run, door by door (ground truth joined
-// with the auditor's verdicts). `buildFleetReport` fills it; `renderHtml` (report-html.ts) draws it.
-import type { ChainVerdict } from "@chronoseal/lock";
+// The fleet report: a JSON object describing one simulated run — the ground truth set against the
+// auditor's conclusions (story.ts), then door by door: timeline (truth joined with the verdicts),
+// findings, faults and tampering, anchors with their attestations (anchor-report.ts).
+// `buildFleetReport` fills it; `renderHtml` (report-html.ts) draws it.
+import type { Attested, ChainVerdict } from "@chronoseal/lock";
+import { type AnchorReport, anchorsByDoor } from "./anchor-report.js";
 import { checkAgainstTruth, type EventOutcome, type TruthComparison } from "./check.js";
+import { type TamperRow, type TruthReport, truthReport } from "./story.js";
 import type { GroundTruth, PhysicalEvent } from "./truth.js";
 
 /** One simulated run: summary counts and a timeline per door. */
@@ -23,6 +27,12 @@ export interface FleetReport {
     findings: Record<string, number>;
     wallMs?: number;
   };
+  /** What really happened against what the auditor concluded (absent for a fleet without truth). */
+  groundTruth?: TruthReport;
+  /** Where the auditor's anchors came from (e.g. "mesh node http://…, attestor mesh-0"). */
+  anchorSource?: string;
+  /** Anchor notes that name no door of the run or do not verify with its key. */
+  unverifiedAnchors?: { door: string; hash: string; reason: string }[];
   doors: DoorReport[];
 }
 
@@ -36,6 +46,10 @@ export interface DoorReport {
   findings: { chain: string; kind: string; seqs: number[]; ranges: [number, number][]; detail: string }[];
   /** power-cut, clock-jump, partition, held-open, … */
   faults: { time: string; kind: string; detail?: string }[];
+  /** What the tampering collector did at this door (ground truth), and whether it was located. */
+  tampering?: TamperRow[];
+  /** The door's anchors and heads, oldest first, with their attestations. */
+  anchors?: AnchorReport[];
 }
 
 /** One line of a door's timeline. */
@@ -57,6 +71,9 @@ export interface ReportRun {
   verdicts: readonly ChainVerdict[];
   exported: readonly unknown[];
   wallMs?: number;
+  /** Anchor and head notes the auditor used, and the device keys (base64) per door. */
+  anchors?: readonly string[];
+  devices?: ReadonlyMap<string, string>;
 }
 
 export interface BuildReportOptions {
@@ -67,6 +84,12 @@ export interface BuildReportOptions {
   wallMs?: number;
   /** A comparison already made (default: checkAgainstTruth of the run). */
   comparison?: TruthComparison;
+  /** Trusted attestations per anchor note hash (MeshAnchorView.attestations). */
+  attestations?: ReadonlyMap<string, readonly Attested[]>;
+  /** Names for attestor keys (base64), e.g. the mesh node that holds each. */
+  attestorNames?: ReadonlyMap<string, string>;
+  /** Where the anchors came from, in words. */
+  anchorSource?: string;
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -106,6 +129,14 @@ export function buildFleetReport(run: ReportRun, input: BuildReportOptions = {})
   const { truth, verdicts } = run;
   const comparison = input.comparison ?? checkAgainstTruth(truth, verdicts, run.exported);
   const wallMs = input.wallMs ?? run.wallMs;
+  const story = truthReport(truth, verdicts, run.exported, comparison);
+  const anchors = anchorsByDoor(
+    run.anchors ?? [],
+    run.devices ?? new Map(),
+    input.attestations,
+    input.attestorNames,
+  );
+  const storyFault = new Map(story.faults.map((f) => [f.id, f]));
   const findings: Record<string, number> = {};
   for (const v of verdicts)
     for (const f of v.findings) findings[f.kind] = (findings[f.kind] ?? 0) + Math.max(1, f.seqs.length);
@@ -115,7 +146,7 @@ export function buildFleetReport(run: ReportRun, input: BuildReportOptions = {})
     const shown = new Set(events.filter((e) => e.seq !== undefined).map((e) => `${e.chain}#${e.seq}`));
     const faults: DoorReport["faults"] = [];
     for (const f of truth.faults.filter((x) => x.door === d.door)) {
-      faults.push({ time: iso(f.time), kind: f.kind, detail: f.detail });
+      faults.push({ time: iso(f.time), kind: f.kind, detail: storyFault.get(f.id)?.detail ?? f.detail });
       if (f.recovered) {
         events.push({
           time: iso(f.until ?? f.time),
@@ -164,6 +195,8 @@ export function buildFleetReport(run: ReportRun, input: BuildReportOptions = {})
         })),
       ),
       faults,
+      tampering: story.tampering.filter((t) => t.door === d.door),
+      anchors: anchors.doors.get(d.door) ?? [],
     };
   });
   const verified = doors.filter((d) => d.verified).length;
@@ -185,6 +218,9 @@ export function buildFleetReport(run: ReportRun, input: BuildReportOptions = {})
       findings,
       ...(wallMs !== undefined ? { wallMs } : {}),
     },
+    groundTruth: story,
+    ...(input.anchorSource !== undefined ? { anchorSource: input.anchorSource } : {}),
+    ...(anchors.unverified.length > 0 ? { unverifiedAnchors: anchors.unverified } : {}),
     doors,
   };
 }

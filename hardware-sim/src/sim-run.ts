@@ -66,12 +66,17 @@ export async function runSystemSim(o: SystemSimOptions): Promise<SystemSimResult
       // The auditor's anchors came from the mesh: wait until another node holds them all,
       // attested.
       const { records, attested } = await sys.settle(run.anchors);
+      // Who attested each anchor and when, from node 2's state verified here (not its word).
+      const view = await sys.source.view();
       const check = checkAgainstTruth(run.truth, run.verdicts, run.exported);
       const wallMs = Math.round(performance.now() - t0);
       const report = buildFleetReport(run, {
         title: o.title ?? `chronoseal fleet: ${o.locks} locks, ${o.days} days, seed ${o.seed}`,
         wallMs,
         comparison: check,
+        attestations: view.attestations,
+        attestorNames: sys.attestorNames,
+        anchorSource: `the mesh (${view.node}, verified locally; trusted attestors: ${view.attestors.map((k) => sys.attestorNames.get(k) ?? k).join(", ")})`,
       });
       mkdirSync(o.outDir, { recursive: true });
       const json = join(o.outDir, "report.json");

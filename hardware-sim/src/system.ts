@@ -29,6 +29,8 @@ export interface System {
   anchors: (door: string, keyPair: ReturnType<typeof deviceKeyPair>) => MeshAnchors;
   /** The auditor's view of the anchors (read from node 2). */
   source: MeshAnchors;
+  /** Attestor keys (base64) → the name of the mesh node that holds each ("mesh-0"). */
+  attestorNames: Map<string, string>;
   /**
    * Waits (a bounded number of gossip rounds) until node 2 holds every given anchor note and
    * the attestor has attested all of them; returns what it found then.
@@ -92,6 +94,7 @@ export async function startSystem(o: { dir: string; locks: number; seed: number 
       anchors: (_door, keyPair) =>
         new MeshAnchors({ nodes: [mesh[1]!.url, mesh[2]!.url], network: net.key, keyPair }),
       source,
+      attestorNames: new Map([[toBase64(attestor.publicKey), "mesh-0"]]),
       async settle(notes) {
         let found = { records: 0, attested: 0, missing: notes.length };
         for (let round = 0; round < 80; round++) {

@@ -35,6 +35,7 @@ export {
   indexAnchors,
 } from "./audit/anchor-index.js";
 export { Auditor, audit } from "./audit/auditor.js";
+export { FINDING_KINDS } from "./audit/findings.js";
 export { BatchFrontier } from "./audit/frontier.js";
 export {
   type AuditOptions,

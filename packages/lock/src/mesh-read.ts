@@ -8,6 +8,8 @@
 //     device key;
 //   - attested: per note (by hash), the earliest trusted attestation of any record carrying it,
 //     with its attestor — when the network first saw the anchor;
+//   - attestations: per note, every trusted attestor's earliest attestation of it (earliest
+//     first), for reports that show who vouched for an anchor and when;
 //   - devices: per door, the device key of its earliest attested registration (`device:<door>`,
 //     signed by the key it registers); a key registers one door only (its earliest), so a lock's
 //     key cannot take over other doors' names. Unattested registrations do not count.
@@ -51,6 +53,8 @@ export interface MeshAnchorView {
   notes: string[];
   /** Earliest trusted attestation per note hash (anchorHash). */
   attested: Map<string, Attested>;
+  /** Per note hash, each trusted attestor's earliest attestation, earliest first. */
+  attestations: Map<string, Attested[]>;
   devices: Map<string, string>;
   /** Registrations not (yet) attested, or refused (key already registered another door). */
   ignoredRegistrations: number;
@@ -84,13 +88,34 @@ export async function fetchVerifiedState(o: MeshReadOptions): Promise<{ node: st
   throw new MeshAnchorError(`no mesh node answered (${errors.join("; ")})`);
 }
 
-/** The earliest trusted attestation of an entry (the attestor too). */
-function attestationOf(state: NetworkState, id: string, trusted: ReadonlySet<string>): Attested | undefined {
-  let best: Attested | undefined;
+/** The trusted attestations of an entry (one per attestor), earliest first (ties by key). */
+function attestationsOf(state: NetworkState, id: string, trusted: ReadonlySet<string>): Attested[] {
+  const out: Attested[] = [];
   for (const [key, sig] of Object.entries(state.attestations.get(id) ?? {}))
-    if (trusted.has(key) && (!best || sig.signed_at < best.time))
-      best = { time: sig.signed_at, attestor: key };
-  return best;
+    if (trusted.has(key)) out.push({ time: sig.signed_at, attestor: key });
+  return out.sort(byTime);
+}
+
+function byTime(a: Attested, b: Attested): number {
+  return a.time < b.time
+    ? -1
+    : a.time > b.time
+      ? 1
+      : a.attestor < b.attestor
+        ? -1
+        : a.attestor > b.attestor
+          ? 1
+          : 0;
+}
+
+/** Merges b into a: per attestor the earlier attestation, earliest first. */
+function mergeAttestations(a: readonly Attested[], b: readonly Attested[]): Attested[] {
+  const by = new Map<string, Attested>();
+  for (const x of [...a, ...b]) {
+    const cur = by.get(x.attestor);
+    if (!cur || x.time < cur.time) by.set(x.attestor, x);
+  }
+  return [...by.values()].sort(byTime);
 }
 
 /** Notes, attested times and device keys of a verified state (see header). */
@@ -99,12 +124,14 @@ export function anchorView(state: NetworkState, o: Pick<MeshReadOptions, "sectio
   const trusted = new Set(attestors);
   const notes: string[] = [];
   const attested = new Map<string, Attested>();
+  const attestations = new Map<string, Attested[]>();
   const registrations: { door: string; key: string; at: Attested; id: string }[] = [];
   const seen = new Set<string>();
   let ignored = 0;
   for (const section of [o.section ?? ANCHOR_SECTION, o.headSection ?? HEAD_SECTION])
     for (const r of sectionRecords(state, section)) {
-      const at = r.time === undefined ? undefined : attestationOf(state, r.id, trusted);
+      const all = r.time === undefined ? [] : attestationsOf(state, r.id, trusted);
+      const at = all[0];
       const v = r.value as { note?: unknown; door?: unknown; key?: unknown } | null;
       if (r.key.startsWith("device:")) {
         if (section !== (o.section ?? ANCHOR_SECTION)) continue;
@@ -125,6 +152,7 @@ export function anchorView(state: NetworkState, o: Pick<MeshReadOptions, "sectio
         notes.push(v.note);
       }
       if (at && (!cur || at.time < cur.time)) attested.set(hash, at);
+      if (all.length > 0) attestations.set(hash, mergeAttestations(attestations.get(hash) ?? [], all));
     }
   // Earliest attested registration first (ties by record id): a door keeps its first key, and a
   // key its first door.
@@ -141,7 +169,7 @@ export function anchorView(state: NetworkState, o: Pick<MeshReadOptions, "sectio
     devices.set(r.door, r.key);
     keys.add(r.key);
   }
-  return { attestors, notes, attested, devices, ignoredRegistrations: ignored };
+  return { attestors, notes, attested, attestations, devices, ignoredRegistrations: ignored };
 }
 
 /** Reads and verifies a fleet's anchors, heads and device keys from the mesh (see header). */

@@ -23,7 +23,7 @@ beforeAll(async () => {
   network = toBase64(admin.publicKey);
 });
 
-function settings(writers: string[]): MeshEntry {
+function settings(writers: string[], attestors: KeyPair[] = [attestor]): MeshEntry {
   return signEntry(
     {
       kind: "settings",
@@ -31,7 +31,7 @@ function settings(writers: string[]): MeshEntry {
       writer: network,
       last_updated: iso(T),
       tld: "locks",
-      attestors: [toBase64(attestor.publicKey)],
+      attestors: attestors.map((a) => toBase64(a.publicKey)),
       banned: [],
       overrides: {},
       host_ttl: 0,
@@ -141,6 +141,34 @@ describe("anchorView (verified mesh state → anchors, attested times, device ke
     // Both copies go to the auditor, which merges their cosignatures; the earliest time stays.
     expect(v.notes).toEqual([note, cosigned]);
     expect(v.attested.get(anchorHash(note))?.time).toBe(iso(T + 5000));
+  });
+
+  it("attestations: every trusted attestor's earliest, earliest first, across retries; untrusted ignored", () => {
+    const lock = generateKeyPair();
+    const k = toBase64(lock.publicKey);
+    const [second, rogue] = [generateKeyPair(), generateKeyPair()];
+    const note = "chronoseal-lock/door-1/2025-05\n3\nCCCC\n\n— door-1 z\n";
+    const first = record(lock, ANCHOR_SECTION, anchorHash(note), { door: "door-1", note }, T + 1);
+    const retry = record(lock, ANCHOR_SECTION, anchorHash(note), { door: "door-1", note }, T + 2);
+    const s = new NetworkState(network);
+    s.ingest([settings([k], [attestor, second]), first, retry]);
+    const idOf = (e: MeshEntry) => [...s.entries].find(([, x]) => x === e)![0];
+    const att = (id: string, kp: KeyPair, t: number) => {
+      const [key, sig] = attestEntry(id, kp.secretKey, t);
+      return { [key]: sig };
+    };
+    s.ingest([], {
+      [idOf(first)]: { ...att(idOf(first), attestor, T + 3000), ...att(idOf(first), second, T + 9000) },
+      [idOf(retry)]: { ...att(idOf(retry), second, T + 6000), ...att(idOf(retry), rogue, T + 10) },
+    });
+    const v = anchorView(s, {});
+    const a = toBase64(attestor.publicKey);
+    const b = toBase64(second.publicKey);
+    expect(v.attestations.get(anchorHash(note))).toEqual([
+      { time: iso(T + 3000), attestor: a },
+      { time: iso(T + 6000), attestor: b },
+    ]);
+    expect(v.attested.get(anchorHash(note))).toEqual({ time: iso(T + 3000), attestor: a });
   });
 
   it("attestations by keys the admin-signed settings do not trust are ignored", () => {

@@ -6,8 +6,11 @@ import { type Finding, type FindingKind, INFORMATIONAL } from "./verdict.js";
 
 const MAX_DETAILS = 4;
 
-/** Findings are listed in this order. */
-const ORDER: readonly FindingKind[] = [
+/**
+ * Every kind of finding the auditor can emit, in the order findings are listed. Reports and
+ * glossaries take the list from here (hardware-sim's report has a test that each has an entry).
+ */
+export const FINDING_KINDS: readonly FindingKind[] = [
   "dropped",
   "altered",
   "backdated",
@@ -24,6 +27,7 @@ const ORDER: readonly FindingKind[] = [
   "unlinked",
   "unknown-device",
 ];
+const ORDER = FINDING_KINDS;
 
 class RangeSet {
   /** Disjoint, sorted, non-adjacent [from, to] ranges. */
