@@ -158,14 +158,32 @@ export class Auditor {
       else this.fork(s, e.seq, hash);
       return;
     }
+    const arrival = s.arrivals++;
     if (e.seq > s.expected) {
-      s.pending.set(e.seq, { entry: e, hash, bytes: packed.slice(off, off + 32), ...(bad ? { bad } : {}) });
+      const bytes = packed.slice(off, off + 32);
+      s.pending.set(e.seq, { entry: e, hash, bytes, arrival, ...(bad ? { bad } : {}) });
       if (s.pending.size > this.window) this.gap(s, accepted, closed);
       return;
     }
-    if (s.pending.size > 0) s.lateArrivals.add(e.seq);
+    this.order(s, e.seq, arrival);
     this.accept(s, e, hash, packed, off, accepted, closed, bad);
-    if (s.pending.size > 0 || s.lateArrivals.size > 0) this.drain(s, accepted, closed);
+    if (s.pending.size > 0) this.drain(s, accepted, closed);
+  }
+
+  /**
+   * Delivery order, judged as entries are accepted (in sequence order, whatever gaps lie between):
+   * an entry that arrived after one with a higher sequence number — that one is still held, so
+   * the earliest arrival held tells — is "delivered after a later entry"; one that arrived before
+   * an entry already accepted (a lower sequence number) is "delivered before an earlier entry".
+   * Both sides of every inversion are reported, across declared gaps too.
+   */
+  private order(s: ChainState, seq: number, arrival: number): void {
+    const held = s.pending.values().next().value;
+    if (held && held.arrival < arrival)
+      s.findings.add("reordered", seq, seq, "delivered after a later entry");
+    if (arrival < s.latestAccepted)
+      s.findings.add("reordered", seq, seq, "delivered before an earlier entry");
+    else s.latestAccepted = arrival;
   }
 
   private fork(s: ChainState, seq: number, hash: string): void {
@@ -219,13 +237,8 @@ export class Auditor {
   private drain(s: ChainState, accepted: Item[], closed: Item[][]): void {
     for (let p = s.pending.get(s.expected); p; p = s.pending.get(s.expected)) {
       s.pending.delete(s.expected);
-      if (s.lateArrivals.size > 0)
-        s.findings.add("reordered", p.entry.seq, p.entry.seq, "delivered before an earlier entry");
+      this.order(s, p.entry.seq, p.arrival);
       this.accept(s, p.entry, p.hash, p.bytes, 0, accepted, closed, p.bad);
-    }
-    if (s.pending.size === 0 && s.lateArrivals.size > 0) {
-      for (const q of s.lateArrivals) s.findings.add("reordered", q, q, "delivered after a later entry");
-      s.lateArrivals.clear();
     }
   }
 
@@ -237,7 +250,6 @@ export class Auditor {
     while (s.expected < next) s.appendLeaf(zero, 0);
     s.prevHash = ""; // the link across a gap cannot be checked
     s.segmentBroken = true;
-    s.lateArrivals.clear();
     this.drain(s, accepted, closed);
   }
 

@@ -36,8 +36,19 @@ export class ChainState {
   prevHash = "";
   received = 0;
   lastSeq = -1;
-  readonly pending = new Map<number, { entry: LockEntry; hash: string; bytes: Uint8Array; bad?: string }>();
-  readonly lateArrivals = new Set<number>();
+  /**
+   * Entries ahead of `expected`, in the order they arrived (a Map keeps insertion order, so the
+   * first one is the earliest arrival still held). `arrival` numbers every entry that reached
+   * the sequence check, in delivery order.
+   */
+  readonly pending = new Map<
+    number,
+    { entry: LockEntry; hash: string; bytes: Uint8Array; arrival: number; bad?: string }
+  >();
+  /** Arrival number the next entry gets. */
+  arrivals = 0;
+  /** Latest arrival number among the entries accepted so far (−1: none). */
+  latestAccepted = -1;
   readonly findings = new Findings();
   /** Alternative hashes seen for forked sequence numbers. */
   readonly forks = new Map<number, Set<string>>();
