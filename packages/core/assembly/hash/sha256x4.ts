@@ -9,7 +9,10 @@ const WV: usize = memory.data(64 * 16, 16);
 const STATE4: usize = memory.data(8 * 16, 16);
 
 /** Byte order swap of each 32-bit lane (SHA-256 words are big-endian). */
-const BSWAP: v128 = i8x16(3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12);
+// @ts-ignore: decorator
+@inline function bswap4(v: v128): v128 {
+  return i8x16.swizzle(v, i8x16(3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12));
+}
 
 // @ts-ignore: decorator
 @inline function word(p0: usize, p1: usize, p2: usize, p3: usize, off: usize): v128 {
@@ -17,7 +20,7 @@ const BSWAP: v128 = i8x16(3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12);
   v = v128.load32_lane(p1 + off, v, 1);
   v = v128.load32_lane(p2 + off, v, 2);
   v = v128.load32_lane(p3 + off, v, 3);
-  return i8x16.swizzle(v, BSWAP);
+  return bswap4(v);
 }
 
 // Per-lane bookkeeping for the current group of four.
@@ -64,7 +67,7 @@ function hash4(first: u32): void {
 
 // @ts-ignore: decorator
 @inline function put(out: usize, off: usize, v: v128): void {
-  const w = i8x16.swizzle(v, BSWAP);
+  const w = bswap4(v);
   v128.store32_lane(out + off, w, 0);
   v128.store32_lane(out + 32 + off, w, 1);
   v128.store32_lane(out + 64 + off, w, 2);
