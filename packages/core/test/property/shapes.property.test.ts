@@ -6,6 +6,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   BASE64_32_PATTERN,
+  BASE64_64_PATTERN,
   canonicalTimeMillis,
   isCanonicalTime,
   isHash,
@@ -97,5 +98,29 @@ describe("isHash's tables", () => {
     );
     // A character whose low byte is a base64 digit (U+0141 → 0x41 'A') is not one.
     expect(isHash(`\u0141${"A".repeat(42)}=`)).toBe(false);
+  });
+
+  it("isSignatureBase64's tables accept exactly what BASE64_64_PATTERN accepts", () => {
+    const re = new RegExp(BASE64_64_PATTERN);
+    const alphabet =
+      'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_."\\ \u00e9\u0141\u{1F600}\u0151\u0100\u0161\u0177';
+    const near = fc
+      .tuple(fc.uint8Array({ minLength: 64, maxLength: 64 }), fc.nat(), fc.constantFrom(...alphabet))
+      .map(([bytes, at, c]) => {
+        const h = Buffer.from(bytes).toString("base64");
+        const i = at % 89;
+        return h.slice(0, i) + c + h.slice(i + 1);
+      });
+    const any = fc.string({ unit: fc.constantFrom(...alphabet), minLength: 86, maxLength: 90 });
+    fc.assert(
+      fc.property(fc.oneof(near, any), (s) => {
+        expect(isSignatureBase64(s)).toBe(re.test(s));
+      }),
+      { seed: 64, numRuns: 5000 },
+    );
+    // U+0151 → 0x51 'Q', U+0177 → 0x77 'w': low bytes that are canonical last characters.
+    expect(isSignatureBase64(`${"A".repeat(85)}\u0151==`)).toBe(false);
+    expect(isSignatureBase64(`\u0141${"A".repeat(84)}w==`)).toBe(false);
+    expect(isSignatureBase64(`${"A".repeat(85)}w==`)).toBe(true);
   });
 });
