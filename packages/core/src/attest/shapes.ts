@@ -32,7 +32,6 @@ export const BASE64_64_PATTERN = "^[A-Za-z0-9+/]{85}[AQgw]==$";
 export const CANONICAL_TIME_PATTERN = "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z$";
 
 const CONTEXT_RE = new RegExp(CONTEXT_PATTERN);
-const TIME_RE = new RegExp(CANONICAL_TIME_PATTERN);
 const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 /** Per position of `YYYY-MM-DDTHH:MM:SS.mmmZ`: 0 for a digit, else the character code required. */
 const TIME_SHAPE = Array.from("0000-00-00T00:00:00.000Z", (c) => (c === "0" ? 0 : c.charCodeAt(0)));
@@ -118,27 +117,30 @@ export function isCanonicalTime(value: unknown): boolean {
   return d <= (mo === 2 && leap ? 29 : DAYS[mo - 1]!);
 }
 
+// canonicalTimeMillis remembers the last date it converted: signatures come in long runs of one day.
+let lastDate = "";
+let lastDateMillis = 0;
+
 /** Epoch ms of a canonical time (see isCanonicalTime), or undefined when it is not one. */
 export function canonicalTimeMillis(value: unknown): number | undefined {
-  if (typeof value !== "string" || value.length !== 24 || !TIME_RE.test(value)) return undefined;
+  if (!isCanonicalTime(value)) return undefined;
+  const v = value as string;
   const num = (at: number, len: number) => {
     let n = 0;
-    for (let i = at; i < at + len; i++) n = n * 10 + value.charCodeAt(i) - 48;
+    for (let i = at; i < at + len; i++) n = n * 10 + v.charCodeAt(i) - 48;
     return n;
   };
+  const time = num(11, 2) * 3_600_000 + num(14, 2) * 60_000 + num(17, 2) * 1000 + num(20, 3);
+  if (lastDate !== "" && v.startsWith(lastDate)) return lastDateMillis + time;
   const y = num(0, 4);
   const mo = num(5, 2);
   const d = num(8, 2);
-  const h = num(11, 2);
-  const mi = num(14, 2);
-  const sec = num(17, 2);
-  if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || sec > 59) return undefined;
-  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-  if (d > (mo === 2 && leap ? 29 : DAYS[mo - 1]!)) return undefined;
-  const ms = num(20, 3);
   // Date.UTC reads years 0–99 as 1900–1999; setUTCFullYear does not.
-  if (y < 100) return new Date(Date.UTC(2000, mo - 1, d, h, mi, sec, ms)).setUTCFullYear(y);
-  return Date.UTC(y, mo - 1, d, h, mi, sec, ms);
+  const midnight =
+    y < 100 ? new Date(Date.UTC(2000, mo - 1, d)).setUTCFullYear(y) : Date.UTC(y, mo - 1, d);
+  lastDate = v.slice(0, 10);
+  lastDateMillis = midnight;
+  return midnight + time;
 }
 
 function describe(value: unknown): string {
