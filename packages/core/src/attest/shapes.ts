@@ -38,8 +38,13 @@ const TIME_SHAPE = Array.from("0000-00-00T00:00:00.000Z", (c) => (c === "0" ? 0 
 
 /** True for a valid context (1–64 of `[a-z0-9-]`). */
 export function isContext(value: unknown): value is string {
-  return typeof value === "string" && CONTEXT_RE.test(value);
+  if (typeof value !== "string") return false;
+  if (value === lastContext) return true; // signatures come in runs of one context
+  if (!CONTEXT_RE.test(value)) return false;
+  lastContext = value;
+  return true;
 }
+let lastContext: string | undefined;
 
 /** Checks a context: TypeError for a non-string, SigningError ERR_CONTEXT for a bad one. */
 export function assertContext(context: string): string {
@@ -136,8 +141,7 @@ export function canonicalTimeMillis(value: unknown): number | undefined {
   const mo = num(5, 2);
   const d = num(8, 2);
   // Date.UTC reads years 0–99 as 1900–1999; setUTCFullYear does not.
-  const midnight =
-    y < 100 ? new Date(Date.UTC(2000, mo - 1, d)).setUTCFullYear(y) : Date.UTC(y, mo - 1, d);
+  const midnight = y < 100 ? new Date(Date.UTC(2000, mo - 1, d)).setUTCFullYear(y) : Date.UTC(y, mo - 1, d);
   lastDate = v.slice(0, 10);
   lastDateMillis = midnight;
   return midnight + time;

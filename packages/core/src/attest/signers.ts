@@ -9,7 +9,7 @@
 //   invalid        the entry does not verify (under the context it names, else the caller's)
 //   wrong-context  a valid signature made for another context
 //   future         (only with `now`) dated after now + futureTolerance
-import { verifyBatch } from "../ed25519/verify.js";
+import { verifyChecked } from "../ed25519/verify.js";
 import { aarray } from "../errors.js";
 import { assertContext, isContext, isHash } from "./shapes.js";
 import {
@@ -119,7 +119,7 @@ export function verifySigners(
     decoded.push([i, d, ctx]);
     batch.push(signatureBatchItem(d, ctx, c.hash));
   }
-  const verdicts = batch.length > 0 ? verifyBatch(batch) : [];
+  const verdicts = batch.length > 0 ? verifyChecked(batch) : [];
   decoded.forEach(([i, d, context], j) => {
     const signedAt = d.signedAt;
     if (!verdicts[j])
