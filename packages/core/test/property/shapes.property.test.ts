@@ -61,14 +61,21 @@ describe("shape checks against oracles", () => {
   });
 
   it("canonicalTimeMillis: many times of one day in a row (the remembered date) and then another day", () => {
-    const day = fc.integer({ min: -62_167_219_200_000, max: 253_402_300_799_999 }).map((ms) => ms - (ms % 86_400_000));
+    const day = fc
+      .integer({ min: -62_167_219_200_000, max: 253_402_300_799_999 })
+      .map((ms) => ms - (ms % 86_400_000));
     fc.assert(
-      fc.property(day, fc.array(fc.nat(86_399_999), { minLength: 1, maxLength: 20 }), day, (d, times, other) => {
-        for (const t of [...times.map((x) => d + x), other + (times[0] ?? 0), d]) {
-          const text = formatTimestamp(t);
-          expect(canonicalTimeMillis(text)).toBe(t);
-        }
-      }),
+      fc.property(
+        day,
+        fc.array(fc.nat(86_399_999), { minLength: 1, maxLength: 20 }),
+        day,
+        (d, times, other) => {
+          for (const t of [...times.map((x) => d + x), other + (times[0] ?? 0), d]) {
+            const text = formatTimestamp(t);
+            expect(canonicalTimeMillis(text)).toBe(t);
+          }
+        },
+      ),
       { seed: 86_400, numRuns: 2000 },
     );
   });
