@@ -246,6 +246,16 @@ export async function meshSuite(): Promise<SuiteResult> {
     nodeRuns,
   );
   measurements.push(mPlain, mAtt, nPlain);
+  // CPU-time cross-check (best of a few runs): on a shared machine wall-clock rates fall with the
+  // load of other jobs, the process's own CPU time much less.
+  let cpuAtt = 0;
+  for (let r = 0; r < (quick ? 1 : 4); r++) {
+    const before = process.cpuUsage();
+    new NetworkState(w.network).merge(attested);
+    const used = process.cpuUsage(before);
+    cpuAtt = Math.max(cpuAtt, E / ((used.user + used.system) / 1e6));
+  }
+  console.log(`  merge with attestations, CPU time: ${Math.round(cpuAtt).toLocaleString("en-US")} entries/s`);
   const text = JSON.stringify(attested);
   let mWire: Measurement | undefined;
   let nAtt: Measurement | undefined;
@@ -365,14 +375,15 @@ export async function meshSuite(): Promise<SuiteResult> {
 
   const rate = (m: Measurement) => Math.round(m.unitsPerSec).toLocaleString("en-US");
   notes.push(
-    `Merge target: ≥ 20,000 entries/s with every signature new; measured ${rate(mPlain)} entries/s (writer signatures only), ${rate(mAtt)} entries/s with one attestation per entry (twice the signatures)${mWire ? `, ${rate(mWire)} entries/s including parseJson + checkDataJson of the ${(text.length / 2 ** 20).toFixed(1)} MiB data.json` : ""}. 10,000 distinct node keys. Baseline: canonicalize ${versionOf("canonicalize")}, node:crypto (OpenSSL ${process.versions.openssl}).`,
+    `Merge targets: ≥ 20,000 entries/s with every signature new, ≥ 25,000 entries/s with attestations (issue 17); measured ${rate(mPlain)} entries/s (writer signatures only), ${rate(mAtt)} entries/s with one attestation per entry (twice the signatures; ${Math.round(cpuAtt).toLocaleString("en-US")} entries/s in CPU time)${mWire ? `, ${rate(mWire)} entries/s including parseJson + checkDataJson of the ${(text.length / 2 ** 20).toFixed(1)} MiB data.json` : ""}. 10,000 distinct node keys. Baseline: canonicalize ${versionOf("canonicalize")}, node:crypto (OpenSSL ${process.versions.openssl}).`,
   );
   return {
     suite: "mesh",
     measurements,
     ratios: [
       bound("merge entries/s ÷ 20,000 (writer signatures)", mPlain.unitsPerSec / 20_000, 1),
-      bound("merge entries/s ÷ 20,000 (with attestations)", mAtt.unitsPerSec / 20_000, 1),
+      bound("merge entries/s ÷ 25,000 (with attestations)", mAtt.unitsPerSec / 25_000, 1),
+      bound("merge entries/s in CPU time ÷ 25,000 (with attestations)", cpuAtt / 25_000, 1),
       {
         name: "merge vs node:crypto loop (writer signatures)",
         value: mPlain.unitsPerSec / nPlain.unitsPerSec,

@@ -100,33 +100,39 @@ const rot64 = (x, n) => `rotr<u64>(${x}, ${n})`;
 /** Rotate right of each i32 lane. */
 const R = (x, n) => `v128.or(i32x4.shr_u(${x}, ${n}), i32x4.shl(${x}, ${32 - n}))`;
 
-/** Four-lane SHA-256 (one message per v128 lane) for batches. */
+/**
+ * Four-lane SHA-256 (one message per v128 lane) for batches. The whole message schedule is
+ * expanded into WV (64 × v128) first, so the rounds keep only the state and a few temporaries in
+ * registers (V8 has 16 vector registers; a rolling 16-word window beside the state spills).
+ */
 function simd() {
   let regs = [...REGS];
   const L = [];
   L.push("/**");
-  L.push(" * Four-lane SHA-256 compression: message words for the block in WV (16 × v128), state in");
-  L.push(" * `state` (8 × v128). Lanes whose bit in `active` is clear keep their old state.");
+  L.push(" * Four-lane SHA-256 compression: message words for the block in WV (the first 16 of 64 ×");
+  L.push(" * v128; the rest is scratch for the schedule), state in `state` (8 × v128). Lanes whose bit");
+  L.push(" * in `active` is clear keep their old state.");
   L.push(" */");
   L.push("export function compress256x4(state: usize, WV: usize, active: v128): void {");
+  L.push("  let x: v128;");
+  L.push("  let y: v128;");
+  for (let t = 16; t < 64; t++) {
+    L.push(`  x = v128.load(WV, ${(t - 15) * 16});`);
+    L.push(`  y = v128.load(WV, ${(t - 2) * 16});`);
+    const s0 = `v128.xor(v128.xor(${R("x", 7)}, ${R("x", 18)}), i32x4.shr_u(x, 3))`;
+    const s1 = `v128.xor(v128.xor(${R("y", 17)}, ${R("y", 19)}), i32x4.shr_u(y, 10))`;
+    L.push(
+      `  v128.store(WV, i32x4.add(i32x4.add(v128.load(WV, ${(t - 16) * 16}), ${s0}), i32x4.add(v128.load(WV, ${(t - 7) * 16}), ${s1})), ${t * 16});`,
+    );
+  }
   for (const [i, r] of regs.entries()) L.push(`  let ${r} = v128.load(state, ${i * 16});`);
-  for (let t = 0; t < 16; t++) L.push(`  let w${t} = v128.load(WV, ${t * 16});`);
   L.push("  let t1: v128;");
   L.push("  let t2: v128;");
   L.push("  let ab: v128;");
   L.push("  let bc = v128.xor(b, c);");
   for (let t = 0; t < 64; t++) {
     const [a, b, c, d, e, f, g, h] = regs;
-    if (t >= 16) {
-      const i = t % 16;
-      const w15 = `w${(t - 15) % 16}`;
-      const w2 = `w${(t - 2) % 16}`;
-      const w7 = `w${(t - 7) % 16}`;
-      const s0 = `v128.xor(v128.xor(${R(w15, 7)}, ${R(w15, 18)}), i32x4.shr_u(${w15}, 3))`;
-      const s1 = `v128.xor(v128.xor(${R(w2, 17)}, ${R(w2, 19)}), i32x4.shr_u(${w2}, 10))`;
-      L.push(`  w${i} = i32x4.add(i32x4.add(w${i}, ${s0}), i32x4.add(${w7}, ${s1}));`);
-    }
-    const w = `w${t % 16}`;
+    const w = `v128.load(WV, ${t * 16})`;
     const S1 = `v128.xor(v128.xor(${R(e, 6)}, ${R(e, 11)}), ${R(e, 25)})`;
     const ch = `v128.xor(v128.and(${e}, ${f}), v128.andnot(${g}, ${e}))`;
     L.push(

@@ -123,6 +123,25 @@ describe("entry hashes", () => {
     });
     expect(entryHashes([]).length).toBe(0);
   });
+
+  it("a batch of ASCII entries, and one with a single non-ASCII entry among them, hash as one at a time", () => {
+    // Offsets in the packed batch are byte offsets: one multi-byte character anywhere must not
+    // shift the messages after it.
+    const ascii = Array.from({ length: 200 }, (_, i) => ({
+      ...good,
+      seq: i + 1,
+      detail: { n: i, s: `x${i}` },
+    }));
+    for (const at of [-1, 0, 99, 199]) {
+      const batch = ascii.map((e, i) => (i === at ? { ...e, detail: { n: i, s: "ü\u2028😀" } } : e));
+      for (const shaped of [false, true]) {
+        const packed = entryHashes(batch, { shaped });
+        batch.forEach((e, i) => {
+          expect(toBase64(packed.subarray(i * 32, i * 32 + 32))).toBe(entryHash(e));
+        });
+      }
+    }
+  });
 });
 
 describe("pseudonyms", () => {

@@ -118,6 +118,8 @@ interface Check {
   signatures: Record<string, unknown>;
   /** The map's entry of `key` (read once; verifySigners decides whether it is well-formed). */
   entry: SignatureEntry;
+  /** The context the signature must be for, when not the one verify() is given. */
+  context?: string;
 }
 
 export class NetworkState {
@@ -319,29 +321,38 @@ export class NetworkState {
       if (list) list.push({ id, e });
       else byKind.set(e.kind, [{ id, e }]);
     }
-    const valid: { id: string; e: MeshEntry }[] = [];
-    for (const [kind, list] of byKind) {
-      const checks: Check[] = [];
-      const at: number[] = [];
+    // All kinds in one verification call (each check names its kind's context), so a node's
+    // host record and its claims meet in one verifyBatch call, where same-key items combine.
+    const lists = [...byKind.values()];
+    const checks: Check[] = [];
+    const at: number[] = []; // list index and item index per check, flattened
+    lists.forEach((list, l) => {
       list.forEach(({ id, e }, i) => {
         const map = e.signatures as unknown;
         if (signatureMapError(map) !== undefined || !isPublicKeyBase64(e.writer)) return;
         const signatures = map as Record<string, unknown>;
         const entry = signerEntry(signatures, e.writer);
         if (entry === undefined) return;
-        checks.push({ hash: id, key: e.writer, signatures, entry: entry as SignatureEntry });
-        at.push(i);
+        checks.push({
+          hash: id,
+          key: e.writer,
+          signatures,
+          entry: entry as SignatureEntry,
+          context: CONTEXTS[e.kind],
+        });
+        at.push(l, i);
       });
-      const times = this.verify(checks, CONTEXTS[kind], options.verified);
-      const ok = new Uint8Array(list.length);
-      at.forEach((i, j) => {
-        if (times[j] !== undefined) ok[i] = 1;
-      });
+    });
+    const times = this.verify(checks, ATTESTATION, options.verified);
+    const ok = lists.map((list) => new Uint8Array(list.length));
+    for (let j = 0; j < checks.length; j++) if (times[j] !== undefined) ok[at[2 * j]!]![at[2 * j + 1]!] = 1;
+    const valid: { id: string; e: MeshEntry }[] = [];
+    lists.forEach((list, l) => {
       list.forEach((f, i) => {
-        if (ok[i]) valid.push(f);
+        if (ok[l]![i]) valid.push(f);
         else this.reject("invalid-signature", report);
       });
-    }
+    });
     // Settings first: authorization of the rest depends on them. Section writers and
     // latest-per-writer sections accumulate over every settings version (monotone); bans and
     // admission follow the current settings, and when those change, stored entries they no
@@ -454,11 +465,12 @@ export class NetworkState {
    * Verifies single signatures with one verifySigners call (one verifyBatch) for those not found
    * in the shared cache; returns signed_at (epoch ms) of each valid one, undefined otherwise.
    */
-  private verify(checks: readonly Check[], context: string, given?: VerifiedCache): (number | undefined)[] {
+  private verify(checks: readonly Check[], fallback: string, given?: VerifiedCache): (number | undefined)[] {
     const out: (number | undefined)[] = new Array(checks.length).fill(undefined);
     const todo: number[] = [];
     const cache = this.verified;
     checks.forEach((c, i) => {
+      const context = c.context ?? fallback;
       const sig = typeof c.entry?.signature === "string" ? c.entry.signature : undefined;
       const hit = sig === undefined ? undefined : (given?.get(sig) ?? cache?.get(sig));
       if (
@@ -476,16 +488,19 @@ export class NetworkState {
     });
     if (todo.length === 0) return out;
     const verdicts = verifySigners(
-      todo.map((i) => ({ hash: checks[i]!.hash, key: checks[i]!.key, signatures: checks[i]!.signatures })),
-      { context },
+      todo.map((i) => {
+        const c = checks[i]!;
+        return { hash: c.hash, key: c.key, signatures: c.signatures, context: c.context ?? fallback };
+      }),
+      { context: fallback },
     );
     todo.forEach((i, j) => {
       const v = verdicts[j]!;
       if (!v.valid) return;
       out[i] = v.signedAt;
-      const { hash, key, entry } = checks[i]!;
+      const { hash, key, entry, context } = checks[i]!;
       cache?.set(entry.signature, {
-        context,
+        context: context ?? fallback,
         hash,
         key,
         signed_at: entry.signed_at,
@@ -555,7 +570,8 @@ export class NetworkState {
       if (cur === undefined || t < cur || (t === cur && entry.signature < held![key]!.signature)) {
         at.set(key, t);
         this.attestedAt.set(id, at);
-        this.attestations.set(id, { ...held, [key]: entry });
+        if (held) this.attestations.set(id, { ...held, [key]: entry });
+        else this.attestations.set(id, { [key]: entry });
         this.touch(id);
         added++;
       }

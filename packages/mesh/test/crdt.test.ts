@@ -1,7 +1,9 @@
 // CRDT laws of the network state, conflicts, forged signatures, bans and tombstones.
+
+import { signDocument } from "@chronoseal/core";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { type MeshEntry, signEntry } from "../src/entries.js";
+import { CONTEXTS, type MeshEntry, signEntry } from "../src/entries.js";
 import { NetworkState, type StateJSON } from "../src/state.js";
 import { attestAll, digest } from "../src/sync.js";
 import { dnsLines, hostnames, mergeDns } from "../src/views.js";
@@ -128,6 +130,33 @@ describe("network state CRDT", () => {
     const r = withForgery.ingest([forged]);
     expect(r.rejected["invalid-signature"]).toBe(1);
     expect(digest(merged(base, withForgery)).root).toBe(digest(base).root);
+  });
+
+  it("a signature made for another kind's context does not pass, though all kinds share one verification call", () => {
+    // Writer signatures of every kind are verified together (a node's host record and claims in
+    // one batch); each is still checked under its own kind's context, with or without the
+    // signature entry's context hint.
+    const n = w.nodes[4]!;
+    const host = w.host(n, "fdcc::99", T0 + 7);
+    const claim = w.claim(n, "juno", T0 + 7);
+    const { signatures: _h, ...payload } = host;
+    const crossed = signDocument(payload, {
+      secretKey: n.kp.secretKey,
+      context: CONTEXTS.claim,
+      signedAt: T0 + 7,
+    });
+    const hint = crossed.signatures[n.key]!;
+    const { context: _c, ...bare } = hint;
+    const stripped = { ...crossed, signatures: { [n.key]: bare } } as MeshEntry;
+    const s = new NetworkState(w.admin.key);
+    s.ingest([w.settings({}, T0)]);
+    // Each alone (they share the host record's id, and the first copy of an id is the one judged).
+    for (const forged of [crossed as MeshEntry, stripped]) {
+      const r = s.ingest([claim, forged]);
+      expect(r.rejected["invalid-signature"]).toBe(1);
+    }
+    expect(s.ingest([claim, host]).added).toBe(1); // the claim was added by the first call
+    expect(s.entries.size).toBe(3);
   });
 
   it("pending claims are kept but inactive; unattested networks are read-only for new names", () => {

@@ -5,16 +5,22 @@ import { INPUT, OFFSETS, OUTPUT, SCRATCH } from "./memory";
 import { compress256x4 } from "./rounds4.generated";
 import { IV256, padTail256, sha256BatchScalar } from "./sha256";
 
-const WV: usize = memory.data(16 * 16, 16);
+const WV: usize = memory.data(64 * 16, 16);
 const STATE4: usize = memory.data(8 * 16, 16);
+
+/** Byte order swap of each 32-bit lane (SHA-256 words are big-endian). */
+// @ts-ignore: decorator
+@inline function bswap4(v: v128): v128 {
+  return i8x16.swizzle(v, i8x16(3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12));
+}
 
 // @ts-ignore: decorator
 @inline function word(p0: usize, p1: usize, p2: usize, p3: usize, off: usize): v128 {
-  let v = i32x4.splat(bswap<u32>(load<u32>(p0 + off)));
-  v = i32x4.replace_lane(v, 1, bswap<u32>(load<u32>(p1 + off)));
-  v = i32x4.replace_lane(v, 2, bswap<u32>(load<u32>(p2 + off)));
-  v = i32x4.replace_lane(v, 3, bswap<u32>(load<u32>(p3 + off)));
-  return v;
+  let v = v128.load32_zero(p0 + off);
+  v = v128.load32_lane(p1 + off, v, 1);
+  v = v128.load32_lane(p2 + off, v, 2);
+  v = v128.load32_lane(p3 + off, v, 3);
+  return bswap4(v);
 }
 
 // Per-lane bookkeeping for the current group of four.
@@ -61,10 +67,11 @@ function hash4(first: u32): void {
 
 // @ts-ignore: decorator
 @inline function put(out: usize, off: usize, v: v128): void {
-  store<u32>(out + off, bswap<u32>(i32x4.extract_lane(v, 0)));
-  store<u32>(out + 32 + off, bswap<u32>(i32x4.extract_lane(v, 1)));
-  store<u32>(out + 64 + off, bswap<u32>(i32x4.extract_lane(v, 2)));
-  store<u32>(out + 96 + off, bswap<u32>(i32x4.extract_lane(v, 3)));
+  const w = bswap4(v);
+  v128.store32_lane(out + off, w, 0);
+  v128.store32_lane(out + 32 + off, w, 1);
+  v128.store32_lane(out + 64 + off, w, 2);
+  v128.store32_lane(out + 96 + off, w, 3);
 }
 
 /** SIMD batch: groups of four, the remainder scalar. */

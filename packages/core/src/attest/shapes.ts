@@ -32,14 +32,19 @@ export const BASE64_64_PATTERN = "^[A-Za-z0-9+/]{85}[AQgw]==$";
 export const CANONICAL_TIME_PATTERN = "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z$";
 
 const CONTEXT_RE = new RegExp(CONTEXT_PATTERN);
-const B64_64_RE = new RegExp(BASE64_64_PATTERN);
-const TIME_RE = new RegExp(CANONICAL_TIME_PATTERN);
 const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+/** Per position of `YYYY-MM-DDTHH:MM:SS.mmmZ`: 0 for a digit, else the character code required. */
+const TIME_SHAPE = Array.from("0000-00-00T00:00:00.000Z", (c) => (c === "0" ? 0 : c.charCodeAt(0)));
 
 /** True for a valid context (1–64 of `[a-z0-9-]`). */
 export function isContext(value: unknown): value is string {
-  return typeof value === "string" && CONTEXT_RE.test(value);
+  if (typeof value !== "string") return false;
+  if (value === lastContext) return true; // signatures come in runs of one context
+  if (!CONTEXT_RE.test(value)) return false;
+  lastContext = value;
+  return true;
 }
+let lastContext: string | undefined;
 
 /** Checks a context: TypeError for a non-string, SigningError ERR_CONTEXT for a bad one. */
 export function assertContext(context: string): string {
@@ -59,6 +64,9 @@ const B64 = new Uint8Array(256);
 for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/") B64[c.charCodeAt(0)] = 1;
 const B64_LAST = new Uint8Array(256);
 for (const c of "AEIMQUYcgkosw048") B64_LAST[c.charCodeAt(0)] = 1;
+/** Last character before `==`: 4 bits of it are padding, so only these are canonical. */
+const B64_LAST2 = new Uint8Array(256);
+for (const c of "AQgw") B64_LAST2[c.charCodeAt(0)] = 1;
 
 /** True when `value` is canonical base64 of 32 bytes (a payload hash, commit id or entry hash). */
 export function isHash(value: unknown): value is string {
@@ -79,7 +87,16 @@ export function isPublicKeyBase64(value: unknown): value is string {
 
 /** True when `value` is canonical base64 of 64 bytes (an Ed25519 signature). */
 export function isSignatureBase64(value: unknown): value is string {
-  return typeof value === "string" && value.length === 88 && B64_64_RE.test(value);
+  // BASE64_64_PATTERN by tables, as isHash (every verified signature is checked with this).
+  if (typeof value !== "string" || value.length !== 88) return false;
+  if (value.charCodeAt(86) !== 61 || value.charCodeAt(87) !== 61 /* == */) return false;
+  const last = value.charCodeAt(85);
+  let bad = (B64_LAST2[last & 255]! ^ 1) | (last >> 8);
+  for (let i = 0; i < 85; i++) {
+    const c = value.charCodeAt(i);
+    bad |= (B64[c & 255]! ^ 1) | (c >> 8);
+  }
+  return bad === 0;
 }
 
 /**
@@ -87,30 +104,47 @@ export function isSignatureBase64(value: unknown): value is string {
  * instant that exists (month 1–12, a day of that month, hour ≤ 23, minute and second ≤ 59).
  */
 export function isCanonicalTime(value: unknown): boolean {
-  return canonicalTimeMillis(value) !== undefined;
+  // Every signed entry is checked with this: character codes only, no RegExp and no Date.
+  if (typeof value !== "string" || value.length !== 24) return false;
+  let bad = 0;
+  for (let i = 0; i < 24; i++) {
+    const c = value.charCodeAt(i);
+    const want = TIME_SHAPE[i]!;
+    bad |= want === 0 ? ((c - 48) >>> 0 > 9 ? 1 : 0) : c ^ want;
+  }
+  if (bad !== 0) return false;
+  const two = (at: number) => (value.charCodeAt(at) - 48) * 10 + value.charCodeAt(at + 1) - 48;
+  const y = two(0) * 100 + two(2);
+  const mo = two(5);
+  const d = two(8);
+  if (mo < 1 || mo > 12 || d < 1 || two(11) > 23 || two(14) > 59 || two(17) > 59) return false;
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  return d <= (mo === 2 && leap ? 29 : DAYS[mo - 1]!);
 }
+
+// canonicalTimeMillis remembers the last date it converted: signatures come in long runs of one day.
+let lastDate = "";
+let lastDateMillis = 0;
 
 /** Epoch ms of a canonical time (see isCanonicalTime), or undefined when it is not one. */
 export function canonicalTimeMillis(value: unknown): number | undefined {
-  if (typeof value !== "string" || value.length !== 24 || !TIME_RE.test(value)) return undefined;
+  if (!isCanonicalTime(value)) return undefined;
+  const v = value as string;
   const num = (at: number, len: number) => {
     let n = 0;
-    for (let i = at; i < at + len; i++) n = n * 10 + value.charCodeAt(i) - 48;
+    for (let i = at; i < at + len; i++) n = n * 10 + v.charCodeAt(i) - 48;
     return n;
   };
+  const time = num(11, 2) * 3_600_000 + num(14, 2) * 60_000 + num(17, 2) * 1000 + num(20, 3);
+  if (lastDate !== "" && v.startsWith(lastDate)) return lastDateMillis + time;
   const y = num(0, 4);
   const mo = num(5, 2);
   const d = num(8, 2);
-  const h = num(11, 2);
-  const mi = num(14, 2);
-  const sec = num(17, 2);
-  if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || sec > 59) return undefined;
-  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-  if (d > (mo === 2 && leap ? 29 : DAYS[mo - 1]!)) return undefined;
-  const ms = num(20, 3);
   // Date.UTC reads years 0–99 as 1900–1999; setUTCFullYear does not.
-  if (y < 100) return new Date(Date.UTC(2000, mo - 1, d, h, mi, sec, ms)).setUTCFullYear(y);
-  return Date.UTC(y, mo - 1, d, h, mi, sec, ms);
+  const midnight = y < 100 ? new Date(Date.UTC(2000, mo - 1, d)).setUTCFullYear(y) : Date.UTC(y, mo - 1, d);
+  lastDate = v.slice(0, 10);
+  lastDateMillis = midnight;
+  return midnight + time;
 }
 
 function describe(value: unknown): string {

@@ -94,11 +94,10 @@ export function decodeSignatureEntry(
     }
     return "signature: expected canonical base64 of 64 bytes";
   }
-  const sig = new Uint8Array(Buffer.from(signature, "base64"));
+  const decoded = Buffer.from(signature, "base64");
+  const sig = new Uint8Array(decoded.buffer, decoded.byteOffset, 64); // a view: no second copy
   return { publicKey, signature: sig, signedAt, signed_at, context };
 }
-
-const utf8 = new TextEncoder();
 
 /**
  * The verifyBatch item for a decoded entry on payload hash `hash` (canonical base64, checked by
@@ -109,6 +108,7 @@ export function signatureBatchItem(entry: DecodedEntry, context: string, hash: s
   return {
     publicKey: entry.publicKey,
     signature: entry.signature,
-    message: utf8.encode(rawSigningString(entry.context ?? context, entry.signed_at, hash)),
+    // Buffer's UTF-8 (the same bytes as TextEncoder, from a pooled slab: no ArrayBuffer each).
+    message: Buffer.from(rawSigningString(entry.context ?? context, entry.signed_at, hash), "utf8"),
   };
 }

@@ -9,9 +9,9 @@
 //   invalid        the entry does not verify (under the context it names, else the caller's)
 //   wrong-context  a valid signature made for another context
 //   future         (only with `now`) dated after now + futureTolerance
-import { verifyBatch } from "../ed25519/verify.js";
+import { verifyChecked } from "../ed25519/verify.js";
 import { aarray } from "../errors.js";
-import { assertContext, isHash } from "./shapes.js";
+import { assertContext, isContext, isHash } from "./shapes.js";
 import {
   DEFAULT_MAX_SIGNATURES,
   type DecodedEntry,
@@ -37,6 +37,12 @@ export interface SignerCheck {
   key: string;
   /** The document's `signatures` value, as received. */
   signatures: unknown;
+  /**
+   * The context this check's signature must have been made for, when it differs from
+   * `options.context` (documents of several kinds in one call, so one verifyBatch call meets
+   * every signature of a key). A context that is not valid is a TypeError naming the index.
+   */
+  context?: string;
 }
 
 export interface VerifySignersOptions {
@@ -77,13 +83,16 @@ export function verifySigners(
   aarray(checks, "checks");
   const { context, max, now, tolerance } = checkOptions(options);
   const out: SignerVerdict[] = new Array(checks.length);
-  const decoded: [number, DecodedEntry][] = [];
+  const decoded: [number, DecodedEntry, string][] = [];
   const batch = [];
   const keyCache = new Map<string, Uint8Array | string>();
   for (let i = 0; i < checks.length; i++) {
     const c = checks[i];
     if (c === null || typeof c !== "object" || !isHash(c.hash))
       throw new TypeError(`checks[${i}]: expected { hash: base64 SHA-256, key, signatures }`);
+    const ctx = c.context === undefined ? context : c.context;
+    if (ctx !== context && !isContext(ctx))
+      throw new TypeError(`checks[${i}].context: expected 1-64 of [a-z0-9-], got ${JSON.stringify(ctx)}`);
     if (c.signatures === undefined) {
       out[i] = { valid: false, reason: "missing", detail: "no signatures" };
       continue;
@@ -107,11 +116,11 @@ export function verifySigners(
       out[i] = { valid: false, reason: "malformed", detail: d };
       continue;
     }
-    decoded.push([i, d]);
-    batch.push(signatureBatchItem(d, context, c.hash));
+    decoded.push([i, d, ctx]);
+    batch.push(signatureBatchItem(d, ctx, c.hash));
   }
-  const verdicts = batch.length > 0 ? verifyBatch(batch) : [];
-  decoded.forEach(([i, d], j) => {
+  const verdicts = batch.length > 0 ? verifyChecked(batch) : [];
+  decoded.forEach(([i, d, context], j) => {
     const signedAt = d.signedAt;
     if (!verdicts[j])
       out[i] = { valid: false, reason: "invalid", detail: "signature does not verify", signedAt };

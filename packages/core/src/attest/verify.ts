@@ -8,7 +8,7 @@
 //   wrong-context  a valid signature made for another context (the entry names it)
 //   untrusted      a valid signature by a key the verifier does not trust
 //   future         valid and trusted, but dated after now + futureTolerance (may count later)
-import { type VerifyItem, verifyBatch } from "../ed25519/verify.js";
+import { type VerifyItem, verifyChecked } from "../ed25519/verify.js";
 import { fromBase64, toBase64 } from "../encoding.js";
 import { aarray } from "../errors.js";
 import { canonicalHash, canonicalHashBatch } from "../hash/canonical.js";
@@ -151,7 +151,7 @@ function verifyResolved(items: readonly HashedSignatures[], o: Resolved): Docume
     }
   });
 
-  const verdicts = batch.length > 0 ? verifyBatch(batch) : [];
+  const verdicts = batch.length > 0 ? verifyChecked(batch) : [];
   candidates.forEach(({ report, key, entry }, j) => {
     const signedAt = entry.signedAt;
     if (!verdicts[j]) {

@@ -6,6 +6,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   BASE64_32_PATTERN,
+  BASE64_64_PATTERN,
   canonicalTimeMillis,
   isCanonicalTime,
   isHash,
@@ -37,7 +38,11 @@ describe("shape checks against oracles", () => {
       .tuple(digits(4), digits(2), digits(2), digits(2), digits(2), digits(2), digits(3))
       .map(([y, mo, d, h, mi, s, ms]) => `${y}-${mo}-${d}T${h}:${mi}:${s}.${ms}Z`);
     const nearly = fc
-      .tuple(time, fc.nat(30), fc.constantFrom("0", "9", "1", "2", "3", "Z", "z", " ", ".", "-", ""))
+      .tuple(
+        time,
+        fc.nat(30),
+        fc.constantFrom("0", "9", "1", "2", "3", "Z", "z", " ", ".", "-", "", "/", ":", "T", "\u0663"),
+      )
       .map(([t, i, c]) => (i < t.length ? t.slice(0, i) + c + t.slice(i + 1) : t));
     const valid = fc
       .oneof(
@@ -52,6 +57,26 @@ describe("shape checks against oracles", () => {
         expect(canonicalTimeMillis(t)).toBe(ok ? parseTimestamp(t) : undefined);
       }),
       { seed: 3339, numRuns: 20_000 },
+    );
+  });
+
+  it("canonicalTimeMillis: many times of one day in a row (the remembered date) and then another day", () => {
+    const day = fc
+      .integer({ min: -62_167_219_200_000, max: 253_402_300_799_999 })
+      .map((ms) => ms - (ms % 86_400_000));
+    fc.assert(
+      fc.property(
+        day,
+        fc.array(fc.nat(86_399_999), { minLength: 1, maxLength: 20 }),
+        day,
+        (d, times, other) => {
+          for (const t of [...times.map((x) => d + x), other + (times[0] ?? 0), d]) {
+            const text = formatTimestamp(t);
+            expect(canonicalTimeMillis(text)).toBe(t);
+          }
+        },
+      ),
+      { seed: 86_400, numRuns: 2000 },
     );
   });
 
@@ -93,5 +118,29 @@ describe("isHash's tables", () => {
     );
     // A character whose low byte is a base64 digit (U+0141 → 0x41 'A') is not one.
     expect(isHash(`\u0141${"A".repeat(42)}=`)).toBe(false);
+  });
+
+  it("isSignatureBase64's tables accept exactly what BASE64_64_PATTERN accepts", () => {
+    const re = new RegExp(BASE64_64_PATTERN);
+    const alphabet =
+      'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_."\\ \u00e9\u0141\u{1F600}\u0151\u0100\u0161\u0177';
+    const near = fc
+      .tuple(fc.uint8Array({ minLength: 64, maxLength: 64 }), fc.nat(), fc.constantFrom(...alphabet))
+      .map(([bytes, at, c]) => {
+        const h = Buffer.from(bytes).toString("base64");
+        const i = at % 89;
+        return h.slice(0, i) + c + h.slice(i + 1);
+      });
+    const any = fc.string({ unit: fc.constantFrom(...alphabet), minLength: 86, maxLength: 90 });
+    fc.assert(
+      fc.property(fc.oneof(near, any), (s) => {
+        expect(isSignatureBase64(s)).toBe(re.test(s));
+      }),
+      { seed: 64, numRuns: 5000 },
+    );
+    // U+0151 → 0x51 'Q', U+0177 → 0x77 'w': low bytes that are canonical last characters.
+    expect(isSignatureBase64(`${"A".repeat(85)}\u0151==`)).toBe(false);
+    expect(isSignatureBase64(`\u0141${"A".repeat(84)}w==`)).toBe(false);
+    expect(isSignatureBase64(`${"A".repeat(85)}w==`)).toBe(true);
   });
 });

@@ -116,6 +116,9 @@ describe("contexts", () => {
     expect(isContext("host-claim")).toBe(true);
     expect(isContext("a".repeat(64))).toBe(true);
     for (const c of ["", "a".repeat(65), "Host", "a:b", "a b", "a_b", "ä"]) expect(isContext(c)).toBe(false);
+    // The last valid context is remembered: asking again, then something else, is still exact.
+    for (const c of ["attestation", "attestation", "attestation:", "attestation"])
+      expect(isContext(c)).toBe(!c.includes(":"));
     expect(() => assertContext("a:b")).toThrow(expect.objectContaining({ code: "ERR_CONTEXT" }));
   });
 });

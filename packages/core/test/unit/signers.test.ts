@@ -84,6 +84,45 @@ describe("verifySigners", () => {
     expect(w).toMatchObject({ valid: false, reason: "invalid" });
   });
 
+  it("a check's own context replaces the options' context for that check only", () => {
+    const anchor = signDocument({ a: 1 }, { secretKey: A.secretKey, context: "anchor", signedAt: T0 });
+    const entry = signDocument({ a: 2 }, { secretKey: A.secretKey, context: CTX, signedAt: T0 });
+    const strip = (d: typeof anchor) => {
+      const { context: _c, ...bare } = d.signatures[A.key]!;
+      return { [A.key]: bare };
+    };
+    const check = (d: typeof anchor, signatures: unknown, context?: string) => ({
+      hash: payloadHash(d),
+      key: A.key,
+      signatures,
+      ...(context === undefined ? {} : { context }),
+    });
+    const verdicts = verifySigners(
+      [
+        check(anchor, anchor.signatures, "anchor"), // valid under its own context
+        check(entry, entry.signatures), // valid under the options' context
+        check(anchor, anchor.signatures), // wrong-context under the options' context
+        check(entry, entry.signatures, "anchor"), // names lock-entry, asked for anchor
+        check(anchor, strip(anchor), "anchor"), // the seed shape, checked under the check's context
+        check(anchor, strip(anchor)), // … and under the options' context: invalid
+      ],
+      { context: CTX },
+    );
+    expect(verdicts.map((v) => (v.valid ? "valid" : v.reason))).toEqual([
+      "valid",
+      "valid",
+      "wrong-context",
+      "wrong-context",
+      "valid",
+      "invalid",
+    ]);
+    expect(verdicts[3]).toMatchObject({ detail: "a valid signature for context lock-entry, not anchor" });
+    for (const bad of ["", "Anchor", "a".repeat(65), 7])
+      expect(() =>
+        verifySigners([check(anchor, anchor.signatures, bad as string)], { context: CTX }),
+      ).toThrow(/checks\[0\]\.context/);
+  });
+
   it("hostile maps: __proto__ keys, inherited entries, oversized maps, null-prototype maps", () => {
     const doc = signDocument({ a: 1 }, { secretKey: A.secretKey, context: CTX, signedAt: T0 });
     const hash = payloadHash(doc);
