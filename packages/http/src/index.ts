@@ -24,6 +24,7 @@ export {
   registerHealthRoutes,
 } from "./health.js";
 export { createDaemonMetrics, type DaemonMetrics, FSYNC_BUCKETS, registerMetricsRoute } from "./metrics.js";
+export { metricValue, parseMetrics, type Sample } from "./scrape.js";
 export {
   createHttpServer,
   type HttpServer,
