@@ -81,6 +81,9 @@ function fail(message: string): never {
 }
 
 async function main(): Promise<void> {
+  // Until the collector serves, a SIGHUP is ignored (its default would end the process).
+  const early = () => log.warn("reload ignored: still starting");
+  process.on("SIGHUP", early);
   let store: CollectorStore;
   try {
     store =
@@ -142,6 +145,7 @@ async function main(): Promise<void> {
   }
   process.on("SIGTERM", () => void stop("SIGTERM"));
   process.on("SIGINT", () => void stop("SIGINT"));
+  process.off("SIGHUP", early);
   process.on("SIGHUP", () => {
     if (stopping) return;
     try {

@@ -123,13 +123,21 @@ export function applyOverrides(raw: Record<string, unknown>, overrides: readonly
 
 /**
  * The variable to blame for a config error: the override whose field path the message names
- * (as a whole word, e.g. "fanout: expected …" or "dns.listen: …"), the longest path first.
+ * as a whole word ("fanout: expected …", "dns.listen: …"), or failing that the one whose
+ * parent object it names ("storage must be …" for CHRONOSEAL_COLLECTOR_STORAGE_TYPE); the
+ * longest path wins.
  */
 export function blameVariable(message: string, overrides: readonly EnvOverride[]): string | undefined {
-  const sorted = [...overrides].sort((a, b) => b.path.length - a.path.length);
-  for (const o of sorted) {
-    const escaped = o.path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-    if (new RegExp(`(^|[^A-Za-z0-9_.])${escaped}([^A-Za-z0-9_]|$)`).test(message)) return o.variable;
+  const candidates: { path: string; variable: string }[] = [];
+  for (const o of overrides) {
+    const parts = o.path.split(".");
+    for (let n = parts.length; n > 0; n--)
+      candidates.push({ path: parts.slice(0, n).join("."), variable: o.variable });
+  }
+  candidates.sort((a, b) => b.path.length - a.path.length);
+  for (const c of candidates) {
+    const escaped = c.path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    if (new RegExp(`(^|[^A-Za-z0-9_.])${escaped}([^A-Za-z0-9_]|$)`).test(message)) return c.variable;
   }
   return undefined;
 }

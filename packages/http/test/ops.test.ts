@@ -238,5 +238,7 @@ describe("environment overrides", () => {
     expect(blameVariable("gossipMs: expected an integer in 50..3600000", o)).toBe("MESHD_GOSSIP_MS");
     expect(blameVariable("fanout: expected an integer", o)).toBeUndefined();
     expect(blameVariable("listenAddress: nope", o)).toBeUndefined();
+    const s = envOverrides("X_", [{ path: "storage.type", type: "string" }], { X_STORAGE_TYPE: "mysql" });
+    expect(blameVariable("storage must be sqlite or postgres", s)).toBe("X_STORAGE_TYPE");
   });
 });
