@@ -556,10 +556,12 @@ export class MeshNode {
         changed.push(`networks[${i}].bootstrapPeers`);
       }
       if (n.settings) {
+        // (an entry older than the network's settings is kept but changes nothing)
+        const before = JSON.stringify(state.settings() ?? null);
         const r = state.ingest([n.settings]);
         if (Object.keys(r.rejected).length)
           this.log.warn({ network: n.admin, rejected: r.rejected }, "settings entry rejected");
-        if (r.added) changed.push(`networks[${i}].settings`);
+        if (JSON.stringify(state.settings() ?? null) !== before) changed.push(`networks[${i}].settings`);
       }
     }
     if (changed.length) {
