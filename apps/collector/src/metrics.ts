@@ -13,7 +13,7 @@ import type { CollectorHooks, CollectorStore, IngestCode } from "@chronoseal/col
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 
 /** The rejection reason label of each ingest refusal code. */
-export const REASONS: Record<IngestCode, string> = {
+const REASONS: Record<IngestCode, string> = {
   ERR_SIGNATURE: "bad-signature",
   ERR_MALFORMED: "malformed",
   ERR_UNKNOWN_DEVICE: "unknown-device",

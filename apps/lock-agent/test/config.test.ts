@@ -34,7 +34,9 @@ describe("lock agent config", () => {
       status: { everyMs: 5000 },
       logLevel: "info",
     });
-    expect(loadConfig(write("st.json", { ...base, status: { listen: "[::1]:9100", everyMs: 250 } })).status).toEqual({
+    expect(
+      loadConfig(write("st.json", { ...base, status: { listen: "[::1]:9100", everyMs: 250 } })).status,
+    ).toEqual({
       listen: { host: "::1", port: 9100 },
       everyMs: 250,
     });

@@ -34,7 +34,7 @@ export interface ReloadResult {
 }
 
 /** Reads the settings entry of a network's settingsFile (throws naming the file). */
-export function readSettings(path: string, where: string): MeshEntry {
+function readSettings(path: string, where: string): MeshEntry {
   try {
     return parseJson(readFileSync(path, "utf8")) as MeshEntry;
   } catch (e) {
