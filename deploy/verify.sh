@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Checks the systemd units in deploy/systemd (run by .ci/run; needs the `systemd` package, not a
 # running systemd). Each unit is verified with `systemd-analyze verify` inside a scratch root that
-# holds the system's own units, the units from here and an executable at every ExecStart path
-# (the template as the instance @door-1): any error or warning fails. Then
+# holds the system's own units, the units from here and an executable at every ExecStart and
+# ExecReload path (the template as the instance @door-1): any error or warning fails. Then
 # `systemd-analyze security --offline` rates each unit's exposure; above MAX_EXPOSURE fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,7 +19,7 @@ units=()
 for f in deploy/systemd/*.service; do
   name=$(basename "$f")
   cp "$f" "$root/etc/systemd/system/$name"
-  for exe in $(sed -n 's/^ExecStart=\([^ ]*\).*/\1/p' "$f"); do
+  for exe in $(sed -n 's/^Exec\(Start\|Reload\)=\([^ ]*\).*/\2/p' "$f"); do
     mkdir -p "$root$(dirname "$exe")"
     printf '#!/bin/sh\n' >"$root$exe"
     chmod 755 "$root$exe"

@@ -151,6 +151,29 @@ export async function lockStep(bins, work, mesh) {
     },
     { daemons: mesh.nodes },
   );
+  // Operations with prom-client bundled: readiness, metrics, the lock's status file.
+  const ready = await getJson(`${collectorUrl}/readyz`);
+  check(ready?.status === "ready", `collector /readyz: ${JSON.stringify(ready)}`);
+  const counted = /^chronoseal_collector_ingested_entries_total\{status="accepted"\} (\d+)$/m.exec(
+    await (await fetch(`${collectorUrl}/metrics`)).text(),
+  );
+  check(
+    Number(counted?.[1]) === delivered + 1,
+    `collector /metrics: ${counted?.[1]} accepted entries counted`,
+  );
+  for (const url of mesh.urls) {
+    check((await getJson(`${url}/readyz`))?.status === "ready", `${url}/readyz: not ready`);
+    const text = await (await fetch(`${url}/metrics`)).text();
+    check(
+      /^chronoseal_mesh_gossip_rounds_total [1-9]/m.test(text),
+      `${url}/metrics: no gossip round counted`,
+    );
+  }
+  const status = JSON.parse(readFileSync(join(work, "lock", "device", "status.json"), "utf8"));
+  check(
+    status.entries === durable + 1,
+    `lock status.json: ${status.entries} entries, ${durable + 1} written`,
+  );
   return { collector, collectorUrl, entries: delivered + 1, records };
 }
 

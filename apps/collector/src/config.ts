@@ -1,8 +1,11 @@
-// Collector configuration (a JSON file): where to listen, where to store, which devices exist.
-// Every field is checked here, with the field named in the error, before anything starts.
+// Collector configuration (a JSON file, with CHRONOSEAL_COLLECTOR_* variables put over its fields:
+// env.ts): where to listen, where to store, which devices exist. Every field is checked here, with
+// the field (or the variable that set it) named in the error, before anything starts.
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { ChronosealError, fromBase64, parseJson } from "@chronoseal/core";
+import { applyOverrides, blameVariable, EnvError, type EnvOverride, envOverrides } from "@chronoseal/http";
+import { ENV_FIELDS, ENV_PREFIX } from "./env.js";
 
 export interface CollectorConfig {
   /** host:port (default 127.0.0.1:7440). */
@@ -43,8 +46,36 @@ function devicesOf(value: unknown, where: string): Map<string, string> {
   return out;
 }
 
-/** Reads and checks a config file; relative paths are relative to it. */
-export function loadConfig(path: string): CollectorConfig {
+/**
+ * Reads a config file, puts the CHRONOSEAL_COLLECTOR_* variables of `env` over it (default: none;
+ * the app passes process.env) and checks the result; relative paths are relative to the file.
+ * A refused field set by a variable names the variable.
+ */
+export function loadConfig(
+  path: string,
+  o: { env?: Readonly<Record<string, string | undefined>> } = {},
+): CollectorConfig {
+  let overrides: EnvOverride[];
+  try {
+    overrides = envOverrides(ENV_PREFIX, ENV_FIELDS, o.env ?? {});
+  } catch (e) {
+    if (e instanceof EnvError) throw new ConfigError(e.message);
+    throw e;
+  }
+  try {
+    return checkConfig(path, overrides);
+  } catch (e) {
+    // (the file's own path is left out: it may contain a field's name)
+    const variable =
+      e instanceof ConfigError
+        ? blameVariable(e.message.replace(`config ${path}: `, ""), overrides)
+        : undefined;
+    if (variable) throw new ConfigError(`${variable}: ${(e as Error).message}`);
+    throw e;
+  }
+}
+
+function checkConfig(path: string, overrides: readonly EnvOverride[]): CollectorConfig {
   let raw: Record<string, unknown>;
   try {
     raw = parseJson(readFileSync(path, "utf8")) as Record<string, unknown>;
@@ -53,6 +84,7 @@ export function loadConfig(path: string): CollectorConfig {
   }
   if (!raw || typeof raw !== "object" || Array.isArray(raw))
     throw new ConfigError(`config ${path}: expected an object`);
+  applyOverrides(raw, overrides);
   const known = ["listen", "storage", "devices", "devicesFile", "mesh", "logLevel"];
   for (const k of Object.keys(raw))
     if (!known.includes(k)) throw new ConfigError(`config ${path}: unknown field ${k}`);

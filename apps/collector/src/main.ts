@@ -9,6 +9,9 @@
 // --help prints the usage, --version the version; both exit 0. The start-up runs in main(), not
 // at the top level: an entry without top-level await bundles into the single executable (a
 // CommonJS script, see scripts/bin).
+// Operations: CHRONOSEAL_COLLECTOR_* variables override config fields (env.ts); GET /healthz,
+// /readyz (the store answers) and /metrics (Prometheus: metrics.ts); SIGHUP reloads the devices
+// (inline or devicesFile) and logLevel (reload.ts), keeping the running ones when the file is bad.
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import {
@@ -18,9 +21,11 @@ import {
   PostgresStore,
   SqliteStore,
 } from "@chronoseal/collector";
-import { listenOn } from "@chronoseal/http";
+import { createDaemonMetrics, listenOn, registerMetricsRoute } from "@chronoseal/http";
 import { pino } from "pino";
 import { ConfigError, loadConfig } from "./config.js";
+import { collectorMetrics } from "./metrics.js";
+import { reload } from "./reload.js";
 import { version } from "./version.js";
 
 const USAGE = `usage: chronoseal-collector --config FILE [--exit-with-parent]
@@ -60,7 +65,7 @@ if (!configPath) {
 }
 let config: ReturnType<typeof loadConfig>;
 try {
-  config = loadConfig(resolve(configPath));
+  config = loadConfig(resolve(configPath), { env: process.env });
 } catch (e) {
   console.error(`chronoseal-collector: ${e instanceof ConfigError ? e.message : String(e)}`);
   process.exit(2);
@@ -76,6 +81,9 @@ function fail(message: string): never {
 }
 
 async function main(): Promise<void> {
+  // Until the collector serves, a SIGHUP is ignored (its default would end the process).
+  const early = () => log.warn("reload ignored: still starting");
+  process.on("SIGHUP", early);
   let store: CollectorStore;
   try {
     store =
@@ -91,8 +99,17 @@ async function main(): Promise<void> {
     ? new MeshDevices({ ...config.mesh, fixed: config.devices, logger: log })
     : undefined;
   await registry?.start();
-  const devices = registry?.devices ?? config.devices;
-  const server = createCollectorServer({ store, devices, logger: log });
+  // The live door → key map the server reads (a reload changes it in place).
+  const devices = registry?.devices ?? new Map(config.devices);
+  const metrics = createDaemonMetrics();
+  const server = createCollectorServer({
+    store,
+    devices,
+    logger: log,
+    observe: metrics.observe,
+    hooks: collectorMetrics(metrics.registry, store),
+  });
+  registerMetricsRoute(server, metrics.registry);
   try {
     await listenOn(server, config.listen.host, config.listen.port);
   } catch (e) {
@@ -118,6 +135,7 @@ async function main(): Promise<void> {
       await server.close(); // in-flight requests finish; stragglers are closed after 5 s
       await registry?.stop();
       await store.close();
+      metrics.close();
     } catch (e) {
       log.error({ error: String(e) }, "stop failed");
       process.exit(1);
@@ -127,6 +145,22 @@ async function main(): Promise<void> {
   }
   process.on("SIGTERM", () => void stop("SIGTERM"));
   process.on("SIGINT", () => void stop("SIGINT"));
+  process.off("SIGHUP", early);
+  process.on("SIGHUP", () => {
+    if (stopping) return;
+    try {
+      const r = reload(resolve(configPath!), config, { devices, registry, log });
+      config = r.config;
+      log.info({ changed: r.changed, ...r.doors }, "reloaded");
+      if (r.needsRestart.length)
+        log.warn({ fields: r.needsRestart }, "changed in the config but only applied at the next start");
+    } catch (e) {
+      log.error(
+        { error: e instanceof Error ? e.message : String(e) },
+        "reload failed: the running configuration is kept",
+      );
+    }
+  });
   if (exitWithParent) {
     process.stdin.on("end", () => void stop("parent gone"));
     process.stdin.on("error", () => void stop("parent gone"));

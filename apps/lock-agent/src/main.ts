@@ -10,12 +10,17 @@
 // one line saying so. --help prints the usage, --version the version; both exit 0. The start-up
 // runs in main(), not at the top level: an entry without top-level await bundles into the single
 // executable (a CommonJS script, see scripts/bin).
+// Operations: CHRONOSEAL_LOCK_AGENT_* variables override config fields (env.ts); the status goes to
+// <dir>/status.json and <dir>/metrics.prom, and with status.listen to a local endpoint (status.ts);
+// SIGHUP reloads logLevel, tickMs and the authorization file (reload.ts), keeping the running ones
+// when a file is bad.
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { decodePrivateKey, initKeys } from "@chronoseal/core";
 import {
+  type Authorize,
   AuthorizeError,
   acquireDevice,
   agentOptionsFor,
@@ -32,6 +37,8 @@ import {
 } from "@chronoseal/lock";
 import { pino } from "pino";
 import { ConfigError, type LockAgentConfig, loadConfig } from "./config.js";
+import { reload } from "./reload.js";
+import { AgentStatus } from "./status.js";
 import { version } from "./version.js";
 
 const USAGE = `usage: chronoseal-lock-agent --config FILE [--decommission]
@@ -70,7 +77,7 @@ try {
 if (!args.config) fail("usage: chronoseal-lock-agent --config FILE [--decommission]");
 let config: LockAgentConfig;
 try {
-  config = loadConfig(resolve(args.config));
+  config = loadConfig(resolve(args.config), { env: process.env });
 } catch (e) {
   fail(e instanceof ConfigError ? e.message : String(e));
 }
@@ -102,6 +109,9 @@ async function makeDriver(c: LockAgentConfig["driver"]): Promise<LockDriver & { 
 }
 
 async function main(): Promise<void> {
+  // Until the agent runs, a SIGHUP is ignored (its default would end the process).
+  const early = () => log.warn("reload ignored: still starting");
+  process.on("SIGHUP", early);
   await initKeys();
   let keyPair: ReturnType<typeof decodePrivateKey>;
   try {
@@ -126,13 +136,38 @@ async function main(): Promise<void> {
   } catch (e) {
     refuse(e);
   }
-  let refused = 0;
-  const authorize = config.authorize
-    ? await loadAuthorizer({
-        ...config.authorize,
-        onError: (message) => log.warn({ message }, "authorization"),
-        onReload: (file) => log.info({ file }, "authorization reloaded"),
-      }).catch(refuse)
+  const status = new AgentStatus({
+    dir: config.dir,
+    door: config.door,
+    everyMs: config.status?.everyMs ?? 5000,
+    listen: config.status?.listen,
+    log,
+    settings: () => ({
+      authorize: config.authorize ?? { everyone: true },
+      logLevel: config.logLevel,
+      tickMs: config.tickMs,
+    }),
+  });
+  try {
+    const url = await status.listen();
+    if (url) log.info({ url }, "status endpoint listening");
+  } catch (e) {
+    release();
+    fail((e as Error).message); // StartupError ERR_LISTEN: one line naming the address
+  }
+  const authorizeEvents = {
+    onError: (message: string) => {
+      status.error("authorization", message);
+      log.warn({ message }, "authorization");
+    },
+    onReload: (file: string) => log.info({ file }, "authorization reloaded"),
+  };
+  // The access decision in force (a reload replaces it); undefined: every badge opens.
+  let authorize: Authorize | undefined = config.authorize
+    ? await loadAuthorizer({ ...config.authorize, ...authorizeEvents }).catch((e: unknown) => {
+        release();
+        return refuse(e);
+      })
     : undefined;
   const uplink = uplinkFor(config, () => driver.now());
   // With witnesses, every anchor is cosigned (C2SP tlog-witness) before it goes to the sink.
@@ -143,27 +178,32 @@ async function main(): Promise<void> {
     keyPair,
     driver,
     anchors,
-    ...(authorize
-      ? {
-          authorize: async (badgeId: string) => {
-            const ok = await authorize(badgeId);
-            if (!ok) log.info({ refused: ++refused }, "badge refused"); // a count, nothing personal
-            return ok;
-          },
-        }
-      : {}),
-    onEntry: (e) => log.info({ chain: e.chain, seq: e.seq, event: e.event }, "entry durable"),
-    onAnchor: (_note, a) => log.info({ chain: a.chain, kind: a.kind, size: a.size }, "anchor"),
+    authorize: async (badgeId: string) => {
+      if (!authorize) return true;
+      const ok = await authorize(badgeId);
+      if (!ok) log.info({ refused: status.badgeRefused() }, "badge refused"); // a count, nothing personal
+      return ok;
+    },
+    onEntry: (e) => {
+      status.entry(e.event);
+      log.info({ chain: e.chain, seq: e.seq, event: e.event }, "entry durable");
+    },
+    onAnchor: (_note, a) => {
+      status.anchor(a.kind);
+      log.info({ chain: a.chain, kind: a.kind, size: a.size }, "anchor");
+    },
     onExpired: (chain) =>
       log.info(
         { chain },
         "chain expired: pseudonym key destroyed; its entries go once the collector deleted them",
       ),
-  }).catch((e: unknown) => {
+  }).catch(async (e: unknown) => {
+    await status.stop();
     release();
     return refuse(e);
   });
   uplink.attach(agent);
+  status.attach(agent, uplink, witnessed);
   agent.subscribe({
     head: (_note, a, error) => {
       if (!error) log.debug({ chain: a.chain, size: a.size }, "head");
@@ -180,6 +220,7 @@ async function main(): Promise<void> {
       await driver.step?.();
       await agent.tick();
       const r = await uplink.flush();
+      status.delivered(r.sent, r.error);
       if (r.error && r.error !== lastError) log.warn({ error: r.error, pending: uplink.pending }, "uplink");
       else if (r.sent > 0 || r.expired)
         log.debug({ sent: r.sent, expired: r.expired ?? 0, pending: uplink.pending }, "uplink");
@@ -187,19 +228,25 @@ async function main(): Promise<void> {
         log.info({ chains: r.expired }, "expired chains deleted at the collector and on the device");
       lastError = r.error ?? "";
       const backlog = agent.anchorBacklog;
-      if (backlog.error && backlog.error !== lastAnchorError) log.warn(backlog, "anchor publication");
+      if (backlog.error && backlog.error !== lastAnchorError) {
+        status.error("anchor", backlog.error);
+        log.warn(backlog, "anchor publication");
+      }
       lastAnchorError = backlog.error ?? "";
       await witnessed?.retry(); // witnesses that failed, when their back-off is over
     } catch (e) {
+      status.error("step", String(e));
       log.error({ err: String(e) }, "step failed");
     }
   }
-  const timer = setInterval(() => {
-    if (running || stopping) return; // the previous step is still running
-    running = step().finally(() => {
-      running = undefined;
-    });
-  }, config.tickMs);
+  const loop = () =>
+    setInterval(() => {
+      if (running || stopping) return; // the previous step is still running
+      running = step().finally(() => {
+        running = undefined;
+      });
+    }, config.tickMs);
+  let timer = loop();
 
   async function stop(signal: string): Promise<void> {
     if (stopping) return;
@@ -213,12 +260,42 @@ async function main(): Promise<void> {
     // goes on the next start (resending is harmless).
     await Promise.race([uplink.flush(), new Promise((r) => setTimeout(r, 2000).unref())]);
     uplink.close();
+    await status.stop();
     release();
     log.info({ backlog: uplink.pending }, "stopped");
     process.exit(0);
   }
   process.on("SIGTERM", () => void stop("SIGTERM"));
   process.on("SIGINT", () => void stop("SIGINT"));
+  let reloading = false;
+  process.off("SIGHUP", early);
+  process.on("SIGHUP", () => {
+    if (stopping || reloading) return;
+    reloading = true;
+    const tickMs = config.tickMs;
+    reload(resolve(args.config!), config, authorizeEvents)
+      .then((r) => {
+        config = r.config;
+        authorize = r.authorize;
+        log.level = config.logLevel;
+        if (config.tickMs !== tickMs) {
+          clearInterval(timer);
+          timer = loop();
+        }
+        log.info({ changed: r.changed }, "reloaded");
+        if (r.needsRestart.length)
+          log.warn({ fields: r.needsRestart }, "changed in the config but only applied at the next start");
+      })
+      .catch((e: unknown) =>
+        log.error(
+          { error: e instanceof Error ? e.message : String(e) },
+          "reload failed: the running configuration is kept",
+        ),
+      )
+      .finally(() => {
+        reloading = false;
+      });
+  });
 }
 
 void main();

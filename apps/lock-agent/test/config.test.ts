@@ -31,7 +31,14 @@ describe("lock agent config", () => {
       tickMs: 1000,
       uplink: {},
       driver: { type: "simulated" },
+      status: { everyMs: 5000 },
       logLevel: "info",
+    });
+    expect(
+      loadConfig(write("st.json", { ...base, status: { listen: "[::1]:9100", everyMs: 250 } })).status,
+    ).toEqual({
+      listen: { host: "::1", port: 9100 },
+      everyMs: 250,
     });
     const m = loadConfig(
       write("m.json", {
@@ -93,6 +100,10 @@ describe("lock agent config", () => {
   });
 
   const bad: [string, unknown, RegExp][] = [
+    ["status not an object", { ...base, status: "on" }, /status must be/],
+    ["status listen", { ...base, status: { listen: "9100" } }, /status\.listen must be host:port/],
+    ["status every", { ...base, status: { everyMs: 1 } }, /status\.everyMs must be an integer/],
+    ["status unknown field", { ...base, status: { port: 1 } }, /status: unknown field port/],
     ["witnesses not a list", { ...base, witnesses: {} }, /witnesses: expected an array/],
     ["witness without url", { ...base, witnesses: [{ key: "x" }] }, /witnesses\[0\]\.url/],
     [

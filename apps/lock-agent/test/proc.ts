@@ -16,8 +16,11 @@ export class Proc {
   readonly exited: Promise<number | null>;
   readonly child: ChildProcess;
 
-  constructor(script: string, args: string[]) {
-    this.child = spawn(process.execPath, [script, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  constructor(script: string, args: string[], env: Record<string, string> = {}) {
+    this.child = spawn(process.execPath, [script, ...args], {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, ...env },
+    });
     this.child.stderr!.on("data", (c: Buffer) => {
       this.stderr += c.toString();
     });

@@ -1,10 +1,13 @@
-// meshd configuration: a JSON or TOML file (by extension). Every field is checked here, with the
-// field named in the error, before anything starts; relative paths are relative to the file.
+// meshd configuration: a JSON or TOML file (by extension), with MESHD_* environment variables put
+// over its fields (env.ts). Every field is checked here, with the field (or the variable that set
+// it) named in the error, before anything starts; relative paths are relative to the file.
 import { readFileSync } from "node:fs";
 import { dirname, extname, resolve } from "node:path";
 import { ChronosealError, fromBase64, parseJson } from "@chronoseal/core";
+import { applyOverrides, blameVariable, EnvError, type EnvOverride, envOverrides } from "@chronoseal/http";
 import { parseLogs, type WitnessedLog } from "@chronoseal/witness";
 import { parse as parseToml } from "smol-toml";
+import { ENV_FIELDS, ENV_PREFIX } from "./env.js";
 
 export interface MeshdNetwork {
   admin: string;
@@ -126,8 +129,35 @@ function dnsOption(v: unknown): { host: string; port: number; ttl: number } | un
   return { ...hostPort(o.listen, "dns.listen"), ttl: int(o.ttl, "dns.ttl", 0, 86_400, 10) };
 }
 
-/** Reads and checks a config file. */
-export function loadConfig(path: string): MeshdConfig {
+/**
+ * Reads a config file, puts the MESHD_* variables of `env` over it (default: none; meshd passes
+ * process.env) and checks the result. A refused field set by a variable names the variable.
+ */
+export function loadConfig(
+  path: string,
+  o: { env?: Readonly<Record<string, string | undefined>> } = {},
+): MeshdConfig {
+  let overrides: EnvOverride[];
+  try {
+    overrides = envOverrides(ENV_PREFIX, ENV_FIELDS, o.env ?? {});
+  } catch (e) {
+    if (e instanceof EnvError) throw new ConfigError(e.message);
+    throw e;
+  }
+  try {
+    return checkConfig(path, overrides);
+  } catch (e) {
+    // (the file's own path is left out: it may contain a field's name)
+    const variable =
+      e instanceof ConfigError
+        ? blameVariable(e.message.replace(`config ${path}: `, ""), overrides)
+        : undefined;
+    if (variable) throw new ConfigError(`${variable}: ${e instanceof Error ? e.message : String(e)}`);
+    throw e;
+  }
+}
+
+function checkConfig(path: string, overrides: readonly EnvOverride[]): MeshdConfig {
   let raw: Record<string, unknown>;
   try {
     const text = readFileSync(path, "utf8");
@@ -137,6 +167,7 @@ export function loadConfig(path: string): MeshdConfig {
   }
   if (!raw || typeof raw !== "object" || Array.isArray(raw))
     throw new ConfigError(`config ${path}: expected an object`);
+  applyOverrides(raw, overrides);
   for (const k of Object.keys(raw)) if (!TOP.includes(k)) throw new ConfigError(`unknown field ${k}`);
   const at = (p: string) => resolve(dirname(path), p);
   const file = (k: string, required: boolean): string | undefined => {

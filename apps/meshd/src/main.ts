@@ -8,6 +8,9 @@
 // --help prints the usage, --version the version; both exit 0. The start-up runs in main(), not
 // at the top level: an entry without top-level await bundles into the single executable (a
 // CommonJS script, see scripts/bin).
+// Operations: MESHD_* variables override config fields (env.ts); GET /healthz, /readyz (every
+// network's state loaded, listening) and /metrics (Prometheus: metrics.ts); SIGHUP reloads what
+// can change while running (reload.ts) and keeps the running config when the file is bad.
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import {
@@ -18,10 +21,13 @@ import {
   parseJson,
   parseSignerKey,
 } from "@chronoseal/core";
+import { createDaemonMetrics, registerHealthRoutes, registerMetricsRoute } from "@chronoseal/http";
 import { type MeshEntry, MeshNode } from "@chronoseal/mesh";
 import { registerWitnessRoutes, Witness } from "@chronoseal/witness";
 import { pino } from "pino";
 import { ConfigError, loadConfig, type MeshdConfig, type MeshdWitness } from "./config.js";
+import { meshMetrics } from "./metrics.js";
+import { reload } from "./reload.js";
 import { version } from "./version.js";
 
 function fail(message: string): never {
@@ -64,7 +70,7 @@ if (values.version) {
 if (!values.config) fail("usage: meshd --config FILE (.json or .toml); meshd --help for more");
 let config: MeshdConfig;
 try {
-  config = loadConfig(values.config);
+  config = loadConfig(values.config, { env: process.env });
 } catch (e) {
   fail(e instanceof ConfigError ? e.message : String(e));
 }
@@ -117,6 +123,9 @@ async function main(): Promise<void> {
     }
   };
   const witness = config.witness ? startWitness(config.witness) : undefined;
+  const metrics = createDaemonMetrics();
+  let running: MeshNode | undefined;
+  const networks = config.networks.map((n) => n.admin);
   const node = new MeshNode({
     stateDir: config.stateDir,
     host: config.host,
@@ -143,10 +152,39 @@ async function main(): Promise<void> {
     ...(config.maxEntriesPerRequest !== undefined
       ? { maxEntriesPerRequest: config.maxEntriesPerRequest }
       : {}),
-    ...(witness
-      ? { routes: (app) => registerWitnessRoutes(app, witness, { prefix: config.witness!.prefix }) }
-      : {}),
+    routes: (app) => {
+      registerHealthRoutes(app, {
+        checks: () => {
+          const checks: Record<string, () => string | undefined> = {
+            listening: () => (running?.serving ? undefined : "starting"),
+          };
+          for (const admin of networks)
+            checks[`network ${admin}`] = () => (running?.states.has(admin) ? undefined : "state not loaded");
+          return checks;
+        },
+      });
+      registerMetricsRoute(app, metrics.registry);
+      if (witness) registerWitnessRoutes(app, witness, { prefix: config.witness!.prefix });
+    },
+    observe: metrics.observe,
+    hooks: meshMetrics(metrics.registry, () => running),
     logger: log,
+  });
+  running = node;
+  // Registered before the start: a SIGHUP while starting reloads too, instead of killing meshd.
+  process.on("SIGHUP", () => {
+    try {
+      const r = reload(values.config!, config, node, log);
+      config = r.config;
+      log.info({ changed: r.changed }, "reloaded");
+      if (r.needsRestart.length)
+        log.warn({ fields: r.needsRestart }, "changed in the config but only applied at the next start");
+    } catch (e) {
+      log.error(
+        { error: e instanceof Error ? e.message : String(e) },
+        "reload failed: the running configuration is kept",
+      );
+    }
   });
   try {
     await node.start();
@@ -174,6 +212,7 @@ async function main(): Promise<void> {
     try {
       await node.stop();
       witness?.close();
+      metrics.close();
     } catch (e) {
       log.error(
         { error: String(e) },

@@ -34,9 +34,25 @@ export class MeshDevices {
   private timer: ReturnType<typeof setInterval> | undefined;
   private running: Promise<unknown> | undefined;
 
+  /** Doors configured locally (replaced by setFixed). */
+  private fixed: ReadonlyMap<string, string>;
+
   constructor(private readonly o: MeshDevicesOptions) {
     if (o.nodes.length === 0) throw new RangeError("nodes: at least one mesh node URL is needed");
-    this.devices = new Map(o.fixed ?? []);
+    this.fixed = o.fixed ?? new Map();
+    this.devices = new Map(this.fixed);
+  }
+
+  /**
+   * Replaces the locally configured doors (a reloaded config, SIGHUP): doors no longer
+   * configured are forgotten, configured ones take precedence, and the next refresh reads the
+   * mesh again so that doors registered there are learnt back.
+   */
+  setFixed(fixed: ReadonlyMap<string, string>): void {
+    for (const door of this.fixed.keys()) if (!fixed.has(door)) this.devices.delete(door);
+    for (const [door, key] of fixed) this.devices.set(door, key);
+    this.fixed = fixed;
+    this.lastRoot = "";
   }
 
   private log(level: "info" | "warn" | "error", msg: string, fields?: Record<string, unknown>): void {

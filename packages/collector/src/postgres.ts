@@ -184,6 +184,14 @@ export class PostgresStore implements CollectorStore {
     await this.pool.query(`DROP TABLE IF EXISTS ${this.table}`);
   }
 
+  async ping(): Promise<void> {
+    try {
+      await this.pool.query("SELECT 1");
+    } catch (e) {
+      throw new Error(`PostgreSQL: ${(e as Error).message}`);
+    }
+  }
+
   async close(): Promise<void> {
     await this.pool.end();
   }

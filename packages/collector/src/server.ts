@@ -5,7 +5,8 @@
 //   POST /v1/expire    a device-signed `expired` anchor note (text) → deletes that chain's entries
 //   GET  /v1/entries?door=&chain=&from=&to=&since=&until=   NDJSON export, by chain and seq, streamed
 //   GET  /v1/chains?door=&chain=                            heads of chains
-//   GET  /healthz
+//   GET  /healthz                                           200 { status: "ok" } while the process runs
+//   GET  /readyz                                            200 when the store answers (SELECT 1), else 503
 // Appends are serialized in this process, so concurrent requests cannot interleave chain checks
 // (several processes on one PostgreSQL database are safe too: a collision rolls back with 409).
 import { Readable } from "node:stream";
@@ -15,10 +16,12 @@ import {
   HttpError,
   type HttpServer,
   type Logger,
+  type ReadinessCheck,
   type RequestRecord,
+  registerHealthRoutes,
 } from "@chronoseal/http";
 import { ANCHOR_ORIGIN_PREFIX, openAnchor } from "@chronoseal/lock";
-import { IngestError, ingest } from "./ingest.js";
+import { type IngestCode, IngestError, type IngestResult, ingest } from "./ingest.js";
 import type { CollectorStore, EntryQuery } from "./store.js";
 
 export const MAX_BODY = 8 << 20;
@@ -34,6 +37,22 @@ export interface CollectorOptions {
   observe?: (record: RequestRecord) => void;
   /** How long close() lets requests in flight (a long export) finish, ms (default 5 s). */
   closeGraceMs?: number;
+  /** Readiness checks besides the store's (GET /readyz). */
+  readiness?: Record<string, ReadinessCheck>;
+  /** Instrumentation (metrics). */
+  hooks?: CollectorHooks;
+}
+
+/** What the collector's metrics hear about: ingests, refused batches, exports, expiries. */
+export interface CollectorHooks {
+  /** A batch of `batch` entries was stored (its signatures verified in one batch). */
+  ingested?(result: IngestResult, batch: number): void;
+  /** A batch was refused with `code`; `batch` is its length when it was an array. */
+  rejected?(code: IngestCode, batch: number | undefined): void;
+  /** An export ended after `entries` entries (complete or not). */
+  exported?(entries: number, complete: boolean): void;
+  /** A chain's entries were deleted on its expiry anchor. */
+  expired?(deleted: number): void;
 }
 
 const TIME_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -75,7 +94,9 @@ export function createCollectorServer(o: CollectorOptions): HttpServer {
     return run;
   };
 
-  app.get("/healthz", async () => ({ ok: true }));
+  registerHealthRoutes(app, {
+    checks: { storage: () => o.store.ping().then(() => undefined), ...o.readiness },
+  });
 
   app.get<Query>("/v1/chains", async (request) => {
     const q = queryOf(request.query);
@@ -99,6 +120,7 @@ export function createCollectorServer(o: CollectorOptions): HttpServer {
         complete = true;
       } finally {
         log.info({ ...q, entries: n, complete }, "export");
+        o.hooks?.exported?.(n, complete);
       }
     }
     return reply.type("application/x-ndjson").send(Readable.from(lines()));
@@ -108,9 +130,14 @@ export function createCollectorServer(o: CollectorOptions): HttpServer {
     try {
       const r = await serially(() => ingest(o.store, o.devices, request.body));
       request.log.info({ ...r }, "ingest");
+      o.hooks?.ingested?.(r, (request.body as unknown[]).length);
       return r;
     } catch (e) {
       if (!(e instanceof IngestError)) throw e;
+      o.hooks?.rejected?.(
+        e.code as IngestCode,
+        Array.isArray(request.body) ? request.body.length : undefined,
+      );
       throw new HttpError(e.status, e.code, e.message, {
         cause: e,
         ...(e.index !== undefined ? { extra: { index: e.index } } : {}),
@@ -136,6 +163,7 @@ export function createCollectorServer(o: CollectorOptions): HttpServer {
       throw new HttpError(422, "ERR_NOT_EXPIRED", `a ${kind} anchor does not expire a chain`);
     const deleted = await serially(() => o.store.deleteChain(chain));
     request.log.info({ chain, deleted }, "expired");
+    o.hooks?.expired?.(deleted);
     return { chain, deleted };
   });
 

@@ -2,6 +2,7 @@
 // acknowledged ingest survives a power cut); appends in one transaction; queries stream page by
 // page (keyset paging), so a long export never holds the connection while the client reads.
 // A file that cannot be opened or written is a StoreOpenError (ERR_STORAGE) naming the path.
+import { statSync } from "node:fs";
 import type { LockEntry } from "@chronoseal/lock";
 import Database from "better-sqlite3";
 import {
@@ -19,8 +20,10 @@ export class SqliteStore implements CollectorStore {
   private readonly db: Database.Database;
   private readonly insert: Database.Statement;
   private readonly headStmt: Database.Statement;
+  /** The opened file's identity (device, inode), to notice it removed or replaced. */
+  private readonly identity: string | undefined;
 
-  constructor(path = ":memory:") {
+  constructor(private readonly path = ":memory:") {
     let db: Database.Database | undefined;
     try {
       db = new Database(path);
@@ -52,6 +55,7 @@ export class SqliteStore implements CollectorStore {
       );
     }
     this.db = db;
+    this.identity = this.fileIdentity();
     this.insert = this.db.prepare(
       "INSERT INTO entries (chain, seq, door, time, hash, body) VALUES (?, ?, ?, ?, ?, ?)",
     );
@@ -136,6 +140,27 @@ export class SqliteStore implements CollectorStore {
 
   async count(): Promise<number> {
     return (this.db.prepare("SELECT COUNT(*) AS n FROM entries").get() as { n: number }).n;
+  }
+
+  private fileIdentity(): string | undefined {
+    if (this.path === ":memory:" || this.path === "") return undefined;
+    const s = statSync(this.path);
+    return `${s.dev}:${s.ino}`;
+  }
+
+  async ping(): Promise<void> {
+    this.db.prepare("SELECT 1").get();
+    if (this.identity === undefined) return;
+    let now: string | undefined;
+    try {
+      now = this.fileIdentity();
+    } catch (e) {
+      throw new Error(
+        `SQLite ${this.path}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "the database file was removed" : (e as Error).message}`,
+      );
+    }
+    // Writes would go to a file no path names any more: lost at the next start.
+    if (now !== this.identity) throw new Error(`SQLite ${this.path}: the database file was replaced`);
   }
 
   async close(): Promise<void> {

@@ -70,6 +70,11 @@ export interface CollectorStore {
   /** Deletes a chain's entries (retention); returns how many were deleted. */
   deleteChain(chain: string): Promise<number>;
   count(): Promise<number>;
+  /**
+   * Resolves when the store can serve (a real round trip: SELECT 1, and for a file that the path
+   * still names the file opened); rejects with the reason otherwise. For readiness checks.
+   */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 

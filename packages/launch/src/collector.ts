@@ -24,7 +24,7 @@ export class CollectorProcess extends Daemon {
       dir,
       config: join(dir, "collector.json"),
       url,
-      readyPath: "/healthz",
+      readyPath: "/readyz",
     });
   }
 }

@@ -28,7 +28,7 @@ export interface DaemonSpec {
   config: string;
   /** Base URL of its HTTP endpoint. */
   url: string;
-  /** Path that answers 2xx once the daemon serves (e.g. /healthz). */
+  /** Path that answers 2xx once the daemon serves (/readyz). */
   readyPath: string;
 }
 
@@ -100,6 +100,14 @@ export class Daemon {
     } catch {
       return "";
     }
+  }
+
+  /** SIGHUP: the daemon reloads what it can (see its README); it logs "reloaded" or why not. */
+  reload(): void {
+    const c = this.child;
+    if (!c || c.exitCode !== null || c.signalCode !== null)
+      throw new LaunchError(`${this.spec.name} is not running`);
+    c.kill("SIGHUP");
   }
 
   /** SIGTERM (clean stop) or SIGKILL (a crash); resolves with the exit code or signal. */

@@ -74,7 +74,7 @@ export class MeshdProcess extends Daemon {
       dir,
       config: join(dir, "meshd.json"),
       url,
-      readyPath: "/v1/status",
+      readyPath: "/readyz",
     });
   }
 

@@ -51,6 +51,12 @@ export interface LockAgentConfig {
   driver: DriverConfig;
   /** Access decisions by badge hash: an allowlist file, or a module exporting authorize(). */
   authorize?: { allowlist: string } | { module: string };
+  /**
+   * The daemon's status (apps/lock-agent): `<dir>/status.json` and `<dir>/metrics.prom` every
+   * `everyMs` (default 5000), and with `listen` a local HTTP endpoint (/status, /healthz,
+   * /readyz, /metrics).
+   */
+  status?: { listen?: { host: string; port: number }; everyMs: number };
   logLevel: string;
 }
 
@@ -75,7 +81,14 @@ function str(v: unknown, name: string): string {
   return v;
 }
 
-export function loadAgentConfig(path: string): LockAgentConfig {
+/**
+ * Reads and checks a lock agent's config file. `overrides` may change the parsed file before the
+ * checks (the daemon puts its environment variables over it there), so the same checks apply.
+ */
+export function loadAgentConfig(
+  path: string,
+  o: { overrides?: (raw: Record<string, unknown>) => void } = {},
+): LockAgentConfig {
   let c: Record<string, unknown>;
   try {
     c = parseJson(readFileSync(path, "utf8")) as Record<string, unknown>;
@@ -84,6 +97,7 @@ export function loadAgentConfig(path: string): LockAgentConfig {
   }
   if (!c || typeof c !== "object" || Array.isArray(c))
     throw new AgentConfigError(`config ${path}: expected an object`);
+  o.overrides?.(c);
   const known = [
     "dir",
     "door",
@@ -104,6 +118,7 @@ export function loadAgentConfig(path: string): LockAgentConfig {
     "uplink",
     "driver",
     "authorize",
+    "status",
     "logLevel",
   ];
   for (const k of Object.keys(c))
@@ -171,6 +186,7 @@ export function loadAgentConfig(path: string): LockAgentConfig {
   } catch (e) {
     throw new AgentConfigError((e as Error).message);
   }
+  const status = statusOf(c.status);
   const logLevel = c.logLevel ?? "info";
   if (typeof logLevel !== "string" || !LEVELS.includes(logLevel))
     throw new AgentConfigError(`logLevel must be one of ${LEVELS.join(", ")}`);
@@ -199,6 +215,23 @@ export function loadAgentConfig(path: string): LockAgentConfig {
     },
     driver,
     ...(authorize ? { authorize } : {}),
+    status,
     logLevel,
   };
+}
+
+function statusOf(v: unknown): NonNullable<LockAgentConfig["status"]> {
+  if (v === undefined) return { everyMs: 5000 };
+  if (!v || typeof v !== "object" || Array.isArray(v))
+    throw new AgentConfigError('status must be { "listen": "127.0.0.1:PORT", "everyMs": N }');
+  const s = v as Record<string, unknown>;
+  for (const k of Object.keys(s))
+    if (k !== "listen" && k !== "everyMs") throw new AgentConfigError(`status: unknown field ${k}`);
+  let listen: { host: string; port: number } | undefined;
+  if (s.listen !== undefined) {
+    const m = typeof s.listen === "string" ? /^(.+):(\d{1,5})$/.exec(s.listen) : null;
+    if (!m || Number(m[2]) > 65535) throw new AgentConfigError("status.listen must be host:port");
+    listen = { host: m[1]!.replace(/^\[(.*)\]$/, "$1"), port: Number(m[2]) };
+  }
+  return { ...(listen ? { listen } : {}), everyMs: int(s.everyMs, "status.everyMs", 100, 3_600_000) ?? 5000 };
 }

@@ -14,7 +14,7 @@
 // Witnesses (C2SP tlog-witness) add cosignature lines to a note; an anchor's identity
 // (anchorHash, what `prev-anchor` links to) is the note as the device signed it — its text and
 // the device's signature line — so cosigned copies are the same anchor.
-import { appendFileSync, closeSync, existsSync, fsyncSync, openSync, readFileSync } from "node:fs";
+import { appendFileSync, closeSync, existsSync, openSync, readFileSync } from "node:fs";
 import {
   ChronosealError,
   checkNote,
@@ -27,6 +27,7 @@ import {
   signCheckpoint,
   toBase64,
 } from "@chronoseal/core";
+import { observedFsyncSync } from "@chronoseal/core/fsync";
 
 export type AnchorKind = "genesis" | "intermediate" | "heartbeat" | "final" | "expired" | "head";
 export const ANCHOR_KINDS: readonly AnchorKind[] = [
@@ -207,7 +208,7 @@ export class FileAnchors implements AnchorSink, AnchorSource {
     appendFileSync(this.path, `${line}\n`);
     const fd = openSync(this.path, "r");
     try {
-      fsyncSync(fd);
+      observedFsyncSync(fd, "lock-anchors");
     } finally {
       closeSync(fd);
     }

@@ -1,8 +1,9 @@
 // Small durable-file helpers: atomic replacement (temp file, fsync, rename, directory fsync),
 // with an optional observer that the power-cut tests and the hardware simulator use to see
 // every write step.
-import { closeSync, fsyncSync, openSync, renameSync, writeSync } from "node:fs";
+import { closeSync, openSync, renameSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
+import { observedFsyncSync } from "@chronoseal/core/fsync";
 
 /** Sees every write step of device storage (for power-cut simulation). */
 export interface StorageObserver {
@@ -31,7 +32,7 @@ export function atomicWrite(path: string, data: string | Uint8Array, o: AtomicWr
   try {
     let off = 0;
     while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
-    fsyncSync(fd);
+    observedFsyncSync(fd, "lock-file");
   } finally {
     closeSync(fd);
   }
@@ -45,7 +46,7 @@ function syncDir(dir: string): void {
   let fd: number | undefined;
   try {
     fd = openSync(dir, "r");
-    fsyncSync(fd);
+    observedFsyncSync(fd, "lock-file");
   } catch {
     // Some platforms cannot fsync a directory; the rename is still atomic.
   } finally {

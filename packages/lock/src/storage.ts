@@ -10,7 +10,6 @@ import {
   closeSync,
   existsSync,
   fstatSync,
-  fsync,
   fsyncSync,
   ftruncateSync,
   openSync,
@@ -19,6 +18,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { sha256 } from "@chronoseal/core";
+import { observedFsync } from "@chronoseal/core/fsync";
 import type { StorageObserver } from "./files.js";
 
 const HEADER = 8;
@@ -212,7 +212,7 @@ export class AppendLog<T> {
           this.observer?.wrote(this.path, at, buf.subarray(off, off + n));
           off += n;
         }
-        await new Promise<void>((res, rej) => fsync(this.fd, (err) => (err ? rej(err) : res())));
+        await observedFsync(this.fd, "lock-log");
         this.size += buf.length;
         this.observer?.synced(this.path);
         for (const w of waiters) w.resolve();

@@ -27,23 +27,37 @@ function merge(s: NetworkState, json: unknown, out: SyncReport): void {
   out.merged.push(s.merge(data));
 }
 
-async function push(base: string, json: unknown): Promise<void> {
+async function push(base: string, json: unknown, onBytes?: OnBytes): Promise<void> {
   try {
-    await requestJson(`${base}/push`, "push", { body: json, timeoutMs: 10_000, limit: MAX_BODY });
+    await requestJson(`${base}/push`, "push", {
+      body: json,
+      timeoutMs: 10_000,
+      limit: MAX_BODY,
+      ...(onBytes ? { onBytes } : {}),
+    });
   } catch (e) {
     // 422: the peer refused every entry (it counts them); not a failure of the exchange.
     if (!(e instanceof PeerStatusError && e.status === 422)) throw e;
   }
 }
 
+/** Told the bytes sent and received by each request of an exchange (metrics). */
+type OnBytes = (sent: number, received: number) => void;
+
 /** Syncs one network with the peer at `url`; throws when the exchange fails. */
-export async function syncWith(url: string, s: NetworkState): Promise<SyncReport> {
+export async function syncWith(
+  url: string,
+  s: NetworkState,
+  o: { onBytes?: OnBytes } = {},
+): Promise<SyncReport> {
   const out: SyncReport = { merged: [] };
+  const b = o.onBytes ? { onBytes: o.onBytes } : {};
   const base = `${url}/v1/networks/${encodeURIComponent(s.network)}`;
   const theirs = (await requestJson(`${base}/digest`, "digest", {
     timeoutMs: 3000,
     limit: 64 << 10,
     allow404: true,
+    ...b,
   })) as Digest | undefined;
   if (theirs === undefined) return out; // the peer is not in this network
   if (!Array.isArray(theirs?.buckets) || theirs.buckets.length !== 256)
@@ -51,8 +65,8 @@ export async function syncWith(url: string, s: NetworkState): Promise<SyncReport
   const diff = differingBuckets(digest(s), theirs);
   if (diff.length === 0) return out;
   if (diff.length > WHOLE_STATE_ABOVE) {
-    merge(s, await requestJson(`${base}/state`, "state", { timeoutMs: 10_000, limit: MAX_BODY }), out);
-    await push(base, s.toJSON());
+    merge(s, await requestJson(`${base}/state`, "state", { timeoutMs: 10_000, limit: MAX_BODY, ...b }), out);
+    await push(base, s.toJSON(), o.onBytes);
     return out;
   }
   const answer = (await requestJson(`${base}/reconcile`, "reconcile", {
@@ -60,16 +74,21 @@ export async function syncWith(url: string, s: NetworkState): Promise<SyncReport
     timeoutMs: 10_000,
     limit: MAX_BODY,
     allow404: true,
+    ...b,
   })) as { give?: unknown; want?: unknown } | undefined;
   if (answer === undefined) {
     // protocol 1: the peer lacks the reconcile route
     const body = { buckets: diff };
-    merge(s, await requestJson(`${base}/slice`, "slice", { body, timeoutMs: 10_000, limit: MAX_BODY }), out);
-    await push(base, slice(s, diff));
+    merge(
+      s,
+      await requestJson(`${base}/slice`, "slice", { body, timeoutMs: 10_000, limit: MAX_BODY, ...b }),
+      out,
+    );
+    await push(base, slice(s, diff), o.onBytes);
     return out;
   }
   merge(s, answer?.give, out);
   const want = checkSummaries(answer?.want ?? {});
-  if (Object.keys(want).length) await push(base, itemsFor(s, want));
+  if (Object.keys(want).length) await push(base, itemsFor(s, want), o.onBytes);
   return out;
 }

@@ -4,6 +4,7 @@ export { Bootstrap, readSnapshot } from "./bootstrap.js";
 export { DnsServer, type DnsServerOptions, type Resolution } from "./dns-server.js";
 export * from "./entries.js";
 export { MAX_BODY, type SyncReport, syncWith } from "./gossip.js";
+export type { NodeHooks } from "./hooks.js";
 export { isExpired, prunable, renewable, ttlOf } from "./lease.js";
 export {
   type Contact,
@@ -14,7 +15,7 @@ export {
   type MembershipTransport,
   type PingAnswer,
 } from "./membership.js";
-export { MeshNode, type NetworkConfig, type NodeConfig } from "./node.js";
+export { MeshNode, type NetworkConfig, type NodeConfig, type NodeReconfig } from "./node.js";
 export { checkStateDir, NodeFiles } from "./node-files.js";
 export { fetchText, httpTransport, PeerStatusError, readLimited, requestJson } from "./peer-client.js";
 export {

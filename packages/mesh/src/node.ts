@@ -26,6 +26,7 @@ import { Bootstrap } from "./bootstrap.js";
 import { DnsServer, type Resolution } from "./dns-server.js";
 import { type MeshEntry, type Payload, signEntry } from "./entries.js";
 import { syncWith } from "./gossip.js";
+import type { NodeHooks } from "./hooks.js";
 import { IngestPool, type PoolResult } from "./ingest-pool.js";
 import { prunable } from "./lease.js";
 import { type Member, Membership, type MembershipTransport } from "./membership.js";
@@ -97,6 +98,17 @@ export interface NodeConfig {
    * beside the node on the same port, e.g. meshd's tlog witness).
    */
   routes?: (app: HttpServer) => void;
+  /** Instrumentation for metrics (hooks.ts). */
+  hooks?: NodeHooks;
+}
+
+/** What a reloaded configuration may change while the node runs (MeshNode.reconfigure). */
+export interface NodeReconfig {
+  claims?: string[];
+  fanout?: number;
+  maxEntriesPerRequest?: number;
+  /** Per configured network (by admin key): its own claims, added bootstrap peers, a settings entry. */
+  networks?: { admin: string; claims?: string[]; bootstrapPeers?: string[]; settings?: MeshEntry }[];
 }
 
 export class MeshNode {
@@ -341,6 +353,7 @@ export class MeshNode {
     addCounts(total.rejectedAttestations!, counted.rejectedAttestations ?? {});
     if (Object.keys(total.rejectedAttestations!).length === 0) delete total.rejectedAttestations;
     this.rejections.ingest(sender, network, total);
+    this.c.hooks?.ingested?.(network, "http", total, r.entries);
     if (total.added || total.attestationsAdded) this.afterChange();
     return { ok: true, report: total, entries: r.entries };
   }
@@ -366,8 +379,14 @@ export class MeshNode {
     const now = Date.now();
     const records = new Map<string, string[]>();
     for (const s of this.states.values()) {
-      if (this.c.attestorKey)
-        attestAll(s, { publicKey: this.attestorKey!, secretKey: this.c.attestorKey.secretKey }, now);
+      if (this.c.attestorKey) {
+        const n = attestAll(
+          s,
+          { publicKey: this.attestorKey!, secretKey: this.c.attestorKey.secretKey },
+          now,
+        );
+        if (n) this.c.hooks?.attested?.(s.network, n);
+      }
       // Durable before anything is acknowledged: the change goes to the journal (one fsynced line).
       this.files.record(s);
       for (const [writer, h] of hostRecords(s, now)) {
@@ -411,6 +430,7 @@ export class MeshNode {
       await Promise.all(round.map((m) => this.contact(m)));
       this.afterChange();
       this.rejections.flushAll();
+      this.c.hooks?.gossipRound?.();
     } catch (e) {
       this.log.error({ error: String(e) }, "gossip round failed");
     } finally {
@@ -455,8 +475,12 @@ export class MeshNode {
     const sender = `peer ${m.key ?? m.url}`;
     try {
       for (const s of this.states.values()) {
-        const r = await syncWith(m.url, s);
-        for (const report of r.merged) this.rejections.ingest(sender, s.network, report);
+        const bytes = this.c.hooks?.gossipBytes;
+        const r = await syncWith(m.url, s, bytes ? { onBytes: bytes } : {});
+        for (const report of r.merged) {
+          this.rejections.ingest(sender, s.network, report);
+          this.c.hooks?.ingested?.(s.network, "gossip", report);
+        }
       }
     } catch (e) {
       members.failed(m, String(e));
@@ -478,6 +502,73 @@ export class MeshNode {
     if (this.attestorKey && attestors.has(this.attestorKey)) return true;
     for (const a of this.members?.attestors() ?? []) if (attestors.has(a)) return true;
     return false;
+  }
+
+  /** Peers by health (alive, suspect, dead). */
+  peerHealth(): Record<"alive" | "suspect" | "dead", number> {
+    const out = { alive: 0, suspect: 0, dead: 0 };
+    for (const p of this.members?.list() ?? []) out[p.health]++;
+    return out;
+  }
+
+  /** Are the HTTP server listening and every configured network's state loaded? */
+  get serving(): boolean {
+    return this.app !== undefined && this.members !== undefined;
+  }
+
+  /**
+   * Applies a reloaded configuration (meshd's SIGHUP) without a restart: claims, fanout,
+   * maxEntriesPerRequest, per-network claims, added bootstrap peers and settings entries (taken
+   * like any entry: an older one than the network holds changes nothing). New claims are signed
+   * at once; a claim no longer configured is not renewed and expires with its lease. Returns the
+   * names of what changed.
+   */
+  reconfigure(u: NodeReconfig): string[] {
+    const changed: string[] = [];
+    const same = (a: unknown, b: unknown) => JSON.stringify(a ?? []) === JSON.stringify(b ?? []);
+    if (u.claims && !same(u.claims, this.c.claims)) {
+      this.c.claims = [...u.claims];
+      changed.push("claims");
+    }
+    if (u.fanout !== undefined && u.fanout !== (this.c.fanout ?? 3)) {
+      this.c.fanout = u.fanout;
+      changed.push("fanout");
+    }
+    if (
+      u.maxEntriesPerRequest !== undefined &&
+      u.maxEntriesPerRequest !== (this.c.maxEntriesPerRequest ?? 50_000)
+    ) {
+      this.c.maxEntriesPerRequest = u.maxEntriesPerRequest;
+      changed.push("maxEntriesPerRequest");
+    }
+    for (const [i, n] of (u.networks ?? []).entries()) {
+      const current = this.c.networks.find((x) => x.admin === n.admin);
+      const state = this.states.get(n.admin);
+      if (!current || !state) continue;
+      if (n.claims && !same(n.claims, current.claims)) {
+        current.claims = [...n.claims];
+        changed.push(`networks[${i}].claims`);
+      }
+      const added = (n.bootstrapPeers ?? []).filter((p) => !(current.bootstrapPeers ?? []).includes(p));
+      if (added.length) {
+        current.bootstrapPeers = [...(current.bootstrapPeers ?? []), ...added];
+        for (const p of added) this.members?.configure(p);
+        changed.push(`networks[${i}].bootstrapPeers`);
+      }
+      if (n.settings) {
+        // (an entry older than the network's settings is kept but changes nothing)
+        const before = JSON.stringify(state.settings() ?? null);
+        const r = state.ingest([n.settings]);
+        if (Object.keys(r.rejected).length)
+          this.log.warn({ network: n.admin, rejected: r.rejected }, "settings entry rejected");
+        if (JSON.stringify(state.settings() ?? null) !== before) changed.push(`networks[${i}].settings`);
+      }
+    }
+    if (changed.length) {
+      this.refresh();
+      this.afterChange();
+    }
+    return changed;
   }
 
   /** Status for the API and the CLI (node-status.ts). */

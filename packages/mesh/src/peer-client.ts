@@ -44,6 +44,8 @@ export interface RequestOptions {
   limit: number;
   /** A JSON body: POST it. */
   body?: unknown;
+  /** Told the bytes of the request body sent and of the answer read (metrics). */
+  onBytes?: (sent: number, received: number) => void;
 }
 
 /**
@@ -55,25 +57,25 @@ export async function requestJson(
   what: string,
   o: RequestOptions & { allow404?: boolean },
 ): Promise<unknown> {
+  const body = o.body === undefined ? undefined : JSON.stringify(o.body);
   const res = await fetch(url, {
-    ...(o.body === undefined
-      ? {}
-      : {
-          method: "POST",
-          body: JSON.stringify(o.body),
-          headers: { "content-type": "application/json" },
-        }),
+    ...(body === undefined ? {} : { method: "POST", body, headers: { "content-type": "application/json" } }),
     signal: AbortSignal.timeout(o.timeoutMs),
   });
+  const sent = body === undefined ? 0 : Buffer.byteLength(body);
   if (res.status === 404 && o.allow404) {
     await res.body?.cancel();
+    o.onBytes?.(sent, 0);
     return undefined;
   }
   if (!res.ok) {
     await res.body?.cancel();
+    o.onBytes?.(sent, 0);
     throw new PeerStatusError(what, res.status);
   }
-  return parseJson(await readLimited(res, o.limit));
+  const text = await readLimited(res, o.limit);
+  o.onBytes?.(sent, Buffer.byteLength(text));
+  return parseJson(text);
 }
 
 /** Fetches a text document (a bootstrap data.json) of at most `limit` bytes. */

@@ -14,7 +14,6 @@ import {
   appendFileSync,
   closeSync,
   existsSync,
-  fsyncSync,
   mkdirSync,
   openSync,
   readFileSync,
@@ -25,6 +24,7 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import { parseJson } from "@chronoseal/core";
+import { observedFsyncSync } from "@chronoseal/core/fsync";
 import { checkDataJson } from "./schema.js";
 import { NetworkState, type StateJSON } from "./state.js";
 
@@ -50,10 +50,10 @@ export interface LoadResult {
   tornBytes?: number;
 }
 
-function fsyncPath(path: string): void {
+function fsyncPath(path: string, file = "mesh-journal"): void {
   const fd = openSync(path, "r");
   try {
-    fsyncSync(fd);
+    observedFsyncSync(fd, file);
   } finally {
     closeSync(fd);
   }
@@ -125,12 +125,12 @@ export function saveState(dir: string, state: NetworkState): string {
   const fd = openSync(tmp, "w");
   try {
     writeSync(fd, `${JSON.stringify(state.toJSON())}\n`);
-    fsyncSync(fd);
+    observedFsyncSync(fd, "mesh-snapshot");
   } finally {
     closeSync(fd);
   }
   renameSync(tmp, path);
-  fsyncPath(dir);
+  fsyncPath(dir, "mesh-snapshot");
   // Everything journaled is in the snapshot now (and replaying it again would be harmless).
   const jpath = journalPath(dir, state.network);
   if (existsSync(jpath)) {

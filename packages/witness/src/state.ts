@@ -15,7 +15,6 @@
 import {
   closeSync,
   existsSync,
-  fsyncSync,
   mkdirSync,
   openSync,
   readFileSync,
@@ -26,6 +25,7 @@ import {
 } from "node:fs";
 import { dirname, join } from "node:path";
 import { sha256, toHex } from "@chronoseal/core";
+import { observedFsyncSync } from "@chronoseal/core/fsync";
 import { WitnessConfigError, WitnessError } from "./errors.js";
 
 export interface OriginState {
@@ -44,7 +44,7 @@ function syncDir(dir: string): void {
   let fd: number | undefined;
   try {
     fd = openSync(dir, "r");
-    fsyncSync(fd);
+    observedFsyncSync(fd, "witness-state");
   } catch {
     // Some platforms cannot fsync a directory; the rename is still atomic.
   } finally {
@@ -60,7 +60,7 @@ function writeDurably(path: string, text: string): void {
   try {
     let off = 0;
     while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
-    fsyncSync(fd);
+    observedFsyncSync(fd, "witness-state");
   } finally {
     closeSync(fd);
   }
@@ -127,7 +127,7 @@ export class WitnessStore {
         const fd = openSync(this.lockPath, "wx", 0o644);
         try {
           writeSync(fd, `${process.pid}\n`);
-          fsyncSync(fd);
+          observedFsyncSync(fd, "witness-state");
         } finally {
           closeSync(fd);
         }
