@@ -104,7 +104,7 @@ describe("chronoseal mesh", () => {
             dir,
           )
         ).code,
-      ).toBe(1);
+      ).toBe(2); // a malformed HOSTNAME is a usage error
       expect(decodePrivateKey(readFileSync(join(dir, "net", "admin.pem"), "utf8")).publicKey.length).toBe(32);
     } finally {
       await node.stop();
