@@ -73,23 +73,26 @@ export function publicKeyFlag(value: string, flag: string): string {
 
 const PREFIX_CODES: ReadonlySet<string> = new Set([...KEY_CODES, ...DIGEST_CODES]);
 
-/** A KERI identifier (AID): a complete qb64 key or digest prefix. */
-export function aidFlag(value: string, flag: string): string {
+/** A complete qb64 primitive with one of `codes`, in the current CESR layout or the 2022 one. */
+function qb64(value: string, codes: ReadonlySet<string>, what: string, flag: string): string {
   try {
-    return primitive(value, PREFIX_CODES, "KERI identifier (AID)", flag, "current");
+    return primitive(value, codes, what, flag, "current");
   } catch (e) {
-    throw new UsageError((e as Error).message);
+    try {
+      return primitive(value, codes, what, flag, "2022"); // the 2022 vLEI samples' pad bits
+    } catch {
+      throw new UsageError((e as Error).message);
+    }
   }
 }
 
+/** A KERI identifier (AID): a complete qb64 key or digest prefix. */
+export const aidFlag = (value: string, flag: string): string =>
+  qb64(value, PREFIX_CODES, "KERI identifier (AID)", flag);
+
 /** A SAID: a complete qb64 digest. */
-export function saidFlag(value: string, flag: string): string {
-  try {
-    return primitive(value, DIGEST_CODES, "SAID (qb64 digest)", flag, "current");
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-}
+export const saidFlag = (value: string, flag: string): string =>
+  qb64(value, DIGEST_CODES, "SAID (qb64 digest)", flag);
 
 /** A whole number of milliseconds ≥ 0 written in decimal. */
 export function millisFlag(value: string, flag: string): number {
