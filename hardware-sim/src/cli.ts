@@ -80,20 +80,21 @@ export async function main(argv: string[], io: SimIo): Promise<number> {
     io.stdout.write(`${v.usage}\n`);
     return EXIT_OK;
   }
+  const who = io.name ?? `chronoseal-sim ${verb}`;
   try {
-    return await v.run(rest, io);
+    return await v.run(rest, { ...io, name: who });
   } catch (err) {
     const code = (err as { code?: unknown })?.code;
     if (err instanceof UsageError || (typeof code === "string" && code.startsWith("ERR_PARSE_ARGS"))) {
-      io.stderr.write(`chronoseal-sim ${verb}: ${(err as Error).message}\n\n${v.usage}\n`);
+      io.stderr.write(`${who}: ${(err as Error).message}\n\n${v.usage}\n`);
       return EXIT_USAGE;
     }
     // Typed errors (a daemon that would not start, a bad state directory) are one line.
     if (err instanceof Error && typeof code === "string" && err.name !== "Error") {
-      io.stderr.write(`chronoseal-sim ${verb}: ${err.name}: ${err.message}\n`);
+      io.stderr.write(`${who}: ${err.name}: ${err.message}\n`);
       return EXIT_DISAGREES;
     }
-    io.stderr.write(`chronoseal-sim ${verb}: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
+    io.stderr.write(`${who}: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
     return EXIT_BUG;
   }
 }

@@ -6,7 +6,7 @@
 // it has generated or signed anything (checkOutputs).
 import { randomBytes } from "node:crypto";
 import { constants, createWriteStream, type WriteStream } from "node:fs";
-import { access, link, open, rename, rm, unlink } from "node:fs/promises";
+import { access, link, mkdir, open, rename, rm, stat, unlink } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { InputError, type Io } from "./command.js";
 
@@ -44,6 +44,21 @@ export async function checkOutputs(paths: readonly string[], io: Io, force: bool
   for (const p of paths) {
     if (isStdout(p)) continue;
     if (await exists(resolve(io.cwd, p))) throw new OutputExistsError(p);
+  }
+}
+
+/**
+ * mkdir -p for an output directory, one level at a time (Node's recursive mkdir never returns
+ * on some file systems: under /proc it retries ENOENT forever). Errors are input errors.
+ */
+export async function makeOutputDir(dir: string, io: Io): Promise<void> {
+  const missing: string[] = [];
+  try {
+    for (let d = resolve(io.cwd, dir); !(await stat(d).catch(() => undefined)); d = dirname(d))
+      missing.unshift(d);
+    for (const d of missing) await mkdir(d);
+  } catch (e) {
+    throw new InputError(`cannot create ${dir}: ${errno(e)}`);
   }
 }
 

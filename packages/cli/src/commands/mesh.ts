@@ -1,12 +1,12 @@
 // `chronoseal mesh init | settings set | claim | status | dns`: make a network, sign settings
 // and claims, and talk to a running meshd's HTTP API.
-import { mkdir, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { encodePrivateKey, generateKeyPair, initKeys, parseJson, toBase64 } from "@chronoseal/core";
 import { checkDataJson, type MeshEntry, type Settings, signEntry } from "@chronoseal/mesh";
 import { type Command, EXIT_OK, InputError, type Io, UsageError } from "../command.js";
-import { checkOutputs, isStdout, writeOutput } from "../output.js";
+import { checkOutputs, isStdout, makeOutputDir, writeOutput } from "../output.js";
 import { dnsDomain, hostLabel, publicKeyFlag as keyFlag, millisFlag } from "../values.js";
 import { loadPrivateKey } from "./keys.js";
 import { api } from "./mesh-api.js";
@@ -111,11 +111,7 @@ const init: Command = {
       admin.secretKey,
     );
     assertLoadable(settings);
-    try {
-      await mkdir(resolve(io.cwd, values.out), { recursive: true });
-    } catch (e) {
-      throw new InputError(`cannot create ${values.out}: ${(e as NodeJS.ErrnoException).code}`);
-    }
+    await makeOutputDir(values.out, io);
     const force = values.force;
     await writeOutput(files.admin, encodePrivateKey(admin, "pem") as string, io, { force, mode: 0o600 });
     await writeOutput(files.settings, `${JSON.stringify(settings, null, 2)}\n`, io, { force });
