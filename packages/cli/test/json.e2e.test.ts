@@ -51,7 +51,12 @@ describe("--json", () => {
     });
     const batch = await runBin(["verify", "--batch", "-", "--json"], { cwd: dir, stdin: `${line}\nnope\n` });
     expect(batch.code).toBe(1);
-    expect(batch.stdout.trim().split("\n").map((l) => JSON.parse(l))).toEqual([
+    expect(
+      batch.stdout
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l)),
+    ).toEqual([
       { line: 1, verdict: "valid" },
       { line: 2, verdict: "malformed", reason: expect.stringContaining("not JSON") },
       { summary: { lines: 2, valid: 1, invalid: 0, malformed: 1 } },
@@ -65,13 +70,34 @@ describe("--json", () => {
 
   it("checkpoints", async () => {
     const root = Buffer.alloc(32, 7).toString("base64");
-    const cp = await json(["checkpoint", "sign", "--key", "k", "--origin", "example.org/log", "--size", "5", "--root", root]);
+    const cp = await json([
+      "checkpoint",
+      "sign",
+      "--key",
+      "k",
+      "--origin",
+      "example.org/log",
+      "--size",
+      "5",
+      "--root",
+      root,
+    ]);
     expect(cp.note).toMatch(/^example\.org\/log\n5\n/);
     writeFileSync(join(dir, "cp.note"), cp.note as string);
     const vk = await json(["checkpoint", "vkey", "--key", "k", "--name", "example.org/log"]);
     expect(vk).toEqual({ name: "example.org/log", type: "ed25519", verifierKey: cp.verifierKey });
     await runBin(["keygen", "--out", "w"], { cwd: dir });
-    const co = await json(["checkpoint", "cosign", "--key", "w", "--name", "w1", "--type", "cosignature/v1", "cp.note"]);
+    const co = await json([
+      "checkpoint",
+      "cosign",
+      "--key",
+      "w",
+      "--name",
+      "w1",
+      "--type",
+      "cosignature/v1",
+      "cp.note",
+    ]);
     writeFileSync(join(dir, "cp.cosigned"), co.note as string);
     const ver = await json([
       "checkpoint",
@@ -90,12 +116,34 @@ describe("--json", () => {
     const net = await json(["mesh", "init", "--out", "net", "--tld", "nether"]);
     expect(net).toMatchObject({ tld: "nether", attestors: [], admin: "net/admin.pem" });
     const root = await json(["credential", "incept", "--out", "root.json", "--store", "ev.db"]);
-    const qvi = await json(["credential", "incept", "--out", "qvi.json", "--store", "ev.db", "--delegator", root.prefix as string]);
-    expect(await json(["credential", "approve", "--controller", "root.json", "--store", "ev.db", "--delegate", qvi.prefix as string])).toMatchObject({
+    const qvi = await json([
+      "credential",
+      "incept",
+      "--out",
+      "qvi.json",
+      "--store",
+      "ev.db",
+      "--delegator",
+      root.prefix as string,
+    ]);
+    expect(
+      await json([
+        "credential",
+        "approve",
+        "--controller",
+        "root.json",
+        "--store",
+        "ev.db",
+        "--delegate",
+        qvi.prefix as string,
+      ]),
+    ).toMatchObject({
       delegator: root.prefix,
       delegate: qvi.prefix,
     });
-    expect(await json(["credential", "rotate", "--controller", "root.json", "--store", "ev.db"])).toMatchObject({
+    expect(
+      await json(["credential", "rotate", "--controller", "root.json", "--store", "ev.db"]),
+    ).toMatchObject({
       prefix: root.prefix,
       sn: "2",
     });
@@ -118,14 +166,42 @@ describe("--json", () => {
     ]);
     const said = cred.said as string;
     expect(await json(["credential", "status", said, "--store", "ev.db"])).toMatchObject({ state: "issued" });
-    const verdict = await json(["credential", "validate", said, "--store", "ev.db", "--valid-on", "2025-06-01T00:00:00Z"]);
+    const verdict = await json([
+      "credential",
+      "validate",
+      said,
+      "--store",
+      "ev.db",
+      "--valid-on",
+      "2025-06-01T00:00:00Z",
+    ]);
     expect(verdict).toMatchObject({ valid: true });
-    const reply = await json(["credential", "reply", "--controller", "root.json", "--store", "ev.db", "--credential", said]);
+    const reply = await json([
+      "credential",
+      "reply",
+      "--controller",
+      "root.json",
+      "--store",
+      "ev.db",
+      "--credential",
+      said,
+    ]);
     expect(reply.credential).toBe(said);
     writeFileSync(join(dir, "reply.cesr"), reply.reply as string);
-    const imported = await runBin(["credential", "import", "--store", "other.db", "reply.cesr", "--json"], { cwd: dir });
+    const imported = await runBin(["credential", "import", "--store", "other.db", "reply.cesr", "--json"], {
+      cwd: dir,
+    });
     expect(JSON.parse(imported.stdout)[0]).toMatchObject({ file: "reply.cesr" });
-    const rev = await json(["credential", "revoke", "--controller", "root.json", "--store", "ev.db", "--credential", said]);
+    const rev = await json([
+      "credential",
+      "revoke",
+      "--controller",
+      "root.json",
+      "--store",
+      "ev.db",
+      "--credential",
+      said,
+    ]);
     expect(rev.credential).toBe(said);
     const escrow = await runBin(["credential", "escrow", "--store", "ev.db", "--json"], { cwd: dir });
     expect(Array.isArray(JSON.parse(escrow.stdout))).toBe(true);

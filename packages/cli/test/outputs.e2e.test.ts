@@ -32,7 +32,9 @@ async function refusesThenForces(argv: string[], files: string[], named: string)
   const d = seeded(files);
   const r = await runBin(argv, { cwd: d });
   expect(r.code, `${argv.join(" ")}: ${r.stderr}`).toBe(1);
-  expect(r.stderr).toBe(`chronoseal ${argv.slice(0, argv[0] === "keygen" ? 1 : 2).join(" ")}: ${named} exists; use --force to overwrite it\n`);
+  expect(r.stderr).toBe(
+    `chronoseal ${argv.slice(0, argv[0] === "keygen" ? 1 : 2).join(" ")}: ${named} exists; use --force to overwrite it\n`,
+  );
   expect(r.stdout).toBe("");
   for (const f of files) expect(readFileSync(join(d, f), "utf8"), f).toBe(PRECIOUS);
   expect(readdirSync(d).filter((f) => f.endsWith(".tmp"))).toEqual([]); // no temporary left
@@ -74,9 +76,9 @@ describe("outputs are never replaced without --force (the real executable)", () 
       const network = forced.stdout.trim();
       expect(JSON.parse(readFileSync(join(d, "net", "settings.json"), "utf8")).network).toBe(network);
       expect(
-        Buffer.from(
-          decodePrivateKey(readFileSync(join(d, "net", "admin.pem"), "utf8")).publicKey,
-        ).toString("base64"),
+        Buffer.from(decodePrivateKey(readFileSync(join(d, "net", "admin.pem"), "utf8")).publicKey).toString(
+          "base64",
+        ),
       ).toBe(network);
       expect(statSync(join(d, "net", "admin.pem")).mode & 0o777).toBe(0o600);
     }
