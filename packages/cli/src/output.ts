@@ -136,7 +136,7 @@ export async function writeOutput(
 }
 
 /** Writes to standard output, waiting for a slow reader. */
-export function writeStdout(io: Io, data: string | Uint8Array): Promise<void> {
+function writeStdout(io: Io, data: string | Uint8Array): Promise<void> {
   return new Promise((done) => {
     if (io.stdout.write(data)) done();
     else io.stdout.once("drain", () => done());

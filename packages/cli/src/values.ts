@@ -8,7 +8,7 @@ import { UsageError } from "./command.js";
 
 const LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 /** The longest `tld` a mesh settings entry may carry (its data.json schema). */
-export const MAX_TLD = 63;
+const MAX_TLD = 63;
 
 const shown = (v: string) => JSON.stringify(v.length > 60 ? `${v.slice(0, 60)}…` : v);
 
@@ -42,7 +42,7 @@ export function dnsDomain(value: string, flag: string): string {
 }
 
 /** Why 32 bytes are no Ed25519 public key a key pair can have, or undefined when they are one. */
-export function publicKeyProblem(raw: Uint8Array): string | undefined {
+function publicKeyProblem(raw: Uint8Array): string | undefined {
   let point: InstanceType<typeof ed25519.Point>;
   try {
     point = ed25519.Point.fromBytes(raw); // strict: a canonical encoding of a curve point
