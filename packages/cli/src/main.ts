@@ -22,8 +22,9 @@ function helpText(): string {
     "commands:",
     ...lines,
     "",
-    "exit codes: 0 ok, 1 invalid input or negative verdict, 2 usage error",
-    "run `chronoseal <command> --help` for a command's options",
+    "exit codes: 0 ok, 1 invalid input or negative verdict, 2 usage error, 141 output closed early",
+    "run `chronoseal <group> --help` for a group's verbs, `chronoseal <command> --help` for options;",
+    "every verb takes --json, and no verb overwrites a file without --force (--out - is stdout)",
   ].join("\n");
 }
 
