@@ -105,7 +105,7 @@ function makeDirs(dir: string): void {
  * squash is caught, not only permission bits), and it is empty unless `force` (then only
  * report.json and report.html are replaced). Returns what is wrong, or undefined.
  */
-function checkReportDir(dir: string, force: boolean): string | undefined {
+export function checkReportDir(dir: string, force: boolean): string | undefined {
   const code = (e: unknown) => (e as NodeJS.ErrnoException).code ?? String(e);
   try {
     const st = statSync(dir, { throwIfNoEntry: false });

@@ -5,6 +5,7 @@
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import {
+  checkReportDir,
   EXIT_DISAGREES,
   EXIT_OK,
   EXIT_USAGE,
@@ -21,13 +22,14 @@ export { parseAdversary, parseFaults, type SimIo } from "./cli-run.js";
 export const EXIT_BUG = 70;
 
 const DEMO_USAGE = [
-  "usage: chronoseal-sim demo [--out DIR] [--vectors DIR]",
+  "usage: chronoseal-sim demo [--out DIR [--force]] [--vectors DIR]",
   "",
   "The chronoseal demo: canonical JSON and SHA-256 in WebAssembly on the RFC 8785 samples, then",
   "the whole system on loopback (three meshd nodes, one of them the attestor, a collector on",
   "SQLite) with 20 simulated locks living through a simulated week of faults and a tampering",
   "collector; the audit is checked against the ground truth and the report is written to",
-  "DIR/report.json and DIR/report.html (default DIR: ./.demo).",
+  "DIR/report.json and DIR/report.html (default DIR: ./.demo; checked before anything starts: a",
+  "writable directory, empty unless --force, which replaces the two reports; else exit 2).",
   "  --vectors DIR   the shared test vectors (default: $CHRONOSEAL_VECTORS or ../shared/vectors)",
   "Exit code 0 when the audit agrees with the ground truth, 1 when it does not.",
 ].join("\n");
@@ -45,14 +47,24 @@ async function demoCommand(argv: string[], io: SimIo): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     strict: true,
-    options: { out: { type: "string", default: ".demo" }, vectors: { type: "string" } },
+    options: {
+      out: { type: "string", default: ".demo" },
+      force: { type: "boolean", default: false },
+      vectors: { type: "string" },
+    },
   });
+  const outDir = resolve(io.cwd, values.out!);
+  const unusable = checkReportDir(outDir, values.force!);
+  if (unusable) {
+    io.stderr.write(`${io.name ?? "chronoseal-sim demo"}: ${unusable}\n`);
+    return EXIT_USAGE;
+  }
   const vectors = resolve(
     io.cwd,
     values.vectors ?? io.env.CHRONOSEAL_VECTORS ?? join("..", "shared", "vectors"),
   );
   const ok = await runDemo({
-    outDir: resolve(io.cwd, values.out!),
+    outDir,
     vectors,
     say: (line) => io.stdout.write(`${line}\n`),
   });

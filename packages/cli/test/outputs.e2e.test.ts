@@ -126,21 +126,28 @@ describe("outputs are never replaced without --force (the real executable)", () 
     expect(existsSync(join(d, "-"))).toBe(false);
   });
 
-  it("sim run: a report directory that is not empty is refused before any daemon starts", async () => {
-    const d = seeded(["report.html"]);
-    // Every process the command starts inherits this marker: none may be left running.
-    const marker = `CLIHYG_${process.pid}_${Date.now()}`;
-    const r = await runBin(["sim", "run", "--out", "."], { cwd: d, env: { CHRONOSEAL_TEST_MARK: marker } });
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^chronoseal sim run: --out .*: not empty \(1 entry\); use --force[^\n]*\n$/);
-    expect(readFileSync(join(d, "report.html"), "utf8")).toBe(PRECIOUS);
-    const left = readdirSync("/proc").filter((p) => {
-      try {
-        return /^\d+$/.test(p) && readFileSync(`/proc/${p}/environ`, "latin1").includes(marker);
-      } catch {
-        return false;
-      }
-    });
-    expect(left).toEqual([]);
-  });
+  it.each([{ verb: ["sim", "run"] }, { verb: ["demo"] }])(
+    "$verb: a report directory that is not empty is refused before any daemon starts",
+    async ({ verb }) => {
+      const d = seeded(["report.html"]);
+      // Every process the command starts inherits this marker: none may be left running.
+      const marker = `CLIHYG_${process.pid}_${Date.now()}`;
+      const r = await runBin([...verb, "--out", "."], { cwd: d, env: { CHRONOSEAL_TEST_MARK: marker } });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(
+        new RegExp(
+          `^chronoseal ${verb.join(" ")}: --out .*: not empty \\(1 entry\\); use --force[^\\n]*\\n$`,
+        ),
+      );
+      expect(readFileSync(join(d, "report.html"), "utf8")).toBe(PRECIOUS);
+      const left = readdirSync("/proc").filter((p) => {
+        try {
+          return /^\d+$/.test(p) && readFileSync(`/proc/${p}/environ`, "latin1").includes(marker);
+        } catch {
+          return false;
+        }
+      });
+      expect(left).toEqual([]);
+    },
+  );
 });
