@@ -2,8 +2,8 @@
 // against the whole system on loopback (three meshd processes with one attestor, a collector
 // process on SQLite), with faults and a tampering collector on request; audits, checks the
 // verdicts against the ground truth, and writes the report as JSON and HTML.
-import { accessSync, constants, mkdirSync } from "node:fs";
-import { resolve } from "node:path";
+import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { SingleBar } from "cli-progress";
 import type { FaultOptions } from "./faults.js";
@@ -28,6 +28,8 @@ export interface SimIo {
   isTTY: boolean;
   cwd: string;
   env: NodeJS.ProcessEnv;
+  /** The command's name in error lines (the `chronoseal` CLI: "chronoseal sim run"). */
+  name?: string;
 }
 
 const FAULT_KEYS: Record<string, keyof FaultOptions> = {
@@ -87,30 +89,61 @@ function int(v: string | undefined, name: string, min: number, max: number, dflt
   return n;
 }
 
-/** Creates DIR if needed and checks it is writable, before any process is started. */
-function writableDir(dir: string): string | undefined {
+/**
+ * mkdir -p, one level at a time: Node's recursive mkdir never returns on some file systems
+ * (under /proc it retries ENOENT forever).
+ */
+function makeDirs(dir: string): void {
+  const missing: string[] = [];
+  for (let d = dir; !statSync(d, { throwIfNoEntry: false }); d = dirname(d)) missing.unshift(d);
+  for (const d of missing) mkdirSync(d);
+}
+
+/**
+ * Checks the report directory before any process is started: DIR is a directory or can be
+ * created, a file can really be written in it (a probe, so a read-only file system or a root
+ * squash is caught, not only permission bits), and it is empty unless `force` (then only
+ * report.json and report.html are replaced). Returns what is wrong, or undefined.
+ */
+export function checkReportDir(dir: string, force: boolean): string | undefined {
+  const code = (e: unknown) => (e as NodeJS.ErrnoException).code ?? String(e);
   try {
-    mkdirSync(dir, { recursive: true });
-    accessSync(dir, constants.W_OK);
-    return undefined;
+    const st = statSync(dir, { throwIfNoEntry: false });
+    if (st && !st.isDirectory()) return `--out ${dir}: not a directory`;
+    if (st && !force) {
+      const inside = readdirSync(dir);
+      if (inside.length)
+        return `--out ${dir}: not empty (${inside.length} entr${inside.length === 1 ? "y" : "ies"}); use --force to replace its report.json and report.html`;
+    }
+    makeDirs(dir);
   } catch (e) {
-    return `cannot write the report to ${dir}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`;
+    return `--out ${dir}: cannot create it: ${code(e)}`;
   }
+  const probe = join(dir, `.chronoseal-sim-probe-${process.pid}`);
+  try {
+    writeFileSync(probe, "", { flag: "wx" });
+    rmSync(probe, { force: true });
+  } catch (e) {
+    return `--out ${dir}: cannot write in it: ${code(e)}`;
+  }
+  return undefined;
 }
 
 export const RUN_USAGE = [
-  "usage: chronoseal-sim run [--locks N] [--days D] [--seed S] [--faults SPEC] [--adversary SPEC] [--out DIR] [--json]",
+  "usage: chronoseal-sim run [--locks N] [--days D] [--seed S] [--faults SPEC] [--adversary SPEC] [--out DIR [--force]] [--json]",
   "",
   "Starts three meshd processes (one attestor) and a collector on SQLite on loopback, runs N",
   "simulated locks (default 10) for D days (default 7) from seed S (default 1) with real lock",
   "agents anchoring into the mesh, audits what the collector serves, checks every verdict",
   "against the simulator's ground truth, and writes DIR/report.json and DIR/report.html",
-  "(default DIR: ./sim-report, checked writable before anything starts). Every process it",
-  "starts is stopped before it exits.",
+  "(default DIR: ./sim-report). DIR is checked before anything starts: a directory (created if",
+  "missing), writable, and empty unless --force (which replaces report.json and report.html",
+  "only); otherwise one line on stderr and exit 2. Every process it starts is stopped before it",
+  "exits.",
   "  --faults none | some | power-cuts=N,torn=0..1,clock-jumps=N,partitions=N,drift=PPM",
   "  --adversary none | all | drop,reorder,alter,replay,fork (each optionally =COUNT)",
-  "Exit code 0 when the audit agrees with the ground truth, 1 when it does not (or the report",
-  "cannot be written), 2 for a usage error.",
+  "Exit code 0 when the audit agrees with the ground truth, 1 when it does not, 2 for a usage",
+  "error or an output directory that cannot take the report.",
 ].join("\n");
 
 export async function runCommand(argv: string[], io: SimIo): Promise<number> {
@@ -124,6 +157,7 @@ export async function runCommand(argv: string[], io: SimIo): Promise<number> {
       faults: { type: "string", default: "none" },
       adversary: { type: "string", default: "none" },
       out: { type: "string", default: "sim-report" },
+      force: { type: "boolean", default: false },
       json: { type: "boolean", default: false },
     },
   });
@@ -133,10 +167,11 @@ export async function runCommand(argv: string[], io: SimIo): Promise<number> {
   const faults = parseFaults(values.faults!, locks);
   const adversary = parseAdversary(values.adversary!);
   const outDir = resolve(io.cwd, values.out!);
-  const unwritable = writableDir(outDir);
-  if (unwritable) {
-    io.stderr.write(`chronoseal-sim run: ${unwritable}\n`);
-    return EXIT_DISAGREES;
+  if (values.out === "-") throw new UsageError("--out names a directory (report.json and report.html)");
+  const unusable = checkReportDir(outDir, values.force!);
+  if (unusable) {
+    io.stderr.write(`${io.name ?? "chronoseal-sim run"}: ${unusable}\n`);
+    return EXIT_USAGE;
   }
   const bar = io.isTTY
     ? new SingleBar({

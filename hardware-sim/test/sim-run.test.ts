@@ -56,13 +56,22 @@ describe("sim run options", () => {
     expect(r.stderr).toMatch(/--locks: an integer in 1\.\.1000/);
   });
 
-  it("refuses an unwritable report directory before starting anything (exit 1)", async () => {
+  it("refuses an unusable report directory before starting anything (exit 2, one line)", async () => {
     const dir = mkdtempSync(join(tmpdir(), "cli-sim-"));
     writeFileSync(join(dir, "file"), "");
-    const r = await runSim(["run", "--out", "file/report"], dir);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/cannot write the report to .*file\/report: ENOTDIR/);
-    expect(r.stderr).not.toMatch(/mesh:/); // no daemon was started
+    const cases: [string[], RegExp][] = [
+      [["--out", "file/report"], /--out .*file\/report: cannot create it: ENOTDIR/],
+      [["--out", "file"], /--out .*file: not a directory/],
+      [["--out", "."], /--out .*: not empty \(1 entry\); use --force/],
+      [["--out", "/proc/chronoseal-sim"], /--out \/proc\/chronoseal-sim: cannot create it: ENOENT/],
+    ];
+    for (const [args, message] of cases) {
+      const r = await runSim(["run", ...args], dir);
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr.trim().split("\n")).toHaveLength(1); // no usage, no stack, no daemon narration
+    }
+    expect(readFileSync(join(dir, "file"), "utf8")).toBe(""); // untouched
   });
 
   it("the chronoseal-sim executable (a real process): usage on stdout, exit 2 without a verb", () => {

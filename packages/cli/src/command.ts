@@ -1,7 +1,8 @@
 // The shape every `chronoseal` verb implements, and the errors that map to exit codes.
 //
 // Exit codes (documented in the README): 0 ok, 1 invalid input (or a negative verdict),
-// 2 usage error. Anything else escaping a command is a bug and exits 70.
+// 2 usage error, 141 standard output closed early (EPIPE). Anything else escaping a command is a
+// bug and exits 70.
 import type { Readable, Writable } from "node:stream";
 
 export interface Io {
@@ -26,6 +27,8 @@ export const EXIT_OK = 0;
 export const EXIT_INVALID = 1;
 export const EXIT_USAGE = 2;
 export const EXIT_BUG = 70;
+/** Standard output's reader went away (EPIPE): 128 + SIGPIPE, quietly (see bin.ts). */
+export const EXIT_PIPE = 141;
 
 /** Wrong flags or arguments: exit 2 with the command's usage. */
 export class UsageError extends Error {

@@ -194,7 +194,7 @@ describe("chronoseal credential", () => {
     const before = readFileSync(file, "utf8");
     const r = await runCli(["credential", "incept", "--out", file, "--store", store]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/exists; refusing to overwrite its keys \(use --force\)/);
+    expect(r.stderr).toMatch(/me\.json exists; use --force to overwrite it/);
     expect(readFileSync(file, "utf8")).toBe(before);
     const second = await ok(["credential", "incept", "--out", file, "--store", store, "--force"]);
     expect(second).not.toBe(first);

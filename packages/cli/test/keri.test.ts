@@ -159,4 +159,14 @@ describe("chronoseal keri kel", () => {
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain("body announces");
   });
+
+  it("an empty stream is nothing verified: parse and kel exit 1 (the built binary)", () => {
+    const empty = join(dir, "empty.cesr");
+    writeFileSync(empty, "");
+    for (const verb of ["parse", "kel"]) {
+      const r = spawnSync(process.execPath, [bin, "keri", verb, empty], { encoding: "utf8" });
+      expect(r.status, verb).toBe(1);
+      expect(r.stdout + r.stderr).toMatch(/no (messages|key events) in the input/);
+    }
+  });
 });

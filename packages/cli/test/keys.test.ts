@@ -2,7 +2,7 @@
 // from ssh-keygen and node:crypto, file modes, overwrite protection, and exit codes.
 import { execFileSync } from "node:child_process";
 import { createPrivateKey, createPublicKey, generateKeyPairSync, verify as nodeVerify } from "node:crypto";
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -170,11 +170,20 @@ describe("chronoseal sign", () => {
 
   it("reports unreadable, malformed and wrong-kind keys (exit 1) and usage errors (exit 2)", async () => {
     writeFileSync(at("garbage.key"), "not a key");
+    // Public keys under names that do not say so: their content gives them away.
+    copyFileSync(at("k-pem.pub"), at("k-pem.looks-private"));
+    copyFileSync(at("k-ssh.pub"), at("k-ssh.looks-private"));
     const cases: [string[], number, RegExp][] = [
-      [["sign", "--key", at("missing")], 1, /cannot read key .*missing: ENOENT/],
-      [["sign", "--key", at("garbage.key")], 1, /key .*garbage.key: base64 private key: invalid base64/],
-      [["sign", "--key", at("k-pem.pub")], 1, /this is a public key/],
-      [["sign", "--key", at("k-ssh.pub")], 1, /OpenSSH public key line/],
+      [["sign", "--key", at("missing")], 1, /--key .*missing: cannot read it: ENOENT/],
+      [["sign", "--key", at("garbage.key")], 1, /--key .*garbage.key: base64 private key: invalid base64/],
+      [["sign", "--key", at("k-pem.looks-private")], 1, /--key .*: .*this is a public key/],
+      [["sign", "--key", at("k-ssh.looks-private")], 1, /--key .*: .*OpenSSH public key line/],
+      [
+        ["sign", "--key", at("k-base64.pub")],
+        1,
+        /--key .*k-base64\.pub: a public key file \(\.pub\) where a private key belongs/,
+      ],
+      [["sign", "--key", at("k-pem.pub")], 1, /--key .*: a public key file/],
       [["sign", "--key", at("k-base64"), at("missing-input")], 1, /cannot read .*missing-input: ENOENT/],
       [["sign"], 2, /--key is required/],
       [["sign", "--key", at("k-base64"), "a", "b"], 2, /at most one FILE/],

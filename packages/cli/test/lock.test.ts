@@ -1,5 +1,5 @@
 // `chronoseal lock audit / export / verify-file` against a real collector on loopback.
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough, Readable } from "node:stream";
@@ -9,6 +9,7 @@ import { entryHashes, FileAnchors, LockAgent, type LockEntry, VirtualClock } fro
 import { Witness } from "@chronoseal/witness";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../src/main.js";
+import { runBin } from "./bin.js";
 import { runCli } from "./run.js";
 
 let dir = "";
@@ -88,6 +89,55 @@ describe("chronoseal lock", () => {
       entries: 27,
       chains: [{ chain: "door-5/2025-01", findings: [] }],
     });
+  });
+
+  it("export (the real executable): --out - is standard output; an existing file needs --force", async () => {
+    const base = ["lock", "export", "--collector", url];
+    const dash = await runBin([...base, "--out", "-"], { cwd: dir });
+    expect(dash.code).toBe(0);
+    expect(dash.stdout).toBe(ndjson(sent));
+    expect(dash.stderr).toBe("exported 27 entries to standard output\n");
+    expect(existsSync(join(dir, "-"))).toBe(false);
+    writeFileSync(join(dir, "kept.ndjson"), "an earlier export\n");
+    const kept = await runBin([...base, "--out", "kept.ndjson"], { cwd: dir });
+    expect(kept.code).toBe(1);
+    expect(kept.stderr).toBe("chronoseal lock export: kept.ndjson exists; use --force to overwrite it\n");
+    expect(readFileSync(join(dir, "kept.ndjson"), "utf8")).toBe("an earlier export\n");
+    const forced = await runBin([...base, "--out", "kept.ndjson", "--force", "--json"], { cwd: dir });
+    expect(JSON.parse(forced.stdout)).toEqual({ entries: 27, signed: 27, out: "kept.ndjson" });
+    expect(readFileSync(join(dir, "kept.ndjson"), "utf8")).toBe(ndjson(sent));
+    // A collector that stops answering mid-way leaves no partial file behind.
+    const gone = await runBin(["lock", "export", "--collector", "http://127.0.0.1:1", "--out", "x.ndjson"], {
+      cwd: dir,
+    });
+    expect(gone.code).toBe(1);
+    expect(existsSync(join(dir, "x.ndjson"))).toBe(false);
+  });
+
+  it("an audit that finds nothing to audit is not verified (exit 1), in text and JSON", async () => {
+    const audit = ["lock", "audit", "--collector", url, "--anchors", "anchors.ndjson"];
+    for (const extra of [
+      ["--door", "nosuch"],
+      ["--chain", "nosuch/2025-01"],
+    ]) {
+      const r = await runBin([...audit, ...extra], { cwd: dir });
+      expect(r.code, extra.join(" ")).toBe(1);
+      expect(r.stdout).toMatch(/no chains found.*: nothing was audited/);
+      expect(r.stdout).toContain("RESULT: NOT verified");
+      expect(r.stdout).not.toMatch(/RESULT: verified/);
+      const j = await runBin([...audit, ...extra, "--json"], { cwd: dir });
+      expect(j.code).toBe(1);
+      expect(JSON.parse(j.stdout)).toMatchObject({ verified: false, chains: [] });
+    }
+    writeFileSync(join(dir, "empty.ndjson"), "");
+    const empty = await runBin(["lock", "verify-file", "--anchors", "anchors.ndjson", "empty.ndjson"], {
+      cwd: dir,
+    });
+    expect(empty.code).toBe(1);
+    expect(empty.stdout).toContain("RESULT: NOT verified"); // the anchors name entries the file lacks
+    const ok = await runBin([...audit, "--door", "door-5"], { cwd: dir });
+    expect(ok.code).toBe(0); // the same audit of a door that exists does verify
+    expect(ok.stdout).toContain("RESULT: verified");
   });
 
   it("export and verify-file: offline audit, also of a compacted export and from stdin", async () => {

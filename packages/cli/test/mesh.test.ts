@@ -12,6 +12,7 @@ import {
 } from "@chronoseal/core";
 import { type MeshEntry, MeshNode } from "@chronoseal/mesh";
 import { describe, expect, it } from "vitest";
+import { runBin } from "./bin.js";
 import { runCli } from "./run.js";
 
 describe("chronoseal mesh", () => {
@@ -79,6 +80,33 @@ describe("chronoseal mesh", () => {
       );
       expect(set.code).toBe(0);
       expect((await runCli(["mesh", "dns", "--node", node.url], "", dir)).stdout).toContain("mors.mesh");
+      // --json of each verb, from the real executable: parses, with its key fields.
+      const parsed = async (argv: string[]) => {
+        const r = await runBin([...argv, "--json"], { cwd: dir });
+        expect(r.code, `${argv.join(" ")}: ${r.stderr}`).toBe(0);
+        return JSON.parse(r.stdout);
+      };
+      const base = ["--node", node.url];
+      expect(
+        await parsed(["mesh", "claim", "vesta", "--key", "node.pem", "--network", network, ...base]),
+      ).toMatchObject({
+        hostname: "vesta",
+        network,
+        writer: toBase64(nodeKey.publicKey),
+        node: { added: 1 },
+      });
+      expect(await parsed(["mesh", "status", ...base])).toMatchObject({ node: toBase64(nodeKey.publicKey) });
+      expect(await parsed(["mesh", "dns", ...base])).toContainEqual({
+        hostname: "mors.mesh",
+        ip: "127.0.0.1",
+      });
+      const set2 = await parsed([
+        "mesh",
+        ...["settings", "set", "--admin", "net/admin.pem", "--settings", "net/settings.json"],
+        ...[...base, "--ttl", "0"],
+      ]);
+      expect(set2).toMatchObject({ network, settings: { kind: "settings", tld: "mesh" } });
+      expect(JSON.parse(readFileSync(join(dir, "net", "settings.json"), "utf8"))).toEqual(set2.settings);
       // a claim signed by a key that is not the admin's cannot change settings
       const bad = await runCli(
         [
@@ -104,7 +132,7 @@ describe("chronoseal mesh", () => {
             dir,
           )
         ).code,
-      ).toBe(1);
+      ).toBe(2); // a malformed HOSTNAME is a usage error
       expect(decodePrivateKey(readFileSync(join(dir, "net", "admin.pem"), "utf8")).publicKey.length).toBe(32);
     } finally {
       await node.stop();

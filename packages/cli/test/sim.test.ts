@@ -40,7 +40,7 @@ describe("simulator verbs", () => {
   it("delegates to chronoseal-sim when it is installed: its own usage errors come back (exit 2)", async () => {
     const r = await runCli(["sim", "run", "--locks", "0"], "", mkdtempSync(join(tmpdir(), "cli-sim-")));
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/chronoseal-sim run: --locks: an integer in 1\.\.1000/);
+    expect(r.stderr).toMatch(/^chronoseal sim run: --locks: an integer in 1\.\.1000/);
   });
 
   it("without the simulator: says how to install it, exit 2 (a package that really is not there)", async () => {

@@ -119,9 +119,9 @@ const sign: Command = {
   name: ["checkpoint", "sign"],
   summary: "sign a tlog checkpoint (C2SP signed note)",
   usage: [
-    "usage: chronoseal checkpoint sign --key FILE --origin NAME --size N --root B64 [--name KEYNAME] [--ext LINE]...",
+    "usage: chronoseal checkpoint sign --key FILE --origin NAME --size N --root B64 [--name KEYNAME] [--ext LINE]... [--json]",
     "",
-    "Prints the signed checkpoint note; the verifier key line goes to stderr.",
+    "Prints the signed checkpoint note; the verifier key line goes to stderr. --json: {note, verifierKey}.",
     "  --key FILE     private key (raw, base64, PEM, OpenSSH) or note signer key (PRIVATE+KEY+...)",
     "  --origin NAME  the log's origin line",
     "  --size N       tree size (decimal, at most 2^53 - 1)",
@@ -141,6 +141,7 @@ const sign: Command = {
         root: { type: "string" },
         name: { type: "string" },
         ext: { type: "string", multiple: true },
+        json: { type: "boolean", default: false },
       },
     });
     if (positionals.length) throw new UsageError("checkpoint sign takes no FILE");
@@ -159,8 +160,13 @@ const sign: Command = {
       throw new UsageError("--key is a witness's cosignature/v1 key: cosign with it (checkpoint cosign)");
     const cp: Checkpoint = { origin: values.origin, size: Number(values.size), root };
     if (values.ext) cp.extensions = values.ext;
-    io.stdout.write(input("checkpoint", () => signCheckpoint(cp, [signer])));
-    io.stderr.write(`verifier key: ${formatVerifierKey(signer.name, signer.publicKey)}\n`);
+    const note = input("checkpoint", () => signCheckpoint(cp, [signer]));
+    const verifierKey = formatVerifierKey(signer.name, signer.publicKey);
+    if (values.json) io.stdout.write(`${JSON.stringify({ note, verifierKey }, null, 2)}\n`);
+    else {
+      io.stdout.write(note);
+      io.stderr.write(`verifier key: ${verifierKey}\n`);
+    }
     return EXIT_OK;
   },
 };
@@ -248,13 +254,14 @@ const cosign: Command = {
   summary: "add a (witness) signature to a signed checkpoint",
   usage: [
     "usage: chronoseal checkpoint cosign --key FILE [--name KEYNAME] [--type ed25519|cosignature/v1]",
-    "                                    [--timestamp SECONDS] [--vkey VKEY[,VKEY...]] [FILE|-]",
+    "                                    [--timestamp SECONDS] [--vkey VKEY[,VKEY...]] [--json] [FILE|-]",
     "",
     "Prints the note with one more signature line (the verifier key line goes to stderr). --type",
     "cosignature/v1 makes a C2SP witness cosignature (timestamped: --timestamp, default now; the",
     "note must be a checkpoint); the default is a plain Ed25519 note signature (a signer key's own",
     "type when --key is one). With --vkey (the log's key), the note must verify first: a witness",
     "should always pass it (and check consistency: a witness daemon does, see meshd's witness).",
+    "--json: {note, verifierKey}.",
   ].join("\n"),
   async run(argv, io) {
     const { values, positionals } = parseArgs({
@@ -267,6 +274,7 @@ const cosign: Command = {
         type: { type: "string" },
         timestamp: { type: "string" },
         vkey: { type: "string", multiple: true },
+        json: { type: "boolean", default: false },
       },
     });
     if (!values.key) throw new UsageError("--key is required");
@@ -288,12 +296,15 @@ const cosign: Command = {
       if (verifiers) openNote(note, verifiers);
     });
     const options = timestamp === undefined ? {} : { timestamp };
-    io.stdout.write(
-      input("checkpoint", () =>
-        type === "cosignature/v1" ? cosignCheckpoint(note, [signer], options) : cosignNote(note, [signer]),
-      ),
+    const cosigned = input("checkpoint", () =>
+      type === "cosignature/v1" ? cosignCheckpoint(note, [signer], options) : cosignNote(note, [signer]),
     );
-    io.stderr.write(`verifier key: ${formatVerifierKey(signer.name, signer.publicKey, type)}\n`);
+    const verifierKey = formatVerifierKey(signer.name, signer.publicKey, type);
+    if (values.json) io.stdout.write(`${JSON.stringify({ note: cosigned, verifierKey }, null, 2)}\n`);
+    else {
+      io.stdout.write(cosigned);
+      io.stderr.write(`verifier key: ${verifierKey}\n`);
+    }
     return EXIT_OK;
   },
 };
@@ -302,11 +313,12 @@ const vkey: Command = {
   name: ["checkpoint", "vkey"],
   summary: "print the note verifier key of a key",
   usage: [
-    "usage: chronoseal checkpoint vkey --name KEYNAME (--key FILE | --pub KEY) [--type ed25519|cosignature/v1]",
+    "usage: chronoseal checkpoint vkey --name KEYNAME (--key FILE | --pub KEY) [--type ed25519|cosignature/v1] [--json]",
     "",
     "Prints <name>+<hex key id>+<base64(type || public key)> for a private key file, a note signer",
     "key (whose name and type are used), or a public key (any format `chronoseal verify` reads, or",
     "a file). --type cosignature/v1 (byte 0x04): a witness's key, as logs and verifiers configure it.",
+    "--json: {name, type, verifierKey}.",
   ].join("\n"),
   async run(argv, io) {
     const { values, positionals } = parseArgs({
@@ -318,6 +330,7 @@ const vkey: Command = {
         key: { type: "string" },
         pub: { type: "string" },
         type: { type: "string" },
+        json: { type: "boolean", default: false },
       },
     });
     let type = keyType(values.type);
@@ -336,7 +349,12 @@ const vkey: Command = {
       publicKey = await loadPublicKey(values.pub!, io);
     }
     const keyName = name;
-    io.stdout.write(`${input("--name", () => formatVerifierKey(keyName, publicKey, type))}\n`);
+    const verifierKey = input("--name", () => formatVerifierKey(keyName, publicKey, type));
+    io.stdout.write(
+      values.json
+        ? `${JSON.stringify({ name: keyName, type: type ?? "ed25519", verifierKey })}\n`
+        : `${verifierKey}\n`,
+    );
     return EXIT_OK;
   },
 };

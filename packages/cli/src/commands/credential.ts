@@ -14,6 +14,7 @@ import {
 } from "@chronoseal/validity";
 import { type Command, EXIT_INVALID, EXIT_OK, type Io, UsageError } from "../command.js";
 import { readInput } from "../io.js";
+import { aidFlag, saidFlag } from "../values.js";
 import { controllerCommands } from "./credential-controller.js";
 import { openStore } from "./credential-store.js";
 
@@ -29,7 +30,7 @@ const importCmd: Command = {
     "",
     "Stores every message not already stored (each distinct copy once, whatever its signatures);",
     "refuses, with the reason, what cannot be identified (bad SAID, unknown type, unreadable file).",
-    "Exit 0 when nothing was refused.",
+    "Exit 0 when nothing was refused; a file with no messages counts as refused.",
   ].join("\n"),
   async run(argv, io) {
     const { values, positionals } = parseArgs({
@@ -55,6 +56,12 @@ const importCmd: Command = {
         }
         try {
           const r = store.import(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+          if (r.items.length === 0) {
+            // Nothing to import is not a successful import (an empty or truncated download).
+            refused++;
+            reports.push({ file, error: "no messages in it" });
+            continue;
+          }
           refused += r.rejected;
           reports.push({
             file,
@@ -137,16 +144,18 @@ const validateCmd: Command = {
       },
     });
     if (positionals.length !== 1) throw new UsageError("expected one credential SAID");
+    const said = saidFlag(positionals[0]!, "SAID");
+    const roots = values["trusted-root"]?.map((r) => aidFlag(r, "--trusted-root"));
     const validOn = values["valid-on"];
     if (!validOn) throw new UsageError("--valid-on is required");
     await init();
     const store = openStore(values.store, io);
     let v: Verdict;
     try {
-      v = store.validate(positionals[0] as string, {
+      v = store.validate(said, {
         validOn,
         resolution: values.resolution,
-        ...(values["trusted-root"] ? { trustedRoots: values["trusted-root"] } : {}),
+        ...(roots ? { trustedRoots: roots } : {}),
       });
     } catch (e) {
       if (e instanceof WindowError) throw new UsageError(e.message);
@@ -189,11 +198,12 @@ const statusCmd: Command = {
       options: { store: { type: "string" }, json: { type: "boolean", default: false } },
     });
     if (positionals.length !== 1) throw new UsageError("expected one credential SAID");
+    const said = saidFlag(positionals[0]!, "SAID");
     await init();
     const store = openStore(values.store, io);
     let s: CredentialStatus;
     try {
-      s = store.status(positionals[0] as string);
+      s = store.status(said);
     } finally {
       store.close();
     }

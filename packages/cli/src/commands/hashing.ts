@@ -31,19 +31,26 @@ const canonicalizeCommand: Command = {
   name: ["canonicalize"],
   summary: "print the RFC 8785 canonical form of a JSON document",
   usage: [
-    "usage: chronoseal canonicalize [FILE|-]",
+    "usage: chronoseal canonicalize [--json] [FILE|-]",
     "",
     "Reads JSON (strict: duplicate keys and lone surrogates are errors) and prints its",
     "RFC 8785 canonical form. No newline is added, so the output is byte-exact for piping",
-    "into other tools. Exit codes: 0 ok, 1 invalid input, 2 usage.",
+    "into other tools. --json: {canonical} (the canonical text as a string) and a newline.",
+    "Exit codes: 0 ok, 1 invalid input, 2 usage.",
   ].join("\n"),
   async run(argv: string[], io: Io) {
-    const { positionals } = parseArgs({ args: argv, allowPositionals: true, strict: true, options: {} });
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: { json: { type: "boolean", default: false } },
+    });
     if (positionals.length > 1) throw new UsageError("expected at most one FILE");
     const file = positionals[0];
     const name = file === undefined || file === "-" ? "<stdin>" : file;
     const value = readJson(await readInput(file, io), name);
-    io.stdout.write(canonicalOrInputError(value, name));
+    const canonical = canonicalOrInputError(value, name);
+    io.stdout.write(values.json ? `${JSON.stringify({ canonical })}\n` : canonical);
     return EXIT_OK;
   },
 };
@@ -52,13 +59,14 @@ const hashCommand: Command = {
   name: ["hash"],
   summary: "SHA-256/512 of a file's bytes, or of a JSON document's canonical form",
   usage: [
-    "usage: chronoseal hash [--canonical] [--alg sha256|sha512] [--encoding hex|base64] [FILE|-]",
+    "usage: chronoseal hash [--canonical] [--alg sha256|sha512] [--encoding hex|base64] [--json] [FILE|-]",
     "",
     "  --canonical        parse FILE as JSON and hash its RFC 8785 canonical UTF-8 bytes",
     "  --alg ALG          sha256 (default) or sha512",
     "  --encoding ENC     hex (default) or base64",
     "",
-    "Prints the digest and a newline. Exit codes: 0 ok, 1 invalid input, 2 usage.",
+    "Prints the digest and a newline; --json: {alg, encoding, canonical, digest}.",
+    "Exit codes: 0 ok, 1 invalid input, 2 usage.",
   ].join("\n"),
   async run(argv: string[], io: Io) {
     const { values, positionals } = parseArgs({
@@ -69,6 +77,7 @@ const hashCommand: Command = {
         canonical: { type: "boolean", default: false },
         alg: { type: "string", default: "sha256" },
         encoding: { type: "string", default: "hex" },
+        json: { type: "boolean", default: false },
       },
     });
     if (values.alg !== "sha256" && values.alg !== "sha512")
@@ -93,7 +102,12 @@ const hashCommand: Command = {
       const bytes = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
       digest = values.alg === "sha256" ? sha256(bytes) : sha512(bytes);
     }
-    io.stdout.write(`${Buffer.from(digest).toString(values.encoding)}\n`);
+    const text = Buffer.from(digest).toString(values.encoding);
+    io.stdout.write(
+      values.json
+        ? `${JSON.stringify({ alg: values.alg, encoding: values.encoding, canonical: values.canonical, digest: text })}\n`
+        : `${text}\n`,
+    );
     return EXIT_OK;
   },
 };

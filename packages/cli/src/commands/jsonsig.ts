@@ -49,19 +49,25 @@ const signJson: Command = {
   name: ["sign-json"],
   summary: "add a signature (the chronoseal signing rule) to a JSON document",
   usage: [
-    "usage: chronoseal sign-json --key FILE --context CTX [--signed-at T] [FILE|-]",
+    "usage: chronoseal sign-json --key FILE --context CTX [--signed-at T] [--json] [FILE|-]",
     "",
     "Prints the document with the signer's entry { signed_at, signature, context } added to its",
     "`signatures` map (replacing an older entry of the same signer). The signature covers",
     "chronoseal-v1:<CTX>:<signed_at>:<base64(SHA-256(JCS(document without signatures)))>.",
     "CTX is 1-64 of [a-z0-9-]. T is RFC 3339 or epoch milliseconds (default: now).",
+    "The output is JSON already: --json is accepted and changes nothing.",
   ].join("\n"),
   async run(argv, io) {
     const { values, positionals } = parseArgs({
       args: argv,
       allowPositionals: true,
       strict: true,
-      options: { key: { type: "string" }, context: { type: "string" }, "signed-at": { type: "string" } },
+      options: {
+        key: { type: "string" },
+        context: { type: "string" },
+        "signed-at": { type: "string" },
+        json: { type: "boolean", default: false },
+      },
     });
     if (!values.key) throw new UsageError("--key is required");
     const context = contextFlag(values.context);

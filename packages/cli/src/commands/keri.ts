@@ -86,8 +86,8 @@ const parseCommand: Command = {
     "Prints one line per message: position, byte offset, type, SAID check (and the CESR layout",
     "it verified under), prefix, sequence number and attachments. ACDCs also list their section",
     "SAIDs. --json prints the same as a JSON array. A malformed stream is reported with the byte",
-    "offset of the problem. Exit codes: 0 every SAID verifies, 1 a SAID does not or the stream is",
-    "malformed, 2 usage.",
+    "offset of the problem. Exit codes: 0 every SAID verifies, 1 a SAID does not, the stream is",
+    "malformed or holds no message, 2 usage.",
   ].join("\n"),
   async run(argv, io) {
     const { values, positionals } = parseArgs({
@@ -107,6 +107,10 @@ const parseCommand: Command = {
     else {
       for (const m of msgs) io.stdout.write(`${messageLine(m)}\n`);
       io.stdout.write(`${msgs.length} message(s), ${bad.length} with a bad SAID\n`);
+    }
+    if (msgs.length === 0) {
+      io.stderr.write("chronoseal keri parse: no messages in the input\n");
+      return EXIT_INVALID;
     }
     return bad.length ? EXIT_INVALID : EXIT_OK;
   },
@@ -154,7 +158,8 @@ const kelCommand: Command = {
     "with the exact reason: what it waits for (a prior event, signatures, witness receipts, the",
     "delegator's log or anchor), why it was rejected, or the duplicity evidence.",
     "--prefix limits the output to one identifier. Exit codes: 0 every shown log is accepted,",
-    "1 some log is pending, duplicitous or rejected (or the input is malformed), 2 usage.",
+    "1 some log is pending, duplicitous or rejected (or the input is malformed or holds no key",
+    "event), 2 usage.",
   ].join("\n"),
   async run(argv, io) {
     const { values, positionals } = parseArgs({
@@ -180,7 +185,8 @@ const kelCommand: Command = {
       io.stdout.write(`${logs.map(kelText).join("\n\n")}\n`);
       if (!logs.length) io.stdout.write("no key events in the input\n");
     }
-    return logs.every((l) => l.status === "accepted") ? EXIT_OK : EXIT_INVALID;
+    // No key event log is nothing verified: exit 1, like a log that does not replay.
+    return logs.length > 0 && logs.every((l) => l.status === "accepted") ? EXIT_OK : EXIT_INVALID;
   },
 };
 

@@ -18,6 +18,8 @@ export interface BatchOptions {
   maxLineBytes?: number;
   /** Show a progress bar on a terminal for files at least this large. */
   progressMinBytes?: number;
+  /** NDJSON output: one object per line, then a summary object. */
+  json?: boolean;
 }
 
 export const DEFAULT_CHUNK = 4096;
@@ -151,11 +153,16 @@ export async function verifyNdjson(file: string, options: BatchOptions, io: Io):
     for (const e of entries) {
       if ("malformed" in e) {
         counts.malformed++;
-        output += `line ${e.line}: malformed: ${e.malformed}\n`;
+        output += options.json
+          ? `${JSON.stringify({ line: e.line, verdict: "malformed", reason: e.malformed })}\n`
+          : `line ${e.line}: malformed: ${e.malformed}\n`;
       } else {
         const ok = verdicts[k++] === true;
         counts[ok ? "valid" : "invalid"]++;
-        output += `line ${e.line}: ${ok ? "valid" : "invalid"}\n`;
+        const verdict = ok ? "valid" : "invalid";
+        output += options.json
+          ? `${JSON.stringify({ line: e.line, verdict })}\n`
+          : `line ${e.line}: ${verdict}\n`;
       }
     }
     entries = [];
@@ -204,7 +211,9 @@ export async function verifyNdjson(file: string, options: BatchOptions, io: Io):
   const total = counts.valid + counts.invalid + counts.malformed;
   await write(
     io.stdout,
-    `${output}summary: ${total} lines, ${counts.valid} valid, ${counts.invalid} invalid, ${counts.malformed} malformed\n`,
+    options.json
+      ? `${output}${JSON.stringify({ summary: { lines: total, ...counts } })}\n`
+      : `${output}summary: ${total} lines, ${counts.valid} valid, ${counts.invalid} invalid, ${counts.malformed} malformed\n`,
   );
   if (total === 0) {
     io.stderr.write("chronoseal verify: no signatures to verify (empty batch)\n");

@@ -1,9 +1,8 @@
 // `chronoseal keygen`, `sign` and `verify`: Ed25519 key pairs in several formats, detached
 // signatures over a file's bytes, and single or batch (NDJSON) verification. Also the key
 // loaders other commands use (`loadPrivateKey`, `loadPublicKey`).
-import { randomBytes } from "node:crypto";
-import { access, open, readFile, rename, rm } from "node:fs/promises";
-import { basename, dirname, join, resolve } from "node:path";
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import {
   decodePrivateKey,
@@ -20,6 +19,7 @@ import {
 } from "@chronoseal/core";
 import { type Command, EXIT_INVALID, EXIT_OK, InputError, type Io, UsageError } from "../command.js";
 import { readInput } from "../io.js";
+import { checkOutputs, isStdout, writeOutput } from "../output.js";
 import { DEFAULT_CHUNK, verifyNdjson } from "./keys-batch.js";
 
 /** Reads `arg` as a file when one exists at that path; undefined when there is none. */
@@ -33,19 +33,28 @@ async function readIfFile(arg: string, io: Io, what: string): Promise<Uint8Array
   }
 }
 
-/** Loads a private key file in any supported format (raw, base64, PKCS#8 PEM/DER, OpenSSH). */
-export async function loadPrivateKey(file: string, io: Io): Promise<KeyPair> {
+/**
+ * Loads a private key file in any supported format (raw, base64, PKCS#8 PEM/DER, OpenSSH) for
+ * `flag`. A public key is refused, naming the flag: any public-key format core recognises (an
+ * `ssh-ed25519` line, SPKI), and a `.pub` file (what keygen writes the public key to: a base64
+ * public key reads exactly like a base64 seed, so its name is what tells them apart).
+ */
+export async function loadPrivateKey(file: string, io: Io, flag = "--key"): Promise<KeyPair> {
   await initKeys();
+  if (/\.pub$/i.test(file))
+    throw new InputError(`${flag} ${file}: a public key file (.pub) where a private key belongs`);
   let data: Buffer;
   try {
     data = await readFile(resolve(io.cwd, file));
   } catch (e) {
-    throw new InputError(`cannot read key ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    throw new InputError(
+      `${flag} ${file}: cannot read it: ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
+    );
   }
   try {
     return decodePrivateKey(new Uint8Array(data));
   } catch (e) {
-    throw new InputError(`key ${file}: ${(e as Error).message}`);
+    throw new InputError(`${flag} ${file}: ${(e as Error).message}`);
   }
 }
 
@@ -75,36 +84,6 @@ async function loadSignature(arg: string, io: Io): Promise<Uint8Array> {
   }
 }
 
-async function refuseExisting(paths: string[]): Promise<void> {
-  for (const path of paths) {
-    const exists = await access(path).then(
-      () => true,
-      () => false,
-    );
-    if (exists) throw new InputError(`${path} exists; use --force to overwrite it`);
-  }
-}
-
-/** Writes `data` to `path` atomically (temp file, fsync, rename) with `mode`. */
-async function writeKeyFile(path: string, data: string | Uint8Array, mode: number): Promise<void> {
-  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`);
-  try {
-    const fh = await open(tmp, "wx", mode);
-    try {
-      await fh.writeFile(data);
-      await fh.chmod(mode);
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, path);
-  } catch (e) {
-    await rm(tmp, { force: true });
-    if (e instanceof InputError) throw e;
-    throw new InputError(`cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-  }
-}
-
 const FORMATS = ["raw", "base64", "ssh", "pem"] as const;
 type KeygenFormat = (typeof FORMATS)[number];
 
@@ -112,10 +91,12 @@ const keygen: Command = {
   name: ["keygen"],
   summary: "generate an Ed25519 key pair",
   usage: [
-    "usage: chronoseal keygen [--format raw|base64|ssh|pem] [--out FILE [--force]] [--comment TEXT]",
+    "usage: chronoseal keygen [--format raw|base64|ssh|pem] [--out FILE|- [--force]] [--comment TEXT] [--json]",
     "",
     "With --out, writes the private key to FILE (mode 0600) and the public key to FILE.pub",
-    "(mode 0644); existing files are kept unless --force. Without --out, prints both, labelled.",
+    "(mode 0644); if either exists nothing is written (exit 1) unless --force. Without --out (or",
+    "with --out -), prints both, labelled. --json: {format, publicKey, privateKeyFile, publicKeyFile}",
+    "with --out FILE, else {format, publicKey, privateKey, publicKeyText}.",
     "Formats (default base64):",
     "  base64  the 32-byte seed / the 32-byte public key, base64, one line each",
     "  ssh     an OpenSSH private key file (unencrypted) / an `ssh-ed25519 AAAA… [comment]` line",
@@ -132,19 +113,22 @@ const keygen: Command = {
         out: { type: "string" },
         force: { type: "boolean", default: false },
         comment: { type: "string" },
+        json: { type: "boolean", default: false },
       },
     });
     if (positionals.length) throw new UsageError("keygen takes no positional arguments");
+    const toFile = values.out !== undefined && !isStdout(values.out);
     const format = values.format as KeygenFormat;
     if (!FORMATS.includes(format))
       throw new UsageError(`--format must be raw, base64, ssh or pem, got ${format}`);
-    if (format === "raw" && !values.out)
-      throw new UsageError("--format raw writes binary files: it needs --out");
+    if (format === "raw" && !toFile)
+      throw new UsageError("--format raw writes binary files: it needs --out FILE");
     if (values.comment !== undefined && format !== "ssh")
       throw new UsageError("--comment needs --format ssh");
     if (values.comment !== undefined && /[\r\n]/.test(values.comment))
       throw new UsageError("--comment must be one line");
-    if (values.force && !values.out) throw new UsageError("--force needs --out");
+    if (values.force && !toFile) throw new UsageError("--force needs --out FILE");
+    if (toFile) await checkOutputs([values.out!, `${values.out}.pub`], io, values.force);
 
     await initKeys();
     const kp = generateKeyPair();
@@ -152,16 +136,22 @@ const keygen: Command = {
     const priv = encodePrivateKey(kp, format === "ssh" ? "openssh" : format, comment);
     const pub = encodePublicKey(kp.publicKey, format, comment);
     const line = (v: Uint8Array | string) => (typeof v === "string" && !v.endsWith("\n") ? `${v}\n` : v);
-    if (values.out) {
-      const out = resolve(io.cwd, values.out);
-      if (!values.force) await refuseExisting([out, `${out}.pub`]);
+    const force = values.force;
+    if (toFile) {
+      const out = values.out!;
       // Public first: if it cannot be written, no private key is left behind without it.
-      await writeKeyFile(`${out}.pub`, line(pub), 0o644);
-      await writeKeyFile(out, line(priv), 0o600);
+      await writeOutput(`${out}.pub`, line(pub), io, { force, mode: 0o644 });
+      await writeOutput(out, line(priv), io, { force, mode: 0o600 });
       io.stdout.write(
-        `private key: ${values.out} (${format}, mode 0600)\n` +
-          `public key:  ${values.out}.pub (${format})\n` +
-          `public key (base64): ${toBase64(kp.publicKey)}\n`,
+        values.json
+          ? `${JSON.stringify({ format, publicKey: toBase64(kp.publicKey), privateKeyFile: out, publicKeyFile: `${out}.pub` }, null, 2)}\n`
+          : `private key: ${out} (${format}, mode 0600)\n` +
+              `public key:  ${out}.pub (${format})\n` +
+              `public key (base64): ${toBase64(kp.publicKey)}\n`,
+      );
+    } else if (values.json) {
+      io.stdout.write(
+        `${JSON.stringify({ format, publicKey: toBase64(kp.publicKey), privateKey: priv, publicKeyText: pub }, null, 2)}\n`,
       );
     } else {
       io.stdout.write(
@@ -176,24 +166,30 @@ const signCommand: Command = {
   name: ["sign"],
   summary: "sign a file's bytes with an Ed25519 private key",
   usage: [
-    "usage: chronoseal sign --key FILE [FILE|-]",
+    "usage: chronoseal sign --key FILE [--json] [FILE|-]",
     "",
     "Prints the base64 Ed25519 signature (64 bytes) of FILE's bytes (standard input for - or no",
     "FILE) and a newline. The key file may be in any format keygen writes, PKCS#8 DER, or an",
-    "unencrypted OpenSSH private key from ssh-keygen (format auto-detected).",
+    "unencrypted OpenSSH private key from ssh-keygen (format auto-detected); a public key is",
+    "refused. --json: {signature, publicKey}.",
   ].join("\n"),
   async run(argv, io) {
     const { values, positionals } = parseArgs({
       args: argv,
       allowPositionals: true,
       strict: true,
-      options: { key: { type: "string" } },
+      options: { key: { type: "string" }, json: { type: "boolean", default: false } },
     });
     if (!values.key) throw new UsageError("--key is required");
     if (positionals.length > 1) throw new UsageError("expected at most one FILE");
     const kp = await loadPrivateKey(values.key, io);
     const data = await readInput(positionals[0], io);
-    io.stdout.write(`${toBase64(sign(new Uint8Array(data), kp.secretKey))}\n`);
+    const signature = toBase64(sign(new Uint8Array(data), kp.secretKey));
+    io.stdout.write(
+      values.json
+        ? `${JSON.stringify({ signature, publicKey: toBase64(kp.publicKey) })}\n`
+        : `${signature}\n`,
+    );
     return EXIT_OK;
   },
 };
@@ -202,16 +198,18 @@ const verifyCommand: Command = {
   name: ["verify"],
   summary: "verify an Ed25519 signature, or an NDJSON batch of them",
   usage: [
-    "usage: chronoseal verify --pub KEY --sig SIG [--mode zip215|strict] [FILE|-]",
-    "       chronoseal verify --batch FILE.ndjson|- [--mode zip215|strict] [--chunk N]",
+    "usage: chronoseal verify --pub KEY --sig SIG [--mode zip215|strict] [--json] [FILE|-]",
+    "       chronoseal verify --batch FILE.ndjson|- [--mode zip215|strict] [--chunk N] [--json]",
     "",
     "KEY: a public key file, or the key inline (base64, `ssh-ed25519 AAAA…`, PEM).",
     "SIG: base64 inline, or a file holding base64 or the 64 raw bytes.",
-    "Prints valid (exit 0) or invalid (exit 1).",
+    "Prints valid (exit 0) or invalid (exit 1); --json: {valid}.",
     "",
     'Batch: one {"publicKey","message","signature"} object per line, base64 values. Prints',
     "`line N: valid|invalid|malformed: reason` per line and a summary; exit 0 only when every",
     `line is valid. Lines are verified ${DEFAULT_CHUNK} at a time (--chunk) in one batch call each.`,
+    '--json: NDJSON, {"line":N,"verdict":"valid|invalid|malformed"[,"reason"]} per line, then',
+    '{"summary":{"lines","valid","invalid","malformed"}}.',
   ].join("\n"),
   async run(argv, io) {
     const { values, positionals } = parseArgs({
@@ -224,6 +222,7 @@ const verifyCommand: Command = {
         batch: { type: "string" },
         chunk: { type: "string" },
         mode: { type: "string", default: "zip215" },
+        json: { type: "boolean", default: false },
       },
     });
     const mode = values.mode;
@@ -235,7 +234,7 @@ const verifyCommand: Command = {
       const chunk = values.chunk === undefined ? DEFAULT_CHUNK : Number(values.chunk);
       if (!Number.isSafeInteger(chunk) || chunk < 1 || chunk > 1 << 20)
         throw new UsageError(`--chunk must be an integer from 1 to ${1 << 20}, got ${values.chunk}`);
-      return verifyNdjson(values.batch, { mode, chunkSize: chunk }, io);
+      return verifyNdjson(values.batch, { mode, chunkSize: chunk, json: values.json }, io);
     }
     if (values.chunk !== undefined) throw new UsageError("--chunk needs --batch");
     if (values.pub === undefined || values.sig === undefined)
@@ -245,7 +244,7 @@ const verifyCommand: Command = {
     const signature = await loadSignature(values.sig, io);
     const data = await readInput(positionals[0], io);
     const ok = verify(signature, new Uint8Array(data), publicKey, { mode });
-    io.stdout.write(ok ? "valid\n" : "invalid\n");
+    io.stdout.write(values.json ? `${JSON.stringify({ valid: ok })}\n` : ok ? "valid\n" : "invalid\n");
     return ok ? EXIT_OK : EXIT_INVALID;
   },
 };

@@ -95,13 +95,14 @@ const badgeHashCmd: Command = {
   name: ["lock", "badge-hash"],
   summary: "print the hash a lock's allowlist or authorization module sees for a badge id",
   usage: [
-    "usage: chronoseal lock badge-hash ID... | chronoseal lock badge-hash - < ids.txt",
+    "usage: chronoseal lock badge-hash [--json] ID... | chronoseal lock badge-hash [--json] - < ids.txt",
     "",
     "Prints the lowercase hex SHA-256 of each badge id (one per line; `-` reads one id per line from",
     "standard input): the lines of a lock-agent allowlist file (config authorize.allowlist).",
+    "--json: a JSON array of the hashes, in order. No ids (an empty input) is exit 1.",
   ].join("\n"),
   async run(argv, io) {
-    const { positionals } = parse(argv, {});
+    const { values, positionals } = parse(argv, { json: { type: "boolean" } });
     if (positionals.length === 0) throw new UsageError("expected badge ids (or - to read them from stdin)");
     const ids =
       positionals.length === 1 && positionals[0] === "-"
@@ -110,7 +111,9 @@ const badgeHashCmd: Command = {
             .map((l) => l.replace(/\r$/, ""))
             .filter((l) => l !== "")
         : positionals;
-    for (const id of ids) io.stdout.write(`${badgeHash(id)}\n`);
+    if (ids.length === 0) throw new InputError("no badge ids on standard input");
+    const hashes = ids.map(badgeHash);
+    io.stdout.write(values.json ? `${JSON.stringify(hashes)}\n` : `${hashes.join("\n")}\n`);
     return EXIT_OK;
   },
 };

@@ -73,7 +73,8 @@ export function writeReport(r: AuditReport, json: boolean, io: Io): number {
       for (const a of v.anchors.slice(Math.max(0, hidden))) out.push(anchorText(a));
     }
   }
-  if (r.chains.length === 0) out.push("no chains found");
+  if (r.chains.length === 0)
+    out.push(`no chains found${r.entries ? "" : " (no entries read)"}: nothing was audited`);
   if (r.mesh) {
     const bad = Object.entries(r.mesh.rejected).map(([k, n]) => `${n} ${k}`);
     out.push(

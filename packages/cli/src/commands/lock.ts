@@ -2,8 +2,6 @@
 //   audit        streams a collector's export through the auditor (progress bar on a terminal)
 //   export       saves a collector's export as NDJSON (optionally with signature compaction)
 //   verify-file  audits an exported NDJSON file offline
-import { createWriteStream } from "node:fs";
-import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import {
   type AuditOptions,
@@ -14,7 +12,8 @@ import {
   type LockEntry,
 } from "@chronoseal/lock";
 import { SingleBar } from "cli-progress";
-import { type Command, EXIT_OK, InputError, type Io, UsageError } from "../command.js";
+import { type Command, EXIT_OK, type Io, UsageError } from "../command.js";
+import { checkOutputs, isStdout, openOutput } from "../output.js";
 import { loadVerifiers, requireOf } from "./checkpoint.js";
 import { type AnchorLine, writeReport } from "./lock-report.js";
 import {
@@ -136,7 +135,8 @@ async function runAudit(
     );
   return writeReport(
     {
-      verified: chains.every((v) => v.verified),
+      // Nothing to audit (no entries, or none of the door or chain asked for) is no verdict.
+      verified: chains.length > 0 && chains.every((v) => v.verified),
       entries: auditor.count,
       chains: chains.map((v) => ({ ...v, anchors: anchorLines(auditor, v.chain, anchors) })),
       unattributed: auditor.unattributed,
@@ -210,23 +210,31 @@ const exportCmd: Command = {
   name: ["lock", "export"],
   summary: "save a collector's entries as NDJSON (for an offline audit)",
   usage: [
-    "usage: chronoseal lock export --collector URL --out FILE [--door ID] [--chain ID] [--from N] [--to N]",
-    "                              [--since TIME] [--until TIME]",
+    "usage: chronoseal lock export --collector URL --out FILE|- [--force] [--door ID] [--chain ID] [--from N] [--to N]",
+    "                              [--since TIME] [--until TIME] [--json]",
     "                              [--compact (--anchors SOURCE | --mesh URL[,URL…] [--network KEY]) [--devices FILE]]",
     "",
     "--compact drops the signatures that an anchored later signature covers (keeps the newest",
     "before each anchor and the unanchored tail's): audit the file with verify-file --compaction.",
+    "FILE is written whole or not at all (temporary file, then put in place); an existing FILE only",
+    "with --force. --out - writes the entries to standard output (the summary goes to stderr).",
+    "Prints `exported N entries to FILE`; --json: {entries, signed, out}.",
   ].join("\n"),
   async run(argv, io) {
     const { values, positionals } = parse(argv, {
       collector: { type: "string" },
       out: { type: "string" },
       compact: { type: "boolean" },
+      force: { type: "boolean" },
+      json: { type: "boolean" },
       ...anchorOptions,
       ...filterOptions,
     });
     if (positionals.length) throw new UsageError("lock export takes no positional arguments");
     if (!values.collector || !values.out) throw new UsageError("--collector URL and --out FILE are required");
+    const outArg = values.out as string;
+    const force = values.force === true;
+    await checkOutputs([outArg], io, force);
     let boundaries: Map<string, Set<number>> | undefined;
     if (values.compact) {
       const anchors = await anchorsFrom(values, io);
@@ -239,23 +247,25 @@ const exportCmd: Command = {
     async function* entries(): AsyncGenerator<LockEntry> {
       for await (const line of source) if (line.trim()) yield parseLine(line) as LockEntry;
     }
-    const out = createWriteStream(resolve(io.cwd, values.out as string));
-    const failed = new Promise<never>((_, reject) =>
-      out.once("error", (e) => reject(new InputError(`cannot write ${values.out}: ${e.message}`))),
-    );
+    const out = await openOutput(outArg, io, { force });
     let n = 0;
     let signed = 0;
-    const stream = boundaries ? compactSignatures(entries(), boundaries) : entries();
-    for await (const e of stream) {
-      n++;
-      if (e.signatures) signed++;
-      if (!out.write(`${JSON.stringify(e)}\n`))
-        await Promise.race([new Promise<void>((r) => out.once("drain", () => r())), failed]);
+    try {
+      const stream = boundaries ? compactSignatures(entries(), boundaries) : entries();
+      for await (const e of stream) {
+        n++;
+        if (e.signatures) signed++;
+        await out.write(`${JSON.stringify(e)}\n`);
+      }
+      await out.commit();
+    } catch (e) {
+      await out.abort();
+      throw e;
     }
-    await Promise.race([new Promise<void>((r) => out.end(() => r())), failed]);
-    io.stdout.write(
-      `exported ${n} entries to ${values.out}${boundaries ? ` (${signed} with signatures)` : ""}\n`,
-    );
+    const summary = values.json
+      ? `${JSON.stringify({ entries: n, signed, out: outArg })}\n`
+      : `exported ${n} entries to ${isStdout(outArg) ? "standard output" : outArg}${boundaries ? ` (${signed} with signatures)` : ""}\n`;
+    (isStdout(outArg) ? io.stderr : io.stdout).write(summary);
     return EXIT_OK;
   },
 };

@@ -9,14 +9,17 @@
 // two by last_updated), changes one thing, signs the result with the admin key, publishes it to
 // the node and, with --settings, writes the file back once the node accepted it. Output: one
 // line saying what changed, or with --json an object { changed, network, … }.
-import { readFile, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { isIP } from "node:net";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { canonicalPublicKey, type KeyPair, parseJson, toBase64 } from "@chronoseal/core";
+import { type KeyPair, parseJson, toBase64 } from "@chronoseal/core";
 import { type MeshEntry, type Settings, signEntry } from "@chronoseal/mesh";
-import { type Command, EXIT_INVALID, EXIT_OK, InputError, type Io, UsageError } from "../command.js";
+import { type Command, EXIT_OK, InputError, type Io, UsageError } from "../command.js";
+import { writeOutput } from "../output.js";
+import { hostLabel, publicKeyFlag } from "../values.js";
 import { loadPrivateKey } from "./keys.js";
+import { api } from "./mesh-api.js";
 
 const COMMON = {
   node: { type: "string" },
@@ -24,34 +27,20 @@ const COMMON = {
   settings: { type: "string" },
   json: { type: "boolean", default: false },
 } as const;
-const HOSTNAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const COMMON_USAGE = "--admin KEYFILE --node URL [--settings FILE] [--json]";
-
-async function api(url: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }> {
-  let res: Response;
-  try {
-    res = await fetch(`${url.replace(/\/$/, "")}${path}`, {
-      ...(body === undefined ? {} : { method: "POST", body: JSON.stringify(body) }),
-    });
-  } catch (e) {
-    throw new InputError(`meshd ${url}: ${(e as Error).message}`);
-  }
-  const text = await res.text();
-  try {
-    return { status: res.status, body: text ? parseJson(text) : undefined };
-  } catch {
-    throw new InputError(`meshd ${url}: answered ${res.status} with a body that is not JSON`);
-  }
-}
 
 /** A public key in any format core reads, as canonical base64 (the one spelling settings use). */
 function key(v: string, what: string): string {
   try {
-    return canonicalPublicKey(v);
+    return publicKeyFlag(v, what);
   } catch (e) {
-    throw new InputError(`${what} ${v}: ${(e as Error).message}`);
+    throw new InputError((e as Error).message);
   }
 }
+
+/** GET, or POST `body` as JSON. */
+const call = (url: string, path: string, body?: unknown) =>
+  api(url, path, body === undefined ? undefined : { method: "POST", body: JSON.stringify(body) });
 
 interface Context {
   io: Io;
@@ -64,7 +53,7 @@ interface Context {
 
 async function context(values: { node?: string; admin?: string; settings?: string; json?: boolean }, io: Io) {
   if (!values.admin || !values.node) throw new UsageError("--admin and --node are required");
-  const admin = await loadPrivateKey(values.admin, io);
+  const admin = await loadPrivateKey(values.admin, io, "--admin");
   return {
     io,
     admin,
@@ -80,7 +69,7 @@ const newer = (a: MeshEntry | undefined, b: MeshEntry) => !a || b.last_updated >
 /** The current settings: the newest (last_updated) on the node and in the file. */
 async function current(c: Context): Promise<Settings & MeshEntry> {
   const path = `/v1/networks/${encodeURIComponent(c.network)}/entries?kind=settings`;
-  const r = await api(c.node, path);
+  const r = await call(c.node, path);
   if (r.status === 404)
     throw new InputError(`meshd ${c.node} is not in network ${c.network} (the admin key's)`);
   if (r.status !== 200) throw new InputError(`meshd ${c.node} answered ${r.status}`);
@@ -88,7 +77,14 @@ async function current(c: Context): Promise<Settings & MeshEntry> {
   for (const e of (r.body as { entries: { entry: MeshEntry }[] }).entries)
     if (newer(best, e.entry)) best = e.entry;
   if (c.file) {
-    const fromFile = parseJson(await readFile(c.file, "utf8")) as MeshEntry;
+    let fromFile: MeshEntry;
+    try {
+      fromFile = parseJson(await readFile(c.file, "utf8")) as MeshEntry;
+    } catch (e) {
+      throw new InputError(
+        `--settings ${c.file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      );
+    }
     if (fromFile.kind === "settings" && fromFile.network === c.network && newer(best, fromFile))
       best = fromFile;
   }
@@ -105,12 +101,12 @@ async function publish(c: Context, cur: Settings, next: Settings, changed: strin
   const t = Math.max(Date.now(), Date.parse(cur.last_updated) + 1);
   payload.last_updated = new Date(t).toISOString();
   const entry = signEntry(payload, c.admin.secretKey, t);
-  const r = await api(c.node, `/v1/networks/${encodeURIComponent(c.network)}/entries`, [entry]);
-  if (r.status !== 200) {
-    c.io.stderr.write(`chronoseal: the node refused the settings: ${JSON.stringify(r.body)}\n`);
-    return EXIT_INVALID;
-  }
-  if (c.file) await writeFile(c.file, `${JSON.stringify(entry, null, 2)}\n`);
+  const r = await call(c.node, `/v1/networks/${encodeURIComponent(c.network)}/entries`, [entry]);
+  if (r.status !== 200)
+    throw new InputError(
+      `meshd ${c.node} refused the settings (HTTP ${r.status}): ${JSON.stringify(r.body)}`,
+    );
+  if (c.file) await writeOutput(c.file, `${JSON.stringify(entry, null, 2)}\n`, c.io, { force: true });
   c.io.stdout.write(
     c.json
       ? `${JSON.stringify({ changed, network: c.network, settings: entry }, null, 2)}\n`
@@ -236,8 +232,8 @@ const overrideSet = settingsVerb(
   "NAME [IP…] [--owner KEY]",
   (cur, p, values) => {
     const [name, ...ips] = p;
-    if (!name || !HOSTNAME.test(name))
-      throw new UsageError("expected NAME (lowercase letters, digits and '-') and IP addresses");
+    if (!name) throw new UsageError("expected NAME (lowercase letters, digits and '-') and IP addresses");
+    hostLabel(name, "NAME");
     const owner = values.owner as string | undefined;
     if (owner !== undefined && ips.length) throw new UsageError("give IP addresses or --owner, not both");
     if (owner === undefined && ips.length === 0) throw new UsageError("expected IP addresses or --owner KEY");
@@ -257,7 +253,7 @@ const overrideRemove = settingsVerb(
   "remove a name's override",
   "NAME",
   (cur, p) => {
-    const name = one(p, "NAME");
+    const name = hostLabel(one(p, "NAME"), "NAME");
     if (cur.overrides[name] === undefined) return `${name} has no override`;
     const { [name]: _, ...rest } = cur.overrides;
     return {
@@ -279,9 +275,9 @@ const del: Command = {
       options: COMMON,
     });
     const c = await context(values, io);
-    const name = one(positionals, "NAME");
+    const name = hostLabel(one(positionals, "NAME"), "NAME");
     const path = `/v1/networks/${encodeURIComponent(c.network)}/entries?kind=claim`;
-    const r = await api(c.node, path);
+    const r = await call(c.node, path);
     if (r.status !== 200) throw new InputError(`meshd ${c.node} answered ${r.status}`);
     const targets = (
       r.body as { entries: { id: string; status: string; entry: { hostname: string } }[] }
@@ -303,11 +299,11 @@ const del: Command = {
         now,
       ),
     );
-    const posted = await api(c.node, `/v1/networks/${encodeURIComponent(c.network)}/entries`, tombstones);
-    if (posted.status !== 200) {
-      io.stderr.write(`chronoseal: the node refused the tombstones: ${JSON.stringify(posted.body)}\n`);
-      return EXIT_INVALID;
-    }
+    const posted = await call(c.node, `/v1/networks/${encodeURIComponent(c.network)}/entries`, tombstones);
+    if (posted.status !== 200)
+      throw new InputError(
+        `meshd ${c.node} refused the tombstones (HTTP ${posted.status}): ${JSON.stringify(posted.body)}`,
+      );
     const changed = `${name} deleted (${targets.length} claim${targets.length === 1 ? "" : "s"} tombstoned)`;
     io.stdout.write(
       c.json

@@ -1,59 +1,65 @@
 // `chronoseal mesh init | settings set | claim | status | dns`: make a network, sign settings
 // and claims, and talk to a running meshd's HTTP API.
-import { readFile, writeFile } from "node:fs/promises";
-import { resolve } from "node:path";
+import { readFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import {
-  canonicalPublicKey,
-  encodePrivateKey,
-  encodePublicKey,
-  generateKeyPair,
-  initKeys,
-  parseJson,
-  toBase64,
-} from "@chronoseal/core";
-import { type MeshEntry, type Settings, signEntry } from "@chronoseal/mesh";
-import { type Command, EXIT_INVALID, EXIT_OK, InputError, UsageError } from "../command.js";
+import { encodePrivateKey, generateKeyPair, initKeys, parseJson, toBase64 } from "@chronoseal/core";
+import { checkDataJson, type MeshEntry, type Settings, signEntry } from "@chronoseal/mesh";
+import { type Command, EXIT_OK, InputError, type Io, UsageError } from "../command.js";
+import { checkOutputs, isStdout, makeOutputDir, writeOutput } from "../output.js";
+import { dnsDomain, hostLabel, publicKeyFlag as keyFlag, millisFlag } from "../values.js";
 import { loadPrivateKey } from "./keys.js";
+import { api } from "./mesh-api.js";
 
 /**
- * A public key given on the command line, in any format core reads (base64, `ssh-ed25519 AAAA…`,
- * PEM), as the one spelling settings and signature maps use (canonical base64): a ban or an
- * attestor written in another spelling would match no writer.
+ * Checks a signed entry the way a node reads it back from its own state file (the data.json
+ * schema of @chronoseal/mesh): what meshd would later refuse as corrupt is never written.
  */
-function keyFlag(value: string, flag: string): string {
+function assertLoadable(entry: MeshEntry): void {
   try {
-    return canonicalPublicKey(value);
+    checkDataJson({ version: 1, network: entry.network, entries: [entry], attestations: {} });
   } catch (e) {
-    throw new UsageError(`${flag} ${JSON.stringify(value.slice(0, 60))}: ${(e as Error).message}`);
+    throw new UsageError(`the settings would not load in meshd: ${(e as Error).message}`);
   }
 }
 
-async function api(
-  url: string,
-  path: string,
-  init?: RequestInit,
-): Promise<{ status: number; body: unknown }> {
-  let res: Response;
+/** Posts entries to a node; a refusal is an input error carrying the node's answer. */
+async function publish(node: string, network: string, entries: MeshEntry[], what: string) {
+  const r = await api(node, `/v1/networks/${encodeURIComponent(network)}/entries`, {
+    method: "POST",
+    body: JSON.stringify(entries),
+  });
+  if (r.status !== 200)
+    throw new InputError(`meshd ${node} refused the ${what} (HTTP ${r.status}): ${JSON.stringify(r.body)}`);
+  return r.body;
+}
+
+/** Settings FILE as read by `settings set` (an admin-signed settings entry). */
+async function readSettings(file: string, io: Io): Promise<Settings & { signatures?: unknown }> {
+  let value: unknown;
   try {
-    res = await fetch(`${url.replace(/\/$/, "")}${path}`, init);
+    value = parseJson(await readFile(resolve(io.cwd, file), "utf8"));
   } catch (e) {
-    throw new InputError(`meshd ${url}: ${(e as Error).message}`);
+    throw new InputError(`--settings ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  if (!value || typeof value !== "object" || (value as { kind?: unknown }).kind !== "settings")
+    throw new InputError(`--settings ${file}: not a settings entry`);
+  return value as Settings & { signatures?: unknown };
 }
 
 const init: Command = {
   name: ["mesh", "init"],
   summary: "make a network: an admin key and its first signed settings",
   usage: [
-    "usage: chronoseal mesh init --out DIR [--tld NAME] [--attestor KEY]... [--ttl MS]",
-    "         [--admission open|listed] [--node KEY]...",
+    "usage: chronoseal mesh init --out DIR [--force] [--tld DOMAIN] [--attestor KEY]... [--ttl MS]",
+    "         [--admission open|listed] [--node KEY]... [--json]",
     "",
-    "Writes DIR/admin.pem (the admin key), DIR/settings.json (signed settings) and prints the",
-    "network id (the admin public key). KEY: a public key (base64, ssh-ed25519 line or PEM) of an",
-    "attestor or an admitted node, written in canonical base64.",
+    "Writes DIR/admin.pem (the admin key, mode 0600), DIR/settings.json (signed settings) and",
+    "prints the network id (the admin public key); if either file exists nothing is written",
+    "(exit 1) unless --force. DOMAIN: DNS labels, lowercase, at most 63 characters (default mesh).",
+    "KEY: an Ed25519 public key (base64, ssh-ed25519 line or PEM) of an attestor or an admitted",
+    "node, written in canonical base64. Every value is checked before anything is signed.",
+    "--json: {network, admin, settings, tld, attestors}.",
     "--ttl MS: host records and claims expire MS after their attestation unless renewed",
     "(running nodes renew at a third of it); 0 (default): they never expire.",
   ].join("\n"),
@@ -68,14 +74,21 @@ const init: Command = {
         ttl: { type: "string", default: "0" },
         admission: { type: "string", default: "open" },
         node: { type: "string", multiple: true },
+        force: { type: "boolean", default: false },
+        json: { type: "boolean", default: false },
       },
     });
     if (!values.out) throw new UsageError("--out DIR is required");
+    if (isStdout(values.out))
+      throw new UsageError("--out names a directory (admin.pem and settings.json): - cannot hold them");
     if (values.admission !== "open" && values.admission !== "listed")
       throw new UsageError("--admission: expected open or listed");
-    const ttl = Number(values.ttl);
-    if (!Number.isSafeInteger(ttl) || ttl < 0)
-      throw new UsageError("--ttl: expected milliseconds (an integer ≥ 0)");
+    const ttl = millisFlag(values.ttl, "--ttl");
+    const tld = dnsDomain(values.tld, "--tld");
+    const attestors = [...new Set((values.attestor ?? []).map((k) => keyFlag(k, "--attestor")))];
+    const nodes = [...new Set((values.node ?? []).map((k) => keyFlag(k, "--node")))];
+    const files = { admin: join(values.out, "admin.pem"), settings: join(values.out, "settings.json") };
+    await checkOutputs([files.admin, files.settings], io, values.force);
     await initKeys();
     const admin = generateKeyPair();
     const key = toBase64(admin.publicKey);
@@ -85,26 +98,28 @@ const init: Command = {
         network: key,
         writer: key,
         last_updated: new Date().toISOString(),
-        tld: values.tld,
-        attestors: (values.attestor ?? []).map((k) => keyFlag(k, "--attestor")),
+        tld,
+        attestors,
         banned: [],
         overrides: {},
         host_ttl: ttl,
         sections: {},
-        ...(values.admission === "listed" || values.node?.length
-          ? {
-              admission: values.admission as "open" | "listed",
-              nodes: (values.node ?? []).map((k) => keyFlag(k, "--node")),
-            }
+        ...(values.admission === "listed" || nodes.length
+          ? { admission: values.admission as "open" | "listed", nodes }
           : {}),
       },
       admin.secretKey,
     );
-    const dir = resolve(io.cwd, values.out);
-    await (await import("node:fs/promises")).mkdir(dir, { recursive: true });
-    await writeFile(resolve(dir, "admin.pem"), encodePrivateKey(admin, "pem") as string, { mode: 0o600 });
-    await writeFile(resolve(dir, "settings.json"), `${JSON.stringify(settings, null, 2)}\n`);
-    io.stdout.write(`${encodePublicKey(admin.publicKey, "base64")}\n`);
+    assertLoadable(settings);
+    await makeOutputDir(values.out, io);
+    const force = values.force;
+    await writeOutput(files.admin, encodePrivateKey(admin, "pem") as string, io, { force, mode: 0o600 });
+    await writeOutput(files.settings, `${JSON.stringify(settings, null, 2)}\n`, io, { force });
+    io.stdout.write(
+      values.json
+        ? `${JSON.stringify({ network: key, admin: files.admin, settings: files.settings, tld, attestors }, null, 2)}\n`
+        : `${key}\n`,
+    );
     return EXIT_OK;
   },
 };
@@ -113,12 +128,14 @@ const settingsSet: Command = {
   name: ["mesh", "settings", "set"],
   summary: "sign an updated settings entry with the admin key and send it to a node",
   usage: [
-    "usage: chronoseal mesh settings set --admin KEYFILE --settings FILE --node URL [--tld NAME]",
-    "         [--add-attestor KEY]... [--ban KEY]... [--ttl MS] [--section NAME=POLICY:WRITER,WRITER]...",
+    "usage: chronoseal mesh settings set --admin KEYFILE --settings FILE --node URL [--tld DOMAIN]",
+    "         [--add-attestor KEY]... [--ban KEY]... [--ttl MS] [--section NAME=POLICY:WRITER,WRITER]... [--json]",
     "",
     "Reads the current settings (FILE), applies the changes, signs them with a new last_updated,",
-    "posts the entry to the node, and writes FILE back once the node accepted it. KEY and WRITER:",
-    "public keys (base64, ssh-ed25519 line or PEM), written in canonical base64.",
+    "posts the entry to the node, and replaces FILE (atomically) once the node accepted it. KEY and",
+    "WRITER: Ed25519 public keys (base64, ssh-ed25519 line or PEM), written in canonical base64.",
+    "Every value is checked before anything is signed; --admin must be the network's admin key.",
+    "Prints the node's ingest report; --json: {network, settings, node: report}.",
   ].join("\n"),
   async run(argv, io) {
     const { values } = parseArgs({
@@ -133,23 +150,23 @@ const settingsSet: Command = {
         ban: { type: "string", multiple: true },
         ttl: { type: "string" },
         section: { type: "string", multiple: true },
+        json: { type: "boolean", default: false },
       },
     });
     if (!values.admin || !values.settings || !values.node)
       throw new UsageError("--admin, --settings and --node are required");
-    const admin = await loadPrivateKey(values.admin, io);
-    const file = resolve(io.cwd, values.settings);
-    const cur = parseJson(await readFile(file, "utf8")) as Settings & { signatures?: unknown };
+    const cur = await readSettings(values.settings, io);
     const { signatures: _s, ...next } = cur;
-    if (values.tld) next.tld = values.tld;
-    if (values.ttl) next.host_ttl = Number(values.ttl);
+    if (values.tld !== undefined) next.tld = dnsDomain(values.tld, "--tld");
+    if (values.ttl !== undefined) next.host_ttl = millisFlag(values.ttl, "--ttl");
     const added = (values["add-attestor"] ?? []).map((k) => keyFlag(k, "--add-attestor"));
     const bans = (values.ban ?? []).map((k) => keyFlag(k, "--ban"));
     next.attestors = [...new Set([...next.attestors, ...added])];
     next.banned = [...new Set([...next.banned, ...bans])];
     for (const spec of values.section ?? []) {
       const m = /^([\w-]+)=(lww|first-attested-wins|append-only|latest-per-writer):(.*)$/.exec(spec);
-      if (!m) throw new UsageError(`--section ${spec}: expected NAME=POLICY:WRITER,WRITER`);
+      if (!m || m[1]!.length > 64)
+        throw new UsageError(`--section ${spec}: expected NAME=POLICY:WRITER,WRITER`);
       next.sections = {
         ...next.sections,
         [m[1]!]: {
@@ -161,15 +178,22 @@ const settingsSet: Command = {
         },
       };
     }
+    const admin = await loadPrivateKey(values.admin, io, "--admin");
+    if (toBase64(admin.publicKey) !== cur.network)
+      throw new InputError(
+        `--admin ${values.admin} is not the admin key of network ${cur.network} (--settings ${values.settings})`,
+      );
     next.last_updated = new Date().toISOString();
     const entry = signEntry(next, admin.secretKey);
-    const r = await api(values.node, `/v1/networks/${encodeURIComponent(next.network)}/entries`, {
-      method: "POST",
-      body: JSON.stringify([entry]),
-    });
-    io.stdout.write(`${JSON.stringify(r.body)}\n`);
-    if (r.status !== 200) return EXIT_INVALID;
-    await writeFile(file, `${JSON.stringify(entry, null, 2)}\n`); // only once the node accepted it
+    assertLoadable(entry);
+    const report = await publish(values.node, next.network, [entry], "settings");
+    // Only once the node accepted it; printed after, so a closed stdout cannot cut the write.
+    await writeOutput(values.settings, `${JSON.stringify(entry, null, 2)}\n`, io, { force: true });
+    io.stdout.write(
+      values.json
+        ? `${JSON.stringify({ network: next.network, settings: entry, node: report }, null, 2)}\n`
+        : `${JSON.stringify(report)}\n`,
+    );
     return EXIT_OK;
   },
 };
@@ -177,37 +201,42 @@ const settingsSet: Command = {
 const claim: Command = {
   name: ["mesh", "claim"],
   summary: "sign a hostname claim with a node key and send it to a node",
-  usage: "usage: chronoseal mesh claim HOSTNAME --key NODEKEY --network ADMINKEY --node URL",
+  usage: [
+    "usage: chronoseal mesh claim HOSTNAME --key NODEKEY --network ADMINKEY --node URL [--json]",
+    "",
+    "Prints the node's ingest report (--json: {hostname, network, writer, node: report}); a claim",
+    "the node refuses is exit 1 with its answer on stderr.",
+  ].join("\n"),
   async run(argv, io) {
     const { values, positionals } = parseArgs({
       args: argv,
       allowPositionals: true,
       strict: true,
-      options: { key: { type: "string" }, network: { type: "string" }, node: { type: "string" } },
+      options: {
+        key: { type: "string" },
+        network: { type: "string" },
+        node: { type: "string" },
+        json: { type: "boolean", default: false },
+      },
     });
     if (positionals.length !== 1) throw new UsageError("expected one HOSTNAME");
     if (!values.key || !values.network || !values.node)
       throw new UsageError("--key, --network and --node are required");
-    if (!/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(positionals[0]!))
-      throw new InputError(`hostname ${positionals[0]}: lowercase letters, digits and '-'`);
+    const hostname = hostLabel(positionals[0]!, "HOSTNAME");
     const network = keyFlag(values.network, "--network");
     const kp = await loadPrivateKey(values.key, io);
+    const writer = toBase64(kp.publicKey);
     const entry: MeshEntry = signEntry(
-      {
-        kind: "claim",
-        network,
-        writer: toBase64(kp.publicKey),
-        last_updated: new Date().toISOString(),
-        hostname: positionals[0]!,
-      },
+      { kind: "claim", network, writer, last_updated: new Date().toISOString(), hostname },
       kp.secretKey,
     );
-    const r = await api(values.node, `/v1/networks/${encodeURIComponent(network)}/entries`, {
-      method: "POST",
-      body: JSON.stringify([entry]),
-    });
-    io.stdout.write(`${JSON.stringify(r.body)}\n`);
-    return r.status === 200 ? EXIT_OK : EXIT_INVALID;
+    const report = await publish(values.node, network, [entry], "claim");
+    io.stdout.write(
+      values.json
+        ? `${JSON.stringify({ hostname, network, writer, node: report }, null, 2)}\n`
+        : `${JSON.stringify(report)}\n`,
+    );
+    return EXIT_OK;
   },
 };
 
@@ -223,7 +252,7 @@ const status: Command = {
     });
     if (!values.node) throw new UsageError("--node URL is required");
     const r = await api(values.node, "/v1/status");
-    if (r.status !== 200) throw new InputError(`meshd answered ${r.status}`);
+    if (r.status !== 200) throw new InputError(`meshd ${values.node} answered ${r.status}`);
     const s = r.body as ReturnType<import("@chronoseal/mesh").MeshNode["status"]>;
     if (values.json) io.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
     else {
@@ -262,13 +291,21 @@ const status: Command = {
 const dns: Command = {
   name: ["mesh", "dns"],
   summary: "print a node's dns.json lines",
-  usage: "usage: chronoseal mesh dns --node URL",
+  usage:
+    "usage: chronoseal mesh dns --node URL [--json]\n\nPrints one JSON line per name and address; --json: one JSON array.",
   async run(argv, io) {
-    const { values } = parseArgs({ args: argv, strict: true, options: { node: { type: "string" } } });
+    const { values } = parseArgs({
+      args: argv,
+      strict: true,
+      options: { node: { type: "string" }, json: { type: "boolean", default: false } },
+    });
     if (!values.node) throw new UsageError("--node URL is required");
     const r = await api(values.node, "/v1/dns");
-    for (const l of r.body as unknown[]) io.stdout.write(`${JSON.stringify(l)}\n`);
-    return r.status === 200 ? EXIT_OK : EXIT_INVALID;
+    if (r.status !== 200 || !Array.isArray(r.body))
+      throw new InputError(`meshd ${values.node} answered ${r.status}: ${JSON.stringify(r.body)}`);
+    if (values.json) io.stdout.write(`${JSON.stringify(r.body, null, 2)}\n`);
+    else for (const l of r.body) io.stdout.write(`${JSON.stringify(l)}\n`);
+    return EXIT_OK;
   },
 };
 

@@ -8,7 +8,8 @@ import { type Command, EXIT_USAGE, type Io } from "../command.js";
 const SIM_PACKAGE = "@chronoseal/hardware-sim";
 
 interface SimCli {
-  main(argv: string[], io: Io): Promise<number>;
+  /** `name`: the command's name in the simulator's error lines. */
+  main(argv: string[], io: Io & { name?: string }): Promise<number>;
 }
 
 /** True when `err` says that `pkg` itself (not something it imports) cannot be found. */
@@ -53,7 +54,7 @@ export async function delegate(
     );
     return EXIT_USAGE;
   }
-  return sim.main(argv, io);
+  return sim.main(argv, { ...io, name: `chronoseal ${verb}` });
 }
 
 const simRun: Command = {
@@ -61,13 +62,15 @@ const simRun: Command = {
   summary:
     "simulate a lock fleet against a real mesh and collector, audit it (needs @chronoseal/hardware-sim)",
   usage: [
-    "usage: chronoseal sim run [--locks N] [--days D] [--seed S] [--faults SPEC] [--adversary SPEC] [--out DIR] [--json]",
+    "usage: chronoseal sim run [--locks N] [--days D] [--seed S] [--faults SPEC] [--adversary SPEC] [--out DIR [--force]] [--json]",
     "",
     "Runs `chronoseal-sim run` of the simulator, @chronoseal/hardware-sim, which is installed",
     "separately (npm install @chronoseal/hardware-sim): three meshd processes and a collector on",
     "loopback, N simulated locks for D days with faults and a tampering collector, the audit",
-    "checked against the ground truth, the report in DIR. `chronoseal-sim run --help` lists",
-    "every option. Without the simulator: a message saying how to install it, exit 2.",
+    "checked against the ground truth, the report in DIR (checked before anything starts: a",
+    "writable directory, empty unless --force; else one line on stderr, exit 2).",
+    "`chronoseal-sim run --help` lists every option. Without the simulator: a message saying how",
+    "to install it, exit 2.",
   ].join("\n"),
   run: (argv, io) => delegate("sim run", ["run", ...argv], io),
 };
@@ -76,11 +79,12 @@ const demo: Command = {
   name: ["demo"],
   summary: "the chronoseal demo: a mesh, a collector and 20 simulated locks (needs @chronoseal/hardware-sim)",
   usage: [
-    "usage: chronoseal demo [--out DIR] [--vectors DIR]",
+    "usage: chronoseal demo [--out DIR [--force]] [--vectors DIR]",
     "",
     "Runs `chronoseal-sim demo` of the simulator, @chronoseal/hardware-sim (installed",
     "separately): canonical JSON in WebAssembly, then the whole system for a simulated week,",
-    "audited against the ground truth; the report goes to DIR (default ./.demo).",
+    "audited against the ground truth; the report goes to DIR (default ./.demo; empty, or --force",
+    "to replace its report.json and report.html).",
     "Without the simulator: a message saying how to install it, exit 2.",
   ].join("\n"),
   run: (argv, io) => delegate("demo", ["demo", ...argv], io),
