@@ -22,7 +22,7 @@ import {
   parseSignerKey,
 } from "@chronoseal/core";
 import { createDaemonMetrics, registerHealthRoutes, registerMetricsRoute } from "@chronoseal/http";
-import { type MeshEntry, MeshNode } from "@chronoseal/mesh";
+import { checkSettingsEntry, type MeshEntry, MeshNode } from "@chronoseal/mesh";
 import { registerWitnessRoutes, Witness } from "@chronoseal/witness";
 import { pino } from "pino";
 import { ConfigError, loadConfig, type MeshdConfig, type MeshdWitness } from "./config.js";
@@ -83,9 +83,10 @@ async function main(): Promise<void> {
       fail(`${what} ${path}: ${(e as Error).message}`);
     }
   };
-  const settings = (path: string, what: string): MeshEntry => {
+  const settings = (path: string, what: string, admin: string): MeshEntry => {
     try {
-      return parseJson(readFileSync(path, "utf8")) as MeshEntry;
+      // The same schema a peer's entries meet: meshd refuses at start what it could not load back.
+      return checkSettingsEntry(parseJson(readFileSync(path, "utf8")), admin) as MeshEntry;
     } catch (e) {
       fail(`${what} ${path}: ${(e as Error).message}`);
     }
@@ -138,7 +139,9 @@ async function main(): Promise<void> {
       bootstrapPeers: n.bootstrapPeers,
       bootstrapUrls: n.bootstrapUrls,
       claims: n.claims,
-      ...(n.settingsFile ? { settings: settings(n.settingsFile, `networks[${i}].settingsFile`) } : {}),
+      ...(n.settingsFile
+        ? { settings: settings(n.settingsFile, `networks[${i}].settingsFile`, n.admin) }
+        : {}),
     })),
     claims: config.claims,
     ...(config.addresses ? { addresses: config.addresses } : {}),

@@ -6,7 +6,7 @@
 // need a restart are named in a warning when they differ from the running ones.
 import { readFileSync } from "node:fs";
 import { parseJson } from "@chronoseal/core";
-import type { MeshEntry, MeshNode, NodeReconfig } from "@chronoseal/mesh";
+import { checkSettingsEntry, type MeshEntry, type MeshNode, type NodeReconfig } from "@chronoseal/mesh";
 import type { Logger } from "pino";
 import { loadConfig, type MeshdConfig } from "./config.js";
 
@@ -34,9 +34,9 @@ export interface ReloadResult {
 }
 
 /** Reads the settings entry of a network's settingsFile (throws naming the file). */
-function readSettings(path: string, where: string): MeshEntry {
+function readSettings(path: string, where: string, admin: string): MeshEntry {
   try {
-    return parseJson(readFileSync(path, "utf8")) as MeshEntry;
+    return checkSettingsEntry(parseJson(readFileSync(path, "utf8")), admin) as MeshEntry;
   } catch (e) {
     throw new Error(`${where} ${path}: ${(e as Error).message}`);
   }
@@ -58,7 +58,9 @@ export function reload(path: string, old: MeshdConfig, node: MeshNode, log: Logg
     admin: n.admin,
     claims: n.claims,
     bootstrapPeers: n.bootstrapPeers,
-    ...(n.settingsFile ? { settings: readSettings(n.settingsFile, `networks[${i}].settingsFile`) } : {}),
+    ...(n.settingsFile
+      ? { settings: readSettings(n.settingsFile, `networks[${i}].settingsFile`, n.admin) }
+      : {}),
   }));
   // Everything is read: apply.
   const changed = node.reconfigure({

@@ -94,6 +94,42 @@ describe("meshd start-up failures", () => {
     expectOneLine(r, /state directory .*s-readonly: permission denied \(EACCES\)/);
   });
 
+  // A settings entry the node could not load back from its own state file (the data.json schema
+  // every peer's entries meet) is refused at the start, so meshd never stores it and then moves
+  // its state aside as corrupt on the next restart.
+  const settings = {
+    kind: "settings",
+    network: ADMIN,
+    writer: ADMIN,
+    last_updated: "2025-01-01T00:00:00.000Z",
+    signatures: {},
+    tld: "mesh",
+    attestors: [],
+    banned: [],
+    overrides: {},
+    host_ttl: 0,
+    sections: {},
+  };
+  const hostile: [string, Record<string, unknown>][] = [
+    ["a TLD longer than a DNS label", { tld: "x".repeat(64) }],
+    ["an attestor key that is not canonical base64", { attestors: [`${ADMIN.slice(0, -2)}x=`] }],
+    ["an attestor key of the wrong length", { attestors: ["AAAA"] }],
+    ["a field the schema does not know", { extra: 1 }],
+    ["an override name that is not a host label", { overrides: { "Bad Name": ADMIN } }],
+    ["another kind of entry", { kind: "host", addresses: ["127.0.0.1"], port: 1 }],
+    ["another network's settings", { network: "22qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=" }],
+  ];
+  for (const [name, change] of hostile)
+    it(`a settings file with ${name}`, () => {
+      const file = `settings-${Math.random().toString(36).slice(2)}.json`;
+      writeFileSync(join(root, file), JSON.stringify({ ...settings, ...change }), { mode: 0o644 });
+      const r = run({ stateDir: "s-settings", networks: [{ admin: ADMIN, settingsFile: file }] });
+      expectOneLine(
+        r,
+        new RegExp(`networks\\[0\\]\\.settingsFile .*${file}: the settings entry does not match the schema`),
+      );
+    });
+
   it("an unknown option", () => {
     const r = spawnSync(process.execPath, [main, "--bogus"], { encoding: "utf8" });
     expect(r.status).toBe(2);

@@ -39,7 +39,7 @@ export {
 } from "./reachability.js";
 export { refreshDue } from "./refresh.js";
 export { entriesView, type NodeApi, registerRoutes } from "./routes.js";
-export { checkDataJson, DATA_JSON_SCHEMA, SchemaError } from "./schema.js";
+export { checkDataJson, checkSettingsEntry, DATA_JSON_SCHEMA, SchemaError } from "./schema.js";
 export { type SimOptions, type SimResult, simulate } from "./sim.js";
 export { type ModelItem, type ModelOptions, type ModelResult, simulateModel } from "./sim-model.js";
 export {

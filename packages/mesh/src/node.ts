@@ -37,6 +37,7 @@ import { answerChallenge, peerUrl } from "./reachability.js";
 import { refreshDue } from "./refresh.js";
 import { Rejections } from "./rejections.js";
 import { registerRoutes } from "./routes.js";
+import { checkSettingsEntry } from "./schema.js";
 import type { IngestReport, NetworkState } from "./state.js";
 import { attestAll } from "./sync.js";
 import { dnsLines, hostRecords, mergeDns } from "./views.js";
@@ -135,6 +136,9 @@ export class MeshNode {
   private port: number;
 
   constructor(private readonly c: NodeConfig) {
+    // A configured settings entry is checked like one from a peer before it can be stored: an
+    // entry the node could not load back from its own state file is refused here (SchemaError).
+    for (const n of c.networks) if (n.settings) checkSettingsEntry(n.settings, n.admin);
     this.key = toBase64(c.nodeKey.publicKey);
     this.attestorKey = c.attestorKey ? toBase64(c.attestorKey.publicKey) : undefined;
     this.port = c.port;
@@ -524,6 +528,8 @@ export class MeshNode {
    * names of what changed.
    */
   reconfigure(u: NodeReconfig): string[] {
+    // Checked before anything is applied: a bad settings entry changes nothing (SchemaError).
+    for (const n of u.networks ?? []) if (n.settings) checkSettingsEntry(n.settings, n.admin);
     const changed: string[] = [];
     const same = (a: unknown, b: unknown) => JSON.stringify(a ?? []) === JSON.stringify(b ?? []);
     if (u.claims && !same(u.claims, this.c.claims)) {

@@ -130,8 +130,11 @@ export const DATA_JSON_SCHEMA = {
 } as const;
 
 export class SchemaError extends ChronosealError {
-  constructor(readonly errors: string[]) {
-    super("ERR_MESH_SCHEMA", `data.json does not match the schema: ${errors.slice(0, 5).join("; ")}`);
+  constructor(
+    readonly errors: string[],
+    what = "data.json",
+  ) {
+    super("ERR_MESH_SCHEMA", `${what} does not match the schema: ${errors.slice(0, 5).join("; ")}`);
     this.name = "SchemaError";
   }
 }
@@ -144,4 +147,26 @@ export function checkDataJson(value: unknown): StateJSON {
   if (!validate(value))
     throw new SchemaError((validate.errors ?? []).map((e) => `${e.instancePath || "$"} ${e.message}`));
   return value as unknown as StateJSON;
+}
+
+/**
+ * Checks a settings entry taken from a file (meshd's `settingsFile`) with the same schema as a
+ * peer's data.json, before the node stores it: an entry the node would later refuse to load from
+ * its own state file is refused at the start (or at a reload) instead. Throws SchemaError.
+ */
+export function checkSettingsEntry(entry: unknown, admin: string): StateJSON["entries"][number] {
+  const what = "the settings entry";
+  const kind = (entry as { kind?: unknown } | null)?.kind;
+  if (kind !== "settings") throw new SchemaError([`kind is ${JSON.stringify(kind)}, not "settings"`], what);
+  if (!validate({ version: 1, network: admin, entries: [entry], attestations: {} }))
+    throw new SchemaError(
+      (validate.errors ?? []).map(
+        (e) => `${e.instancePath.replace(/^\/entries\/0/, "") || "$"} ${e.message}`,
+      ),
+      what,
+    );
+  const e = entry as StateJSON["entries"][number];
+  if (e.network !== admin)
+    throw new SchemaError([`network is ${e.network}, not the admin key ${admin}`], what);
+  return e;
 }
