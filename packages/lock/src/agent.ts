@@ -16,6 +16,9 @@
 //   entries unanchored, headInterval since the last head → a signed head (sink.publishHead)
 //   clean stop with entries unanchored    → intermediate anchor
 // Time comes only from driver.now(); timers run in tick(), due at nextWakeup().
+// Longer than ~400 lines: the event rules above, the chain's durable append and the anchor
+// schedule share one write path that must stay in one place (fsync before an entry counts);
+// storage, anchors, rotation and retention are their own modules.
 import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { formatTimestamp, toBase64 } from "@chronoseal/core";

@@ -20,6 +20,11 @@
 // change something (a copy of a signature already held, or one dated later, is not verified).
 // The state also keeps, per digest bucket (see sync.ts), its ids and a revision counter, so
 // digests are recomputed only for the buckets that changed.
+//
+// Longer than ~400 lines on purpose: ingest, merge, forget and the latest-per-writer slots share
+// the entry index, the bucket revisions and the rejection counters, and splitting them would
+// expose that index across modules; entry shapes and ids (entries.ts), the signature checks
+// (core), leases (lease.ts), digests (sync.ts) and views (views.ts) live elsewhere.
 import {
   decodeSignatureEntry,
   isPublicKeyBase64,
