@@ -2,11 +2,11 @@
 // logs JSON lines and stops cleanly on SIGTERM.
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { formatTimestamp, initKeys, keyPairFromSeed, signDocument, toBase64 } from "@chronoseal/core";
+import { freePort } from "@chronoseal/testkit";
 import { afterAll, describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../src/config.js";
 
@@ -89,14 +89,6 @@ describe("collector config", () => {
       expect(() => loadConfig(write(dir, `${name}.json`, value))).toThrow(re);
     });
 });
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 describe("collector process", () => {
   it("serves, logs JSON, refuses bad config with exit 2, and stops cleanly on SIGTERM", async () => {

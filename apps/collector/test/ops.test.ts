@@ -10,17 +10,18 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { initKeys, keyPairFromSeed, toBase64 } from "@chronoseal/core";
 import { metricValue, parseMetrics, type Sample } from "@chronoseal/http";
+import { freePort, LoggedProcess, write } from "@chronoseal/testkit";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { Collector, firstEntry, freePort, main, post, write } from "./proc.js";
+import { firstEntry, main, post } from "./fixtures.js";
 
-let running: Collector[] = [];
+let running: LoggedProcess[] = [];
 afterEach(async () => {
   await Promise.all(running.map((c) => c.stop()));
   running = [];
 });
 
-function start(config: string, env: Record<string, string> = {}): Collector {
-  const c = new Collector(config, env);
+function start(config: string, env: Record<string, string> = {}): LoggedProcess {
+  const c = new LoggedProcess(main, ["--config", config], { env, name: "collector" });
   running.push(c);
   return c;
 }

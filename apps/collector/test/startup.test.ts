@@ -9,6 +9,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { freePort } from "@chronoseal/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -29,14 +30,6 @@ afterAll(async () => {
   for (const c of children) c.kill("SIGKILL");
   await new Promise<void>((r) => squatter.close(() => r()));
 });
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 function run(config: Record<string, unknown>, o: { unprivileged?: boolean; nodeArgs?: string[] } = {}) {
   const path = join(root, `c-${Math.random().toString(36).slice(2)}.json`);

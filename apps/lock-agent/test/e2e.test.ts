@@ -10,16 +10,16 @@ import { fileURLToPath } from "node:url";
 import { SqliteStore } from "@chronoseal/collector";
 import { encodePrivateKey, generateKeyPair, initKeys, toBase64 } from "@chronoseal/core";
 import { audit, FileAnchors, type LockEntry, scanLog } from "@chronoseal/lock";
+import { freePort, LoggedProcess, type LogLine } from "@chronoseal/testkit";
 import { afterAll, describe, expect, it } from "vitest";
-import { freePort, type LogLine, Proc } from "./proc.js";
 
 const apps = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const started: Proc[] = [];
+const started: LoggedProcess[] = [];
 afterAll(() => {
   for (const p of started) p.child.kill("SIGKILL");
 });
 const run = (app: string, config: string) => {
-  const p = new Proc(join(apps, app, "dist", "main.js"), ["--config", config]);
+  const p = new LoggedProcess(join(apps, app, "dist", "main.js"), ["--config", config]);
   started.push(p);
   return p;
 };

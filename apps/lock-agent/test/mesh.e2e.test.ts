@@ -10,11 +10,11 @@ import { SqliteStore } from "@chronoseal/collector";
 import { encodePrivateKey, generateKeyPair, initKeys, toBase64 } from "@chronoseal/core";
 import { createNetwork, launchMeshd, type MeshdProcess } from "@chronoseal/launch";
 import { ANCHOR_SECTION, audit, type LockEntry, MeshAnchors } from "@chronoseal/lock";
+import { freePort, LoggedProcess } from "@chronoseal/testkit";
 import { afterAll, describe, expect, it } from "vitest";
-import { freePort, Proc } from "./proc.js";
 
 const apps = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const procs: Proc[] = [];
+const procs: LoggedProcess[] = [];
 let mesh: MeshdProcess | undefined;
 afterAll(async () => {
   for (const p of procs) p.child.kill("SIGKILL");
@@ -68,13 +68,16 @@ describe("lock agent → mesh anchors (real processes)", () => {
         driver: { type: "simulated", badgeEveryMs: 30, holdOpenMs: 15, holdLongEvery: 0, seed: 9 },
       }),
     );
-    const collector = new Proc(join(apps, "collector", "dist", "main.js"), [
+    const collector = new LoggedProcess(join(apps, "collector", "dist", "main.js"), [
       "--config",
       join(dir, "collector.json"),
     ]);
     procs.push(collector);
     await collector.waitFor((l) => l.msg === "collector listening");
-    const lock = new Proc(join(apps, "lock-agent", "dist", "main.js"), ["--config", join(dir, "lock.json")]);
+    const lock = new LoggedProcess(join(apps, "lock-agent", "dist", "main.js"), [
+      "--config",
+      join(dir, "lock.json"),
+    ]);
     procs.push(lock);
     const last = await lock.waitFor((l) => l.msg === "entry durable" && (l.seq as number) >= 25);
     await lock.waitFor(

@@ -7,7 +7,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { encodePrivateKey, generateKeyPair, initKeys, type KeyPair, toBase64 } from "@chronoseal/core";
 import { audit, type ChainVerdict, FileAnchors, type LockEntry } from "@chronoseal/lock";
-import { freePort, type LogLine, Proc } from "./proc.js";
+import { freePort, LoggedProcess, type LogLine } from "@chronoseal/testkit";
 
 const apps = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const AGENT = join(apps, "lock-agent", "dist", "main.js");
@@ -16,7 +16,7 @@ const COLLECTOR = join(apps, "collector", "dist", "main.js");
 export const durable = (l: LogLine) => l.msg === "entry durable";
 
 export class Rig {
-  readonly procs: Proc[] = [];
+  readonly procs: LoggedProcess[] = [];
   url = "";
 
   private constructor(
@@ -53,7 +53,7 @@ export class Rig {
     return path;
   }
 
-  async startCollector(config?: Record<string, unknown>): Promise<Proc> {
+  async startCollector(config?: Record<string, unknown>): Promise<LoggedProcess> {
     const path = await this.collectorConfig(config);
     const p = this.spawn(COLLECTOR, ["--config", path]);
     await p.waitFor((l) => l.msg === "collector listening");
@@ -89,12 +89,12 @@ export class Rig {
     return path;
   }
 
-  startAgent(config: string, extra: string[] = []): Proc {
+  startAgent(config: string, extra: string[] = []): LoggedProcess {
     return this.spawn(AGENT, ["--config", config, ...extra]);
   }
 
-  spawn(script: string, args: string[]): Proc {
-    const p = new Proc(script, args);
+  spawn(script: string, args: string[]): LoggedProcess {
+    const p = new LoggedProcess(script, args);
     this.procs.push(p);
     return p;
   }
@@ -124,7 +124,7 @@ export class Rig {
 }
 
 /** Waits until the agent has sent everything it holds after the line `after` (by time). */
-export function drained(p: Proc, after: LogLine): Promise<LogLine> {
+export function drained(p: LoggedProcess, after: LogLine): Promise<LogLine> {
   return p.waitFor(
     (l) => l.msg === "uplink" && l.pending === 0 && (l.time as number) >= (after.time as number),
   );

@@ -11,20 +11,20 @@ import { fileURLToPath } from "node:url";
 import { encodePrivateKey, generateKeyPair, initKeys, toBase64 } from "@chronoseal/core";
 import { metricValue, parseMetrics } from "@chronoseal/http";
 import { badgeHash } from "@chronoseal/lock";
+import { freePort, LoggedProcess } from "@chronoseal/testkit";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { StatusView } from "../src/status.js";
-import { freePort, Proc } from "./proc.js";
 
 const apps = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const AGENT = join(apps, "lock-agent", "dist", "main.js");
 const COLLECTOR = join(apps, "collector", "dist", "main.js");
-let procs: Proc[] = [];
+let procs: LoggedProcess[] = [];
 afterEach(async () => {
   await Promise.all(procs.map((p) => p.kill("SIGTERM")));
   procs = [];
 });
 const run = (script: string, config: string, env: Record<string, string> = {}) => {
-  const p = new Proc(script, ["--config", config], env);
+  const p = new LoggedProcess(script, ["--config", config], { env });
   procs.push(p);
   return p;
 };

@@ -19,12 +19,12 @@ import {
 } from "@chronoseal/core";
 import { createNetwork, launchMeshd, type MeshdProcess } from "@chronoseal/launch";
 import { ANCHOR_SECTION, MeshAnchors } from "@chronoseal/lock";
+import { freePort, LoggedProcess } from "@chronoseal/testkit";
 import { afterAll, describe, expect, it } from "vitest";
-import { freePort, Proc } from "./proc.js";
 
 const apps = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const cli = resolve(apps, "..", "packages", "cli", "dist", "bin.js");
-const procs: Proc[] = [];
+const procs: LoggedProcess[] = [];
 let mesh: MeshdProcess | undefined;
 afterAll(async () => {
   for (const p of procs) p.child.kill("SIGKILL");
@@ -94,13 +94,16 @@ describe("lock agent → meshd witness → auditor (separate processes)", () => 
         driver: { type: "simulated", badgeEveryMs: 30, holdOpenMs: 15, holdLongEvery: 0, seed: 9 },
       }),
     );
-    const collector = new Proc(join(apps, "collector", "dist", "main.js"), [
+    const collector = new LoggedProcess(join(apps, "collector", "dist", "main.js"), [
       "--config",
       join(dir, "collector.json"),
     ]);
     procs.push(collector);
     await collector.waitFor((l) => l.msg === "collector listening");
-    const lock = new Proc(join(apps, "lock-agent", "dist", "main.js"), ["--config", join(dir, "lock.json")]);
+    const lock = new LoggedProcess(join(apps, "lock-agent", "dist", "main.js"), [
+      "--config",
+      join(dir, "lock.json"),
+    ]);
     procs.push(lock);
     // Anchors at sizes 1, 5, 10, …: wait until the one covering 25 entries is cosigned.
     const cosigned = await lock.waitFor((l) => l.msg === "anchor cosigned" && (l.size as number) >= 25);

@@ -7,19 +7,22 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { encodePrivateKey, generateKeyPair, initKeys, type KeyPair, toBase64 } from "@chronoseal/core";
 import { signEntry } from "@chronoseal/mesh";
+import { freePort, LoggedProcess, write } from "@chronoseal/testkit";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { freePort, Meshd, main, write } from "./proc.js";
 
-let running: Meshd[] = [];
+const main = fileURLToPath(new URL("../dist/main.js", import.meta.url));
+
+let running: LoggedProcess[] = [];
 afterEach(async () => {
   await Promise.all(running.map((m) => m.stop()));
   running = [];
 });
 
-function start(config: string, env: Record<string, string> = {}): Meshd {
-  const m = new Meshd(config, env);
+function start(config: string, env: Record<string, string> = {}): LoggedProcess {
+  const m = new LoggedProcess(main, ["--config", config], { env, name: "meshd" });
   running.push(m);
   return m;
 }
