@@ -1,10 +1,12 @@
 // A test rig for end-to-end runs with real processes: a temp directory with a device key, a
 // collector app process (SQLite) and lock-agent app processes started from config files written
-// here; the collector's contents read back over its HTTP export; audits against the anchors.
+// here; the collector's contents read back over its HTTP export (or from its SQLite file once it
+// stopped); audits against the anchors.
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { SqliteStore } from "@chronoseal/collector";
 import { encodePrivateKey, generateKeyPair, initKeys, type KeyPair, toBase64 } from "@chronoseal/core";
 import { audit, type ChainVerdict, FileAnchors, type LockEntry } from "@chronoseal/lock";
 import { freePort, LoggedProcess, type LogLine } from "@chronoseal/testkit";
@@ -89,12 +91,12 @@ export class Rig {
     return path;
   }
 
-  startAgent(config: string, extra: string[] = []): LoggedProcess {
-    return this.spawn(AGENT, ["--config", config, ...extra]);
+  startAgent(config: string, extra: string[] = [], env: Record<string, string> = {}): LoggedProcess {
+    return this.spawn(AGENT, ["--config", config, ...extra], env);
   }
 
-  spawn(script: string, args: string[]): LoggedProcess {
-    const p = new LoggedProcess(script, args);
+  spawn(script: string, args: string[], env: Record<string, string> = {}): LoggedProcess {
+    const p = new LoggedProcess(script, args, { env });
     this.procs.push(p);
     return p;
   }
@@ -112,6 +114,15 @@ export class Rig {
       .split("\n")
       .filter((l) => l.trim())
       .map((l) => JSON.parse(l) as LockEntry);
+  }
+
+  /** Everything the collector's SQLite file holds for the door (the collector stopped). */
+  async stored(): Promise<LockEntry[]> {
+    const store = new SqliteStore(join(this.dir, "collector.db"));
+    const out: LockEntry[] = [];
+    for await (const e of store.query({ door: this.door })) out.push(e);
+    await store.close();
+    return out;
   }
 
   anchorNotes(): string[] {

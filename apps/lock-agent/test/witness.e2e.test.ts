@@ -5,29 +5,26 @@
 // cosignature/v1: everything anchored is witnessed; requiring a second witness that never cosigned
 // fails and names the unwitnessed entries.
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
   encodePrivateKey,
   formatVerifierKey,
   generateKeyPair,
-  initKeys,
   parseVerifierKey,
   toBase64,
 } from "@chronoseal/core";
 import { createNetwork, launchMeshd, type MeshdProcess } from "@chronoseal/launch";
 import { ANCHOR_SECTION, MeshAnchors } from "@chronoseal/lock";
-import { freePort, LoggedProcess } from "@chronoseal/testkit";
 import { afterAll, describe, expect, it } from "vitest";
+import { Rig } from "./rig.js";
 
-const apps = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const cli = resolve(apps, "..", "packages", "cli", "dist", "bin.js");
-const procs: LoggedProcess[] = [];
+const cli = fileURLToPath(new URL("../../../packages/cli/dist/bin.js", import.meta.url));
+let rig: Rig | undefined;
 let mesh: MeshdProcess | undefined;
 afterAll(async () => {
-  for (const p of procs) p.child.kill("SIGKILL");
+  rig?.killAll();
   await mesh?.stop("SIGKILL");
 });
 
@@ -40,21 +37,19 @@ describe("lock agent → meshd witness → auditor (separate processes)", () => 
   // 120 s, not the default 30 s: meshd, the collector and the lock agent as real processes, the
   // agent's anchors cosigned over HTTP and attested in the mesh, then two CLI processes audit.
   it("every anchor is cosigned; the auditor requires the cosignature", async () => {
-    await initKeys();
-    const dir = mkdtempSync(join(tmpdir(), "e2e-witness-"));
-    const device = generateKeyPair();
+    rig = await Rig.create("e2e-witness-", "door-9");
+    const { dir } = rig;
     const attestor = generateKeyPair();
     const wkey = generateKeyPair();
-    writeFileSync(join(dir, "device.pem"), encodePrivateKey(device, "pem") as string);
     mkdirSync(join(dir, "mesh"));
     writeFileSync(join(dir, "mesh", "attestor.pem"), encodePrivateKey(attestor, "pem") as string);
     writeFileSync(join(dir, "mesh", "witness.pem"), encodePrivateKey(wkey, "pem") as string);
     const net = createNetwork({
       attestors: [toBase64(attestor.publicKey)],
-      sections: { [ANCHOR_SECTION]: { policy: "append-only", writers: [toBase64(device.publicKey)] } },
+      sections: { [ANCHOR_SECTION]: { policy: "append-only", writers: [rig.publicKey] } },
     });
     writeFileSync(join(dir, "settings.json"), JSON.stringify(net.settings));
-    const deviceVkey = formatVerifierKey("door-9", device.publicKey);
+    const deviceVkey = formatVerifierKey("door-9", rig.keyPair.publicKey);
     mesh = await launchMeshd({
       dir: join(dir, "mesh"),
       config: {
@@ -69,42 +64,18 @@ describe("lock agent → meshd witness → auditor (separate processes)", () => 
       },
     });
     const witnessVkey = formatVerifierKey("witness.example.org/w1", wkey.publicKey, "cosignature/v1");
-    const port = await freePort();
-    writeFileSync(
-      join(dir, "collector.json"),
-      JSON.stringify({
-        listen: `127.0.0.1:${port}`,
-        storage: { type: "sqlite", path: "collector.db" },
-        devices: { "door-9": toBase64(device.publicKey) },
-      }),
-    );
-    writeFileSync(
-      join(dir, "lock.json"),
-      JSON.stringify({
-        dir: "device",
-        door: "door-9",
+    const collector = await rig.startCollector();
+    // anchors to the mesh and the witness instead of a file; the agent's default uplink backoff
+    const lock = rig.startAgent(
+      rig.lockConfig("lock.json", {
         period: "2025-01",
-        keyFile: "device.pem",
-        collector: `http://127.0.0.1:${port}`,
+        anchorsFile: undefined,
+        uplink: undefined,
         mesh: { nodes: [mesh.url], network: net.key },
         witnesses: [{ url: mesh.url, key: witnessVkey }],
-        anchorEvery: 5,
-        tickMs: 10,
-        logLevel: "debug",
-        driver: { type: "simulated", badgeEveryMs: 30, holdOpenMs: 15, holdLongEvery: 0, seed: 9 },
+        driver: { seed: 9 },
       }),
     );
-    const collector = new LoggedProcess(join(apps, "collector", "dist", "main.js"), [
-      "--config",
-      join(dir, "collector.json"),
-    ]);
-    procs.push(collector);
-    await collector.waitFor((l) => l.msg === "collector listening");
-    const lock = new LoggedProcess(join(apps, "lock-agent", "dist", "main.js"), [
-      "--config",
-      join(dir, "lock.json"),
-    ]);
-    procs.push(lock);
     // Anchors at sizes 1, 5, 10, …: wait until the one covering 25 entries is cosigned.
     const cosigned = await lock.waitFor((l) => l.msg === "anchor cosigned" && (l.size as number) >= 25);
     expect(cosigned).toMatchObject({ witness: "witness.example.org/w1", chain: "door-9/2025-01" });
@@ -124,7 +95,7 @@ describe("lock agent → meshd witness → auditor (separate processes)", () => 
     expect(withWitness.length).toBeGreaterThanOrEqual(5);
     writeFileSync(
       join(dir, "anchors.ndjson"),
-      `${[...notes.map((n) => JSON.stringify(n)), JSON.stringify({ device: "door-9", key: toBase64(device.publicKey) })].join("\n")}\n`,
+      `${[...notes.map((n) => JSON.stringify(n)), JSON.stringify({ device: "door-9", key: rig.publicKey })].join("\n")}\n`,
     );
 
     // The auditor as a process, requiring the witness: verified, witnessed through the anchored log.
@@ -133,7 +104,7 @@ describe("lock agent → meshd witness → auditor (separate processes)", () => 
         "lock",
         "audit",
         "--collector",
-        `http://127.0.0.1:${port}`,
+        rig.url,
         "--anchors",
         "anchors.ndjson",
         "--witness",
@@ -161,7 +132,7 @@ describe("lock agent → meshd witness → auditor (separate processes)", () => 
         "lock",
         "audit",
         "--collector",
-        `http://127.0.0.1:${port}`,
+        rig.url,
         "--anchors",
         "anchors.ndjson",
         "--witness",
