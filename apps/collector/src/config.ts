@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { ChronosealError, fromBase64, parseJson } from "@chronoseal/core";
-import { applyOverrides, blameVariable, EnvError, type EnvOverride, envOverrides } from "@chronoseal/http";
+import { applyOverrides, type EnvOverride, loadWithEnv } from "@chronoseal/http";
 import { ENV_FIELDS, ENV_PREFIX } from "./env.js";
 
 export interface CollectorConfig {
@@ -55,24 +55,15 @@ export function loadConfig(
   path: string,
   o: { env?: Readonly<Record<string, string | undefined>> } = {},
 ): CollectorConfig {
-  let overrides: EnvOverride[];
-  try {
-    overrides = envOverrides(ENV_PREFIX, ENV_FIELDS, o.env ?? {});
-  } catch (e) {
-    if (e instanceof EnvError) throw new ConfigError(e.message);
-    throw e;
-  }
-  try {
-    return checkConfig(path, overrides);
-  } catch (e) {
-    // (the file's own path is left out: it may contain a field's name)
-    const variable =
-      e instanceof ConfigError
-        ? blameVariable(e.message.replace(`config ${path}: `, ""), overrides)
-        : undefined;
-    if (variable) throw new ConfigError(`${variable}: ${(e as Error).message}`);
-    throw e;
-  }
+  return loadWithEnv({
+    prefix: ENV_PREFIX,
+    fields: ENV_FIELDS,
+    env: o.env ?? {},
+    path,
+    configError: (message) => new ConfigError(message),
+    isConfigError: (e) => e instanceof ConfigError,
+    check: (overrides) => checkConfig(path, overrides),
+  });
 }
 
 function checkConfig(path: string, overrides: readonly EnvOverride[]): CollectorConfig {

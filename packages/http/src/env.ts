@@ -141,3 +141,43 @@ export function blameVariable(message: string, overrides: readonly EnvOverride[]
   }
   return undefined;
 }
+
+/** What loadWithEnv needs from an app: its variables, its config error, and its checks. */
+export interface LoadWithEnv<T> {
+  prefix: string;
+  fields: readonly EnvField[];
+  /** The environment to read (the apps pass process.env; tests pass their own). */
+  env: Readonly<Record<string, string | undefined>>;
+  /** The config file's path: messages start "config PATH: ", which is not searched for a field. */
+  path: string;
+  /** The app's config error, for a bad variable and for a refused field named after its variable. */
+  configError: (message: string) => Error;
+  isConfigError: (e: unknown) => boolean;
+  /** Reads the file, puts the overrides over it (applyOverrides) and checks the result. */
+  check: (overrides: readonly EnvOverride[]) => T;
+}
+
+/**
+ * An app's loadConfig with environment overrides: a bad or unknown variable is a config error
+ * naming it; a field the checks refuse that a variable set is a config error with the variable's
+ * name in front of the message; anything else passes through unchanged.
+ */
+export function loadWithEnv<T>(o: LoadWithEnv<T>): T {
+  let overrides: EnvOverride[];
+  try {
+    overrides = envOverrides(o.prefix, o.fields, o.env);
+  } catch (e) {
+    if (e instanceof EnvError) throw o.configError(e.message);
+    throw e;
+  }
+  try {
+    return o.check(overrides);
+  } catch (e) {
+    // (the file's own path is left out: it may contain a field's name)
+    const variable = o.isConfigError(e)
+      ? blameVariable((e as Error).message.replace(`config ${o.path}: `, ""), overrides)
+      : undefined;
+    if (variable) throw o.configError(`${variable}: ${(e as Error).message}`);
+    throw e;
+  }
+}

@@ -14,6 +14,8 @@ export {
   envName,
   envNames,
   envOverrides,
+  type LoadWithEnv,
+  loadWithEnv,
 } from "./env.js";
 export { type ErrorAnswer, errorAnswer, HttpError, StartupError } from "./errors.js";
 export {

@@ -18,6 +18,7 @@ import {
   envOverrides,
   type HttpServer,
   listenOn,
+  loadWithEnv,
   metricValue,
   parseMetrics,
   registerHealthRoutes,
@@ -240,5 +241,54 @@ describe("environment overrides", () => {
     expect(blameVariable("listenAddress: nope", o)).toBeUndefined();
     const s = envOverrides("X_", [{ path: "storage.type", type: "string" }], { X_STORAGE_TYPE: "mysql" });
     expect(blameVariable("storage must be sqlite or postgres", s)).toBe("X_STORAGE_TYPE");
+  });
+  it("loadWithEnv: a bad variable and a refused field it set are the app's config error, naming it", () => {
+    class AppConfigError extends Error {}
+    const load = (env: Record<string, string>, check: (raw: Record<string, unknown>) => unknown) =>
+      loadWithEnv({
+        prefix: "MESHD_",
+        fields,
+        env,
+        path: "/etc/app/listen.json",
+        configError: (m) => new AppConfigError(m),
+        isConfigError: (e) => e instanceof AppConfigError,
+        check: (overrides) => {
+          const raw: Record<string, unknown> = { listen: "127.0.0.1:1" };
+          applyOverrides(raw, overrides);
+          return check(raw);
+        },
+      });
+    expect(load({ MESHD_GOSSIP_MS: "200" }, (raw) => raw)).toEqual({ listen: "127.0.0.1:1", gossipMs: 200 });
+    // an unknown or unreadable variable: the app's error, naming the variable
+    expect(() => load({ MESHD_NOPE: "1" }, (raw) => raw)).toThrow(AppConfigError);
+    expect(() => load({ MESHD_GOSSIP_MS: "soon" }, (raw) => raw)).toThrow(
+      /^MESHD_GOSSIP_MS: expected an integer/,
+    );
+    // the checks refuse a field a variable set: the variable leads the message; the file's path
+    // (which contains "listen") is not taken for a field's name
+    const refuse = (raw: Record<string, unknown>) => {
+      if (raw.gossipMs === 1)
+        throw new AppConfigError("config /etc/app/listen.json: gossipMs: expected 50..3600000");
+      return raw;
+    };
+    expect(() => load({ MESHD_GOSSIP_MS: "1" }, refuse)).toThrow(
+      "MESHD_GOSSIP_MS: config /etc/app/listen.json: gossipMs: expected 50..3600000",
+    );
+    expect(() => load({ MESHD_LISTEN: "0.0.0.0:2", MESHD_GOSSIP_MS: "1" }, refuse)).toThrow(
+      /^MESHD_GOSSIP_MS: /,
+    );
+    // a refused field no variable set, and errors that are not config errors, pass through
+    const fileError = new AppConfigError("config /etc/app/listen.json: fanout: expected an integer");
+    expect(() =>
+      load({ MESHD_GOSSIP_MS: "200" }, () => {
+        throw fileError;
+      }),
+    ).toThrow(fileError);
+    const other = new TypeError("boom");
+    expect(() =>
+      load({ MESHD_GOSSIP_MS: "1" }, () => {
+        throw other;
+      }),
+    ).toThrow(other);
   });
 });
