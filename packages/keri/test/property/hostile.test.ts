@@ -2,10 +2,10 @@
 // and size mismatches are refused with a CesrError naming the byte offset — never a crash —
 // and random mutations of the real vLEI streams never throw anything else.
 import { init } from "@chronoseal/core";
+import { describeVectors, VLEI_STREAMS, vleiStream } from "@chronoseal/testkit";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { CesrError, parseCesr, replayKels } from "../../src/index.js";
-import { describeVectors, VLEI_STREAMS, vleiStream } from "../vectors.js";
 
 const utf8 = new TextEncoder();
 const text = (b: Uint8Array) => Buffer.from(b).toString("latin1");

@@ -1,9 +1,9 @@
 // Every signature of every replayed log is verified in ONE core verifyBatch call.
 import * as core from "@chronoseal/core";
+import { VLEI_STREAMS, vectorsDir, vleiStream } from "@chronoseal/testkit";
 import { beforeAll, expect, it, vi } from "vitest";
 import { concatStream, parseCesr, replayKels } from "../../src/index.js";
 import { Controller } from "../kel-fixture.js";
-import { VLEI_STREAMS, vectorsDir, vleiStream } from "../vectors.js";
 
 vi.mock("@chronoseal/core", async (importOriginal) => {
   const mod = await importOriginal<typeof core>();

@@ -1,7 +1,7 @@
 import { readdirSync } from "node:fs";
+import { describeVectors, readVector, VLEI_STREAMS, vectorPath, vleiStream } from "@chronoseal/testkit";
 import { expect, it } from "vitest";
 import { parseCesr, verifyAcdc, verifySaid } from "../../src/index.js";
-import { describeVectors, readVector, VLEI_STREAMS, vectorPath, vleiStream } from "../vectors.js";
 
 describeVectors("SAIDs of the real KERI/ACDC artifacts", () => {
   const real = () =>

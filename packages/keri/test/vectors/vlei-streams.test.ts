@@ -1,7 +1,7 @@
 import { init } from "@chronoseal/core";
+import { describeVectors, VLEI_STREAMS, vleiStream } from "@chronoseal/testkit";
 import { beforeAll, expect, it } from "vitest";
 import { parseCesr, replayKels } from "../../src/index.js";
-import { describeVectors, VLEI_STREAMS, vleiStream } from "../vectors.js";
 
 const QVI = "Ez6QKIKLzrGqpq4v9Bj908pQanoRKwOgBXjPW-w-P_8Q"; // delegated by the GLEIF root
 const LE_ISSUER = "E0m0vlIMbPVbNVfPTH3NcLW0iagpyke_4OVZN7YNFLkE"; // delegated by the QVI

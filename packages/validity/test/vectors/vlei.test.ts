@@ -5,9 +5,9 @@
 // the provisional verdict (what they decide once they arrive) follows the dates.
 import { readdirSync, readFileSync } from "node:fs";
 import { init } from "@chronoseal/core";
+import { describeVectors, VLEI_STREAMS, vectorPath, vleiStream } from "@chronoseal/testkit";
 import { beforeAll, expect, it } from "vitest";
 import { EvidenceStore, type Missing, parseTelEvent } from "../../src/index.js";
-import { describeVectors, VLEI_STREAMS, vectorPath, vleiStream } from "../vectors.js";
 
 const ROOT = "EC1m0ZF6ez1xoM8-jQsIbT5I3GpYnX4Zzh4om8_V1bnU";
 const QVI_ISSUER = "Ez6QKIKLzrGqpq4v9Bj908pQanoRKwOgBXjPW-w-P_8Q";
