@@ -72,10 +72,10 @@ function keyOrder(checks: readonly Check[]): Uint32Array {
 }
 
 /**
- * verifySigners over `checks` in calls of at most SLICE checks, the checks of one key together
- * (so a key's signatures still meet in one call, where core combines them, while a call's
- * decoded entries and messages die young instead of filling the heap for the whole batch).
- * Calls `done(i, verdict)` for each check.
+ * verifySigners over `checks` in calls of at most SLICE checks (as few as that allows, of equal
+ * size), the checks of one key together: a key's signatures still meet in one call, where core
+ * combines them, while a call's decoded entries and messages die young instead of filling the
+ * heap for the whole batch. Calls `done(i, verdict)` for each check.
  */
 function verifyInSlices(checks: readonly Check[], done: (i: number, v: SignerVerdict) => void): void {
   const n = checks.length;
@@ -85,9 +85,10 @@ function verifyInSlices(checks: readonly Check[], done: (i: number, v: SignerVer
     return;
   }
   const order = keyOrder(checks);
-  const part: Check[] = new Array(SLICE);
-  for (let s = 0; s < n; s += SLICE) {
-    const m = Math.min(SLICE, n - s);
+  const size = Math.ceil(n / Math.ceil(n / SLICE));
+  const part: Check[] = new Array(size);
+  for (let s = 0; s < n; s += size) {
+    const m = Math.min(size, n - s);
     part.length = m;
     for (let k = 0; k < m; k++) part[k] = checks[order[s + k]!]!;
     const verdicts = verifySigners(part, OPTIONS);

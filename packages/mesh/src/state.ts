@@ -305,7 +305,13 @@ export class NetworkState {
     const kinds: number[] = [];
     for (let i = 0; i < shaped.length; i++) {
       const id = ids[i];
-      if (id === undefined || this.entries.has(id) || this.forgotten.has(id) || seen.has(id)) continue;
+      if (
+        id === undefined ||
+        this.entries.has(id) ||
+        (this.forgotten.size > 0 && this.forgotten.has(id)) ||
+        seen.has(id)
+      )
+        continue;
       seen.add(id);
       const k = KIND_RANK[shaped[i]!.kind];
       const group = groups[k];

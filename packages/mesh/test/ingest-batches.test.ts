@@ -1,6 +1,6 @@
 // Large ingests take the paths small ones never reach: entry ids from one packed buffer that
-// outgrows its first size (entryIds), and signature checks verified in slices of 4,096 with the
-// checks of one key kept together (signature-checks.ts). Verdicts must be those of small
+// outgrows its first size (entryIds), and signature checks verified in slices of at most 4,096
+// with the checks of one key kept together (signature-checks.ts). Verdicts must be those of small
 // ingests, whatever the slice boundaries, and the stored signatures must verify under an
 // independent implementation (@noble/curves, the canonicalize package, @noble/hashes).
 import { signDocument, signingMessage, toBase64 } from "@chronoseal/core";
@@ -156,7 +156,8 @@ describe("ingests larger than one verification call", () => {
   it("gives the verdicts of small ingests, wherever the slice boundaries fall (checked with @noble/curves)", () => {
     const bad = hostile();
     const all = [...valid];
-    // spread over the list: the start, around the first slice boundary (4,096 checks), the end
+    // spread over the list (the start, the middle, around 4,096, the end); the slices are cut in
+    // key order, so each forgery sits among its writer's valid entries
     for (const [k, at] of [0, 4000, 4090, 4095, 4096, 4097, 4100, 2000, 30, 4300].entries())
       all.splice(at, 0, bad[k]!);
     const big = new NetworkState(w.admin.key);
