@@ -2,7 +2,15 @@
 // be a grow-only set of entries plus, per entry, a map of attestations (signatures by trusted
 // attestors on the id) merged by keeping each attestor's earliest valid one. Everything shown
 // to users (settings, host names, dns.json) is derived from that set deterministically.
-import { payloadHash, type SignatureMap, signDocument, signHash } from "@chronoseal/core";
+import {
+  canonicalize,
+  payloadHash,
+  payloadOf,
+  type SignatureMap,
+  sha256Packed,
+  signDocument,
+  signHash,
+} from "@chronoseal/core";
 
 export type EntryKind = "settings" | "host" | "claim" | "record" | "tombstone";
 
@@ -92,6 +100,54 @@ export type MeshEntry = Payload & { signatures: SignatureMap };
 
 export function entryId(entry: Payload): string {
   return payloadHash(entry);
+}
+
+/** The buffer entryIds writes canonical texts into, kept between calls (up to 1 MiB). */
+const TEXTS_KEPT = 1 << 20;
+let texts: Buffer | undefined;
+
+/**
+ * entryId of each entry, or undefined (and `malformed(i)` called) for one whose payload is not
+ * canonical JSON (JCS refuses it) or that is not an object: core's payloadOf and canonicalize,
+ * each canonical text written into one buffer right after it is made (so it dies young) and one
+ * sha256Packed call for all of them. `test/perf-shape.test.ts` holds it equal to entryId.
+ */
+export function entryIds(
+  entries: readonly unknown[],
+  malformed: (i: number) => void,
+): (string | undefined)[] {
+  const n = entries.length;
+  // Taken while in use: a getter in an entry that runs entryIds again gets a buffer of its own.
+  let buf = texts ?? Buffer.allocUnsafe(TEXTS_KEPT);
+  texts = undefined;
+  const offsets = new Uint32Array(n + 1);
+  const ok = new Uint8Array(n);
+  let used = 0;
+  for (let i = 0; i < n; i++) {
+    let text: string;
+    try {
+      text = canonicalize(payloadOf(entries[i] as object));
+    } catch {
+      malformed(i);
+      offsets[i + 1] = used;
+      continue;
+    }
+    // UTF-8 takes at most 3 bytes per UTF-16 code unit.
+    if (used + text.length * 3 > buf.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(2 * buf.length, used + text.length * 3));
+      buf.copy(bigger, 0, 0, used);
+      buf = bigger;
+    }
+    used += buf.write(text, used, "utf8");
+    offsets[i + 1] = used;
+    ok[i] = 1;
+  }
+  const packed = sha256Packed(buf.subarray(0, used), offsets);
+  if (buf.length <= TEXTS_KEPT) texts = buf;
+  const digests = Buffer.from(packed.buffer, packed.byteOffset, packed.byteLength);
+  const ids: (string | undefined)[] = new Array(n);
+  for (let i = 0; i < n; i++) ids[i] = ok[i] ? digests.toString("base64", 32 * i, 32 * i + 32) : undefined;
+  return ids;
 }
 
 /** Signs a payload as its writer (the writer field must be the signer's public key). */

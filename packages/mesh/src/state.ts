@@ -14,35 +14,30 @@
 // the writer's node (or any peer still holding its entries) then brings them back. Expired and
 // superseded leases (lease.ts) are removed with forget() and not taken again.
 //
-// Cost of an ingest of n entries and m attestations: linear bookkeeping, one canonicalHashBatch
-// call for the n entry ids, one verifySigners call (one verifyBatch) per entry kind for the
-// writer signatures (the writer's signature only), and one for the attestations that could
-// change something (a copy of a signature already held, or one dated later, is not verified).
-// The state also keeps, per digest bucket (see sync.ts), its ids and a revision counter, so
-// digests are recomputed only for the buckets that changed.
+// Cost of an ingest of n entries and m attestations: linear bookkeeping with one check object per
+// signature and no other per-entry objects, one packed SHA-256 call for the n entry ids
+// (entryIds), the writer signatures of every kind verified together and the attestations that
+// could change something (a copy of a signature already held, or one dated later, is not
+// verified) verified together (signature-checks.ts: verifySigners calls of up to 4,096 checks,
+// a key's checks together). The state also keeps, per digest bucket (see sync.ts), its ids and a
+// revision counter, so digests are recomputed only for the buckets that changed.
 //
 // Longer than ~400 lines on purpose: ingest, merge, forget and the latest-per-writer slots share
 // the entry index, the bucket revisions and the rejection counters, and splitting them would
 // expose that index across modules; entry shapes and ids (entries.ts), the signature checks
-// (core), leases (lease.ts), digests (sync.ts) and views (views.ts) live elsewhere.
-import {
-  decodeSignatureEntry,
-  isPublicKeyBase64,
-  payloadHashes,
-  type SignatureEntry,
-  type SignatureMap,
-  signatureMapError,
-  signerEntry,
-  verifySigners,
-} from "@chronoseal/core";
+// (signature-checks.ts over core's verifySigners), leases (lease.ts), digests (sync.ts) and views (views.ts) live elsewhere.
+import { type SignatureEntry, type SignatureMap, signatureMapError, signerEntry } from "@chronoseal/core";
 import {
   ATTESTATION,
   CONTEXTS,
-  entryId,
+  entryIds,
   type MeshEntry,
   type SectionRecord,
   type Settings,
 } from "./entries.js";
+import { type Check, type VerifiedCache, verifyChecks } from "./signature-checks.js";
+
+export type { VerifiedCache, VerifiedSignature } from "./signature-checks.js";
 
 export type RejectReason =
   | "malformed"
@@ -77,19 +72,6 @@ export interface IngestOptions {
   verified?: VerifiedCache;
 }
 
-/** A valid signature as verified once, keyed by its signature string in a VerifiedCache. */
-export interface VerifiedSignature {
-  /** The verifier's context, payload hash, signer key, signed_at and the entry's own context. */
-  context: string;
-  hash: string;
-  key: string;
-  signed_at: string;
-  entryContext: string | undefined;
-  /** signed_at, epoch ms. */
-  signedAt: number;
-}
-export type VerifiedCache = Map<string, VerifiedSignature>;
-
 export interface StateOptions {
   /**
    * Signatures already verified, shared by the states of one process (a simulation of many
@@ -100,6 +82,15 @@ export interface StateOptions {
 }
 
 const KINDS = new Set(Object.keys(CONTEXTS));
+/** Index of each kind, for grouping an ingest's new entries by kind without a Map. */
+const KIND_RANK: Record<MeshEntry["kind"], number> = {
+  settings: 0,
+  host: 1,
+  claim: 2,
+  record: 3,
+  tombstone: 4,
+};
+const NO_ATTESTORS: ReadonlySet<string> = new Set();
 const MAX_FORGOTTEN = 200_000;
 const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 const B64_VALUE = new Int8Array(128).fill(-1);
@@ -116,17 +107,6 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === "object" && !Array.isArray(v);
 }
 
-/** One signature to check: the entry of `key` in the map `signatures` for payload hash `hash`. */
-interface Check {
-  hash: string;
-  key: string;
-  signatures: Record<string, unknown>;
-  /** The map's entry of `key` (read once; verifySigners decides whether it is well-formed). */
-  entry: SignatureEntry;
-  /** The context the signature must be for, when not the one verify() is given. */
-  context?: string;
-}
-
 export class NetworkState {
   /** id → entry. Read-only for callers: change the state through ingest/merge only. */
   readonly entries = new Map<string, MeshEntry>();
@@ -135,8 +115,11 @@ export class NetworkState {
    * (never mutated) when it changes, so its identity can key a cache.
    */
   readonly attestations = new Map<string, SignatureMap>();
-  /** Attested time per id, per attestor: the earliest valid one (epoch ms). */
-  private readonly attestedAt = new Map<string, Map<string, number>>();
+  /**
+   * Attested time per id, per attestor: the earliest valid one (epoch ms), as a flat list
+   * `[key, time, key, time, …]` (an entry has one attestation per attestor, usually one or two).
+   */
+  private readonly attestedAt = new Map<string, (string | number)[]>();
   readonly rejected: Partial<Record<RejectReason, number>> = {};
   readonly rejectedAttestations: Partial<Record<AttestationRejectReason, number>> = {};
   /** Keys banned by the current settings, and the keys they admit (undefined: admission open). */
@@ -287,10 +270,12 @@ export class NetworkState {
     options: IngestOptions = {},
   ): IngestReport {
     const report: IngestReport = { added: 0, attestationsAdded: 0, rejected: {} };
+    const givenIds = options.ids;
     const shaped: MeshEntry[] = [];
     const given: (string | undefined)[] = [];
-    entries.forEach((raw, i) => {
-      const e = raw as MeshEntry;
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i] as MeshEntry;
+      if (e === undefined && !(i in entries)) continue; // a hole (forEach skipped them)
       if (
         !e ||
         typeof e !== "object" ||
@@ -299,77 +284,69 @@ export class NetworkState {
         typeof e.last_updated !== "string"
       ) {
         this.reject("malformed", report);
-        return;
+        continue;
       }
       if (e.network !== this.network) {
         this.reject("wrong-network", report);
-        return;
+        continue;
       }
       shaped.push(e);
-      if (options.ids) given.push(options.ids[i]);
-    });
-    // Ids in one batch; first occurrence of an id wins, known and forgotten ids are skipped.
-    const ids = options.ids ? given : this.ids(shaped, report);
-    if (options.ids) for (const id of given) if (id === undefined) this.reject("malformed", report);
-    const fresh = new Map<string, MeshEntry>();
-    shaped.forEach((e, i) => {
-      const id = ids[i];
-      if (id !== undefined && !this.entries.has(id) && !this.forgotten.has(id) && !fresh.has(id))
-        fresh.set(id, e);
-    });
-    // Writer signatures: one batch call per kind (each kind has its own context), only the
-    // writer's signature is checked (core's verifySigners: a map that is not an object or has
-    // more entries than maxSignatures is malformed as a whole, as verifySignatureMaps says).
-    const byKind = new Map<MeshEntry["kind"], { id: string; e: MeshEntry }[]>();
-    for (const [id, e] of fresh) {
-      const list = byKind.get(e.kind);
-      if (list) list.push({ id, e });
-      else byKind.set(e.kind, [{ id, e }]);
+      if (givenIds) given.push(givenIds[i]);
     }
-    // All kinds in one verification call (each check names its kind's context), so a node's
+    // Ids in one batch; first occurrence of an id wins, known and forgotten ids are skipped.
+    const ids = givenIds ? given : entryIds(shaped, () => this.reject("malformed", report));
+    if (givenIds) for (const id of given) if (id === undefined) this.reject("malformed", report);
+    // The new entries grouped by kind (kinds in order of first appearance), one check each: the
+    // writer's signature only, under its kind's context (core's verifySigners decides whether
+    // the map and the entry are well-formed). All kinds in one verification call, so a node's
     // host record and its claims meet in one verifyBatch call, where same-key items combine.
-    const lists = [...byKind.values()];
+    const seen = new Set<string>();
+    const groups: number[][] = [];
+    const kinds: number[] = [];
+    for (let i = 0; i < shaped.length; i++) {
+      const id = ids[i];
+      if (
+        id === undefined ||
+        this.entries.has(id) ||
+        (this.forgotten.size > 0 && this.forgotten.has(id)) ||
+        seen.has(id)
+      )
+        continue;
+      seen.add(id);
+      const k = KIND_RANK[shaped[i]!.kind];
+      const group = groups[k];
+      if (group) group.push(i);
+      else {
+        groups[k] = [i];
+        kinds.push(k);
+      }
+    }
+    const fresh: number[] = []; // shaped index of each check
     const checks: Check[] = [];
-    const at: number[] = []; // list index and item index per check, flattened
-    lists.forEach((list, l) => {
-      list.forEach(({ id, e }, i) => {
-        const map = e.signatures as unknown;
-        if (signatureMapError(map) !== undefined || !isPublicKeyBase64(e.writer)) return;
-        const signatures = map as Record<string, unknown>;
-        const entry = signerEntry(signatures, e.writer);
-        if (entry === undefined) return;
-        checks.push({
-          hash: id,
-          key: e.writer,
-          signatures,
-          entry: entry as SignatureEntry,
-          context: CONTEXTS[e.kind],
-        });
-        at.push(l, i);
-      });
-    });
-    const times = this.verify(checks, ATTESTATION, options.verified);
-    const ok = lists.map((list) => new Uint8Array(list.length));
-    for (let j = 0; j < checks.length; j++) if (times[j] !== undefined) ok[at[2 * j]!]![at[2 * j + 1]!] = 1;
-    const valid: { id: string; e: MeshEntry }[] = [];
-    lists.forEach((list, l) => {
-      list.forEach((f, i) => {
-        if (ok[l]![i]) valid.push(f);
-        else this.reject("invalid-signature", report);
-      });
-    });
+    for (const k of kinds)
+      for (const i of groups[k]!) {
+        const e = shaped[i]!;
+        fresh.push(i);
+        checks.push({ hash: ids[i]!, key: e.writer, signatures: e.signatures, context: CONTEXTS[e.kind] });
+      }
+    const times = verifyChecks(checks, options.verified, this.verified);
+    let invalid = 0;
+    for (let j = 0; j < times.length; j++) if (Number.isNaN(times[j])) invalid++;
+    if (invalid) this.reject("invalid-signature", report, invalid);
     // Settings first: authorization of the rest depends on them. Section writers and
     // latest-per-writer sections accumulate over every settings version (monotone); bans and
     // admission follow the current settings, and when those change, stored entries they no
     // longer allow are removed.
     const before = this.current?.id;
     let newLatest = false;
-    for (const { id, e } of valid) {
-      if (e.kind !== "settings") continue;
+    for (let j = 0; j < checks.length; j++) {
+      const e = shaped[fresh[j]!]!;
+      if (e.kind !== "settings" || Number.isNaN(times[j])) continue;
       if (e.writer !== this.network) {
         this.reject("unauthorized", report);
         continue;
       }
+      const id = checks[j]!.hash;
       this.store(id, e);
       this.considerSettings(id, e);
       for (const [name, sec] of Object.entries(e.sections ?? {})) {
@@ -389,20 +366,23 @@ export class NetworkState {
         if (e.kind === "record" && this.latestSections.has(e.section) && this.entries.has(id))
           this.keepNewest(id, e);
     const settingsChanged = this.current?.id !== before;
-    for (const { id, e } of valid) {
-      if (e.kind === "settings") continue;
+    for (let j = 0; j < checks.length; j++) {
+      const e = shaped[fresh[j]!]!;
+      if (e.kind === "settings" || Number.isNaN(times[j])) continue;
       const refused = this.allowed(e);
       if (refused) {
         this.reject(refused, report);
         continue;
       }
-      if (e.kind === "record" && !this.sectionWriters.get(e.section)?.has(e.writer)) {
-        this.reject("unauthorized", report);
-        continue;
+      const id = checks[j]!.hash;
+      if (e.kind === "record") {
+        if (!this.sectionWriters.get(e.section)?.has(e.writer)) {
+          this.reject("unauthorized", report);
+          continue;
+        }
+        // Superseded in a latest-per-writer section: not stored (not a rejection either).
+        if (this.latestSections.has(e.section) && !this.keepNewest(id, e, false)) continue;
       }
-      // Superseded in a latest-per-writer section: not stored (not a rejection either).
-      if (e.kind === "record" && this.latestSections.has(e.section) && !this.keepNewest(id, e, false))
-        continue;
       this.store(id, e);
       report.added++;
     }
@@ -437,22 +417,6 @@ export class NetworkState {
     return true;
   }
 
-  /** Entry ids in one canonicalHashBatch call; per entry when one payload is not canonical. */
-  private ids(shaped: readonly MeshEntry[], report: IngestReport): (string | undefined)[] {
-    try {
-      return payloadHashes(shaped);
-    } catch {
-      return shaped.map((e) => {
-        try {
-          return entryId(e);
-        } catch {
-          this.reject("malformed", report);
-          return undefined;
-        }
-      });
-    }
-  }
-
   private considerSettings(id: string, e: Settings): void {
     const best = this.current;
     if (
@@ -467,56 +431,6 @@ export class NetworkState {
   }
 
   /**
-   * Verifies single signatures with one verifySigners call (one verifyBatch) for those not found
-   * in the shared cache; returns signed_at (epoch ms) of each valid one, undefined otherwise.
-   */
-  private verify(checks: readonly Check[], fallback: string, given?: VerifiedCache): (number | undefined)[] {
-    const out: (number | undefined)[] = new Array(checks.length).fill(undefined);
-    const todo: number[] = [];
-    const cache = this.verified;
-    checks.forEach((c, i) => {
-      const context = c.context ?? fallback;
-      const sig = typeof c.entry?.signature === "string" ? c.entry.signature : undefined;
-      const hit = sig === undefined ? undefined : (given?.get(sig) ?? cache?.get(sig));
-      if (
-        hit &&
-        hit.context === context &&
-        hit.hash === c.hash &&
-        hit.key === c.key &&
-        hit.signed_at === c.entry.signed_at &&
-        hit.entryContext === c.entry.context &&
-        // the same signature in an ill-shaped entry (an extra field, …) is not the verified one
-        typeof decodeSignatureEntry(c.key, c.entry) !== "string"
-      )
-        out[i] = hit.signedAt;
-      else todo.push(i);
-    });
-    if (todo.length === 0) return out;
-    const verdicts = verifySigners(
-      todo.map((i) => {
-        const c = checks[i]!;
-        return { hash: c.hash, key: c.key, signatures: c.signatures, context: c.context ?? fallback };
-      }),
-      { context: fallback },
-    );
-    todo.forEach((i, j) => {
-      const v = verdicts[j]!;
-      if (!v.valid) return;
-      out[i] = v.signedAt;
-      const { hash, key, entry, context } = checks[i]!;
-      cache?.set(entry.signature, {
-        context: context ?? fallback,
-        hash,
-        key,
-        signed_at: entry.signed_at,
-        entryContext: entry.context,
-        signedAt: v.signedAt,
-      });
-    });
-    return out;
-  }
-
-  /**
    * Merges attestation maps, keeping per attestor the earliest valid signature. Attestations of
    * entries not held are ignored; those by keys that are not current attestors, malformed ones
    * and those whose signature does not verify are counted in the report.
@@ -526,12 +440,14 @@ export class NetworkState {
     report: IngestReport,
     given?: VerifiedCache,
   ): number {
-    const attestors = this.current?.attestors ?? new Set<string>();
+    const attestors = this.current?.attestors ?? NO_ATTESTORS;
     // Only signatures that could win are verified: by a current attestor, and earlier than (or
     // as early as, with a smaller signature) the one held.
     const checks: Check[] = [];
-    for (const [id, map] of Object.entries(attestations)) {
+    const found: SignatureEntry[] = []; // the map entry of each check
+    for (const id of Object.keys(attestations)) {
       if (!this.entries.has(id)) continue;
+      const map = attestations[id];
       if (signatureMapError(map) !== undefined) {
         this.rejectAttestation("malformed", report, isRecord(map) ? Math.max(1, Object.keys(map).length) : 1);
         continue;
@@ -557,30 +473,39 @@ export class NetworkState {
           )
         )
           continue;
-        checks.push({ hash: id, key, signatures, entry });
+        checks.push({ hash: id, key, signatures, context: ATTESTATION });
+        found.push(entry);
       }
     }
     if (checks.length === 0) return 0;
-    const times = this.verify(checks, ATTESTATION, given);
+    const times = verifyChecks(checks, given, this.verified);
     let added = 0;
-    checks.forEach(({ hash: id, key, entry }, i) => {
-      const t = times[i];
-      if (t === undefined) {
-        this.rejectAttestation("invalid-signature", report);
-        return;
+    let invalid = 0;
+    for (let j = 0; j < checks.length; j++) {
+      const t = times[j]!;
+      if (Number.isNaN(t)) {
+        invalid++;
+        continue;
       }
+      const { hash: id, key } = checks[j]!;
+      const entry = found[j]!;
       const held = this.attestations.get(id);
-      const at = this.attestedAt.get(id) ?? new Map<string, number>();
-      const cur = at.get(key);
+      // attestedAt: [key, time, key, time, …] (one or two attestors: a scan beats a Map)
+      const at = this.attestedAt.get(id);
+      let k = 0;
+      if (at) while (k < at.length && at[k] !== key) k += 2;
+      const cur = at && k < at.length ? (at[k + 1] as number) : undefined;
       if (cur === undefined || t < cur || (t === cur && entry.signature < held![key]!.signature)) {
-        at.set(key, t);
-        this.attestedAt.set(id, at);
+        if (!at) this.attestedAt.set(id, [key, t]);
+        else if (cur === undefined) at.push(key, t);
+        else at[k + 1] = t;
         if (held) this.attestations.set(id, { ...held, [key]: entry });
         else this.attestations.set(id, { [key]: entry });
         this.touch(id);
         added++;
       }
-    });
+    }
+    if (invalid) this.rejectAttestation("invalid-signature", report, invalid);
     return added;
   }
 
@@ -589,8 +514,12 @@ export class NetworkState {
     const attestors = this.current?.attestors;
     if (!attestors) return undefined;
     let best: number | undefined;
-    for (const [key, t] of this.attestedAt.get(id) ?? [])
-      if (attestors.has(key) && (best === undefined || t < best)) best = t;
+    const at = this.attestedAt.get(id);
+    if (!at) return undefined;
+    for (let k = 0; k < at.length; k += 2) {
+      const t = at[k + 1] as number;
+      if (attestors.has(at[k] as string) && (best === undefined || t < best)) best = t;
+    }
     return best;
   }
 
