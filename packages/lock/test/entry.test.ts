@@ -144,6 +144,68 @@ describe("entry hashes", () => {
   });
 });
 
+describe("shaped batches", () => {
+  // The shaped path (what the auditor and the collector use) writes the canonical text without
+  // re-checking: batches that switch between doors, chains and events, mix entries with and
+  // without user or detail, and use any safe sequence number must hash as canonicalize says.
+  const NAME = fc.stringMatching(/^[A-Za-z0-9._:-]{1,64}$/);
+  const arbShaped = fc.record({
+    door: fc.oneof(fc.constantFrom("door-1", "d"), NAME),
+    period: fc.oneof(fc.constant("2025-01"), NAME),
+    seq: fc.oneof(
+      fc.nat({ max: 20 }),
+      fc.constantFrom(9, 10, 99, 100, 999_999, 1e15, 2 ** 53 - 1),
+      fc.maxSafeNat(),
+    ),
+    event: fc.constantFrom(
+      "opened",
+      "held-open",
+      "closed",
+      "recovered",
+      "chain-closed",
+      "chain-opened" as const,
+    ),
+    user: fc.option(fc.constantFrom(HASH, "A".repeat(43) + "="), { nil: undefined }),
+    detail: fc.option(
+      fc.dictionary(fc.stringMatching(/^[A-Za-z][A-Za-z0-9]{0,4}$/), fc.oneof(fc.string(), fc.integer()), {
+        maxKeys: 3,
+      }),
+      { nil: undefined },
+    ),
+    time: fc.integer({ min: 0, max: 253402300799999 }).map((t) => new Date(t).toISOString()),
+  });
+  it("match canonicalize whatever the mix", () => {
+    fc.assert(
+      fc.property(fc.array(arbShaped, { maxLength: 40 }), (rs) => {
+        const batch: LockEntry[] = rs.map((r) => {
+          const e: LockEntry = {
+            v: 1,
+            chain: `${r.door}/${r.period}`,
+            seq: r.seq,
+            prev: r.seq === 0 ? "" : HASH,
+            door: r.door,
+            time: r.time,
+            event: r.event,
+          };
+          if (r.user !== undefined) e.user = r.user;
+          if (r.detail !== undefined) e.detail = r.detail;
+          return e;
+        });
+        const shaped = batch.filter((e) => entryShapeError(e) === undefined);
+        const packed = entryHashes(shaped, { shaped: true });
+        expect(packed.length).toBe(shaped.length * 32);
+        shaped.forEach((e, i) => {
+          const want = sha256(
+            new TextEncoder().encode(canonicalize(e as unknown as Record<string, unknown>)),
+          );
+          expect(toBase64(packed.subarray(i * 32, i * 32 + 32))).toBe(toBase64(want));
+        });
+      }),
+      { seed: 7, numRuns: 300 },
+    );
+  });
+});
+
 describe("pseudonyms", () => {
   it("HMAC-SHA-256 per period key: stable within a period, unlinkable across", () => {
     const k1 = new Uint8Array(32).fill(1);

@@ -15,10 +15,13 @@ function ensure(bytes: number, messages: number): void {
 /** RFC 9162 leaf hashes of n 32-byte values packed back to back (n × 32 → n × 32). */
 export function leafHashesPacked(values: Uint8Array, n: number): Uint8Array {
   ensure(n * 33, n);
+  // Byte loops, not subarray + set: a typed-array view per leaf costs more than the copy.
   for (let i = 0; i < n; i++) {
-    scratch[i * 33] = 0;
-    scratch.set(values.subarray(i * 32, i * 32 + 32), i * 33 + 1);
-    offsets[i] = i * 33;
+    const d = i * 33;
+    const o = i * 32;
+    scratch[d] = 0;
+    for (let j = 0; j < 32; j++) scratch[d + 1 + j] = values[o + j]!;
+    offsets[i] = d;
   }
   offsets[n] = n * 33;
   return sha256Packed(scratch.subarray(0, n * 33), offsets.subarray(0, n + 1));
@@ -28,9 +31,11 @@ export function leafHashesPacked(values: Uint8Array, n: number): Uint8Array {
 function pairHashes(level: Uint8Array, pairs: number): Uint8Array {
   ensure(pairs * 65, pairs);
   for (let i = 0; i < pairs; i++) {
-    scratch[i * 65] = 1;
-    scratch.set(level.subarray(i * 64, i * 64 + 64), i * 65 + 1);
-    offsets[i] = i * 65;
+    const d = i * 65;
+    const o = i * 64;
+    scratch[d] = 1;
+    for (let j = 0; j < 64; j++) scratch[d + 1 + j] = level[o + j]!;
+    offsets[i] = d;
   }
   offsets[pairs] = pairs * 65;
   return sha256Packed(scratch.subarray(0, pairs * 65), offsets.subarray(0, pairs + 1));
