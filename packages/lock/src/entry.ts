@@ -95,9 +95,13 @@ function detailError(d: unknown): string | undefined {
  * Checks the shape of an entry received from elsewhere (signatures are checked separately);
  * returns the reason it is malformed, or undefined.
  */
-// The last door and chain found well-formed: a log holds long runs of both.
-let goodDoor = "";
-let goodChain = "";
+// The last door, chain and user found well-formed: a log holds long runs of each. They start as
+// a value no entry field can equal, so nothing ("" or a missing field) skips the checks before a
+// value has passed them.
+const NONE: unique symbol = Symbol("none");
+let goodDoor: string | typeof NONE = NONE;
+let goodChain: string | typeof NONE = NONE;
+let goodUser: string | typeof NONE = NONE;
 
 export function entryShapeError(value: unknown): string | undefined {
   if (value === null || typeof value !== "object" || Array.isArray(value)) return "entry is not an object";
@@ -135,7 +139,11 @@ export function entryShapeError(value: unknown): string | undefined {
   if (typeof e.event !== "string" || !EVENT_SET.has(e.event))
     return `event must be one of ${EVENTS.join(", ")}`;
   if (fields === 7) return undefined; // no user, detail or signatures
-  if (e.user !== undefined && !isHash(e.user)) return "user must be a base64 pseudonym";
+  const user = e.user;
+  if (user !== undefined && user !== goodUser) {
+    if (!isHash(user)) return "user must be a base64 pseudonym";
+    goodUser = user; // badges come back: the same pseudonym recurs
+  }
   if (e.signatures !== undefined && (e.signatures === null || typeof e.signatures !== "object"))
     return "signatures must be an object";
   if (e.detail !== undefined) return detailError(e.detail);

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { canonicalize, sha256, toBase64 } from "@chronoseal/core";
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { chainId, EntryError, entryShapeError, type LockEntry } from "../src/entry.js";
 import { entryCanonical, entryHash, entryHashes } from "../src/entry-hash.js";
 import { PeriodKeys, pseudonym } from "../src/pseudonym.js";
@@ -55,6 +55,21 @@ describe("entry shape", () => {
   ];
   for (const [name, value, re] of bad)
     it(`rejects: ${name}`, () => expect(entryShapeError(value)).toMatch(re));
+
+  it("a first entry with an empty or missing door, chain or user is malformed (no remembered value skips a check)", async () => {
+    // A fresh module: nothing has been found well-formed yet.
+    vi.resetModules();
+    const fresh = (await import("../src/entry.js")).entryShapeError;
+    const base = { v: 1, seq: 0, prev: "", time: "2025-01-06T08:00:00.000Z", event: "opened" };
+    expect(fresh({ ...base, door: "", chain: "" })).toMatch(/door/);
+    expect(fresh({ ...base })).toMatch(/door/);
+    expect(fresh({ ...base, door: "d", chain: "d/p", user: "" })).toMatch(/user/);
+    expect(fresh({ ...base, door: "d", chain: "d/p", user: HASH })).toBeUndefined();
+    // Remembered values only skip checks for the same value.
+    expect(fresh({ ...base, door: "d", chain: "d/p", user: "" })).toMatch(/user/);
+    expect(fresh({ ...base, door: "d", chain: "d/q/" })).toMatch(/chain/);
+    expect(fresh({ ...base })).toMatch(/door/);
+  });
 
   it("chain ids are checked", () => {
     expect(chainId("door-1", "2025-01")).toBe("door-1/2025-01");

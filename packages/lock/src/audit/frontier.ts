@@ -27,14 +27,21 @@ export function leafHashesPacked(values: Uint8Array, n: number): Uint8Array {
   return sha256Packed(scratch.subarray(0, n * 33), offsets.subarray(0, n + 1));
 }
 
-/** Node hashes of consecutive pairs of a level (2m × 32 bytes → m × 32 bytes). */
-function pairHashes(level: Uint8Array, pairs: number): Uint8Array {
+/**
+ * Node hashes of consecutive pairs of a level (2m × 32 bytes → m × 32 bytes). The level is
+ * `first` (a subtree root kept from earlier, when given) followed by `nodes`: it is read in
+ * place, not copied into one array first.
+ */
+function pairHashes(first: Uint8Array | undefined, nodes: Uint8Array, pairs: number): Uint8Array {
   ensure(pairs * 65, pairs);
+  const shift = first ? 32 : 0;
   for (let i = 0; i < pairs; i++) {
     const d = i * 65;
-    const o = i * 64;
     scratch[d] = 1;
-    for (let j = 0; j < 64; j++) scratch[d + 1 + j] = level[o + j]!;
+    for (let j = 0; j < 64; j++) {
+      const at = i * 64 + j - shift;
+      scratch[d + 1 + j] = at < 0 ? first![at + 32]! : nodes[at]!;
+    }
     offsets[i] = d;
   }
   offsets[pairs] = pairs * 65;
@@ -60,21 +67,15 @@ export class BatchFrontier {
     for (let level = 0; m > 0 || this.levels[level] !== undefined; level++) {
       const before = Math.floor(s / 2 ** level);
       const old = before % 2 === 1 ? this.levels[level] : undefined;
-      let list = nodes;
-      let len = m;
-      if (old) {
-        list = new Uint8Array((m + 1) * 32);
-        list.set(old, 0);
-        list.set(nodes.subarray(0, m * 32), 32);
-        len = m + 1;
-      }
       if (m === 0) {
         // No new nodes here or above: higher levels keep their subtree roots.
         break;
       }
-      this.levels[level] = len % 2 === 1 ? list.slice((len - 1) * 32, len * 32) : undefined;
+      // This level is old (when kept) followed by the m ≥ 1 new nodes; an odd one out is the last.
+      const len = old ? m + 1 : m;
+      this.levels[level] = len % 2 === 1 ? nodes.slice((m - 1) * 32, m * 32) : undefined;
       const pairs = Math.floor(len / 2);
-      nodes = pairs > 0 ? pairHashes(list, pairs) : new Uint8Array(0);
+      nodes = pairs > 0 ? pairHashes(old, nodes, pairs) : new Uint8Array(0);
       m = pairs;
       if (Math.floor(total / 2 ** (level + 1)) === 0) break;
     }
