@@ -114,7 +114,9 @@ export function entryHash(entry: LockEntry | object): string {
   return toBase64(entryHashBytes(entry));
 }
 
-let scratch = new Uint8Array(1 << 16);
+// A Buffer: its write() encodes UTF-8 at an offset without a view per text (encodeInto needs
+// one), about 20% cheaper per entry.
+let scratch = Buffer.allocUnsafe(1 << 16);
 
 /**
  * Hashes of many entries, back to back (n × 32 bytes), with one packed SHA-256 call. With
@@ -131,12 +133,12 @@ export function entryHashes(entries: readonly object[], options: { shaped?: bool
     texts[i] = t;
     bound += t.length * 3;
   }
-  if (scratch.length < bound) scratch = new Uint8Array(Math.max(bound, scratch.length * 2));
+  if (scratch.length < bound) scratch = Buffer.allocUnsafe(Math.max(bound, scratch.length * 2));
   const offsets = new Uint32Array(n + 1);
   let at = 0;
   for (let i = 0; i < n; i++) {
     offsets[i] = at;
-    at += encoder.encodeInto(texts[i]!, scratch.subarray(at)).written;
+    at += scratch.write(texts[i]!, at); // room for 3 bytes a UTF-16 unit: never truncated
   }
   offsets[n] = at;
   return sha256Packed(scratch.subarray(0, at), offsets);
