@@ -34,15 +34,18 @@ export function leafHashesPacked(values: Uint8Array, n: number): Uint8Array {
  */
 function pairHashes(first: Uint8Array | undefined, nodes: Uint8Array, pairs: number): Uint8Array {
   ensure(pairs * 65, pairs);
-  const shift = first ? 32 : 0;
   for (let i = 0; i < pairs; i++) {
-    const d = i * 65;
-    scratch[d] = 1;
-    for (let j = 0; j < 64; j++) {
-      const at = i * 64 + j - shift;
-      scratch[d + 1 + j] = at < 0 ? first![at + 32]! : nodes[at]!;
-    }
-    offsets[i] = d;
+    scratch[i * 65] = 1;
+    offsets[i] = i * 65;
+  }
+  if (first) for (let j = 0; j < 32; j++) scratch[1 + j] = first[j]!;
+  // Node k of the level (after `first`) goes to pair ⌊(k + s)/2⌋, half (k + s) mod 2.
+  const count = pairs * 2 - (first ? 1 : 0);
+  for (let k = 0; k < count; k++) {
+    const slot = k + (first ? 1 : 0);
+    const d = (slot >> 1) * 65 + 1 + (slot & 1) * 32;
+    const o = k * 32;
+    for (let j = 0; j < 32; j++) scratch[d + j] = nodes[o + j]!;
   }
   offsets[pairs] = pairs * 65;
   return sha256Packed(scratch.subarray(0, pairs * 65), offsets.subarray(0, pairs + 1));
