@@ -180,7 +180,7 @@ describe("shaped batches", () => {
       "chain-closed",
       "chain-opened" as const,
     ),
-    user: fc.option(fc.constantFrom(HASH, "A".repeat(43) + "="), { nil: undefined }),
+    user: fc.option(fc.constantFrom(HASH, `${"A".repeat(43)}=`), { nil: undefined }),
     detail: fc.option(
       fc.dictionary(fc.stringMatching(/^[A-Za-z][A-Za-z0-9]{0,4}$/), fc.oneof(fc.string(), fc.integer()), {
         maxKeys: 3,
@@ -218,6 +218,33 @@ describe("shaped batches", () => {
       }),
       { seed: 7, numRuns: 300 },
     );
+  });
+});
+
+describe("entryHashes re-entered", () => {
+  it("a getter that hashes other entries mid-batch changes none of the batch's hashes", () => {
+    const others = Array.from({ length: 50 }, (_, i) => ({ ...good, seq: 100 + i }));
+    const want = (e: object) => toBase64(sha256(new TextEncoder().encode(entryCanonical(e))));
+    for (const shaped of [true, false]) {
+      let inner: Uint8Array | undefined;
+      const tricky = { ...good, seq: 7 };
+      Object.defineProperty(tricky, "time", {
+        enumerable: true,
+        get() {
+          inner ??= entryHashes(others, { shaped });
+          return good.time;
+        },
+      });
+      const batch = [{ ...good, seq: 5 }, tricky, { ...good, seq: 9, user: undefined }];
+      const out = entryHashes(batch, { shaped });
+      expect(inner).toBeDefined();
+      batch.forEach((e, i) => {
+        expect(toBase64(out.subarray(i * 32, i * 32 + 32)), `shaped=${shaped} #${i}`).toBe(want(e));
+      });
+      others.forEach((e, i) => {
+        expect(toBase64(inner!.subarray(i * 32, i * 32 + 32))).toBe(want(e));
+      });
+    }
   });
 });
 
