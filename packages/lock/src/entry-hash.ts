@@ -7,6 +7,7 @@
 // test checks the fast path against canonicalize.
 import { canonicalize, sha256, sha256Packed, toBase64 } from "@chronoseal/core";
 import type { LockEntry } from "./entry.js";
+import { writeShaped } from "./shaped.js";
 
 const encoder = new TextEncoder();
 const FAST_KEYS = new Set([
@@ -114,30 +115,57 @@ export function entryHash(entry: LockEntry | object): string {
   return toBase64(entryHashBytes(entry));
 }
 
-let scratch = new Uint8Array(1 << 16);
+// A Buffer: its write() encodes at an offset without a view per text (encodeInto needs one).
+let scratch = Buffer.allocUnsafe(1 << 16);
+/** An entryHashes call is running (a getter may call it again: that call gets its own buffer). */
+let busy = false;
 
 /**
  * Hashes of many entries, back to back (n × 32 bytes), with one packed SHA-256 call. With
  * `shaped`, the caller vouches that every entry passed entryShapeError (the auditor and the
- * collector check that first), and the canonical text is written without re-checking.
+ * collector check that first): the canonical bytes are then written straight into the buffer
+ * (shaped.ts's writer; an entry with a detail goes through its text), otherwise each entry's
+ * canonical text is built first and then encoded.
  */
 export function entryHashes(entries: readonly object[], options: { shaped?: boolean } = {}): Uint8Array {
   const n = entries.length;
-  const texts: string[] = new Array(n);
-  const shaped = options.shaped === true;
-  let bound = 0;
-  for (let i = 0; i < n; i++) {
-    const t = shaped ? shapedCanonical(entries[i] as LockEntry) : entryCanonical(entries[i]!);
-    texts[i] = t;
-    bound += t.length * 3;
-  }
-  if (scratch.length < bound) scratch = new Uint8Array(Math.max(bound, scratch.length * 2));
   const offsets = new Uint32Array(n + 1);
-  let at = 0;
-  for (let i = 0; i < n; i++) {
-    offsets[i] = at;
-    at += encoder.encodeInto(texts[i]!, scratch.subarray(at)).written;
+  const nested = busy;
+  busy = true;
+  try {
+    let buf = nested ? Buffer.allocUnsafe(1 << 12) : scratch;
+    let at = 0;
+    const room = (bytes: number) => {
+      if (buf.length >= at + bytes) return;
+      const next = Buffer.allocUnsafe(Math.max(at + bytes, buf.length * 2));
+      buf.copy(next, 0, 0, at);
+      buf = next;
+    };
+    if (options.shaped === true) {
+      for (let i = 0; i < n; i++) {
+        offsets[i] = at;
+        const e = entries[i] as LockEntry;
+        if (e.detail === undefined) at = writeShaped(e, room, () => buf, at);
+        else {
+          const t = shapedCanonical(e);
+          room(t.length * 3);
+          at += buf.write(t, at); // room for 3 bytes a UTF-16 unit: never truncated
+        }
+      }
+    } else {
+      // Texts first: canonicalize may run getters, and nothing is written while they run.
+      const texts = entries.map((e) => entryCanonical(e));
+      for (let i = 0; i < n; i++) {
+        const t = texts[i]!;
+        offsets[i] = at;
+        room(t.length * 3);
+        at += buf.write(t, at);
+      }
+    }
+    offsets[n] = at;
+    if (!nested) scratch = buf;
+    return sha256Packed(buf.subarray(0, at), offsets);
+  } finally {
+    busy = nested;
   }
-  offsets[n] = at;
-  return sha256Packed(scratch.subarray(0, at), offsets);
 }

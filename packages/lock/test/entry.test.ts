@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { canonicalize, sha256, toBase64 } from "@chronoseal/core";
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { chainId, EntryError, entryShapeError, type LockEntry } from "../src/entry.js";
 import { entryCanonical, entryHash, entryHashes } from "../src/entry-hash.js";
 import { PeriodKeys, pseudonym } from "../src/pseudonym.js";
@@ -55,6 +55,21 @@ describe("entry shape", () => {
   ];
   for (const [name, value, re] of bad)
     it(`rejects: ${name}`, () => expect(entryShapeError(value)).toMatch(re));
+
+  it("a first entry with an empty or missing door, chain or user is malformed (no remembered value skips a check)", async () => {
+    // A fresh module: nothing has been found well-formed yet.
+    vi.resetModules();
+    const fresh = (await import("../src/entry.js")).entryShapeError;
+    const base = { v: 1, seq: 0, prev: "", time: "2025-01-06T08:00:00.000Z", event: "opened" };
+    expect(fresh({ ...base, door: "", chain: "" })).toMatch(/door/);
+    expect(fresh({ ...base })).toMatch(/door/);
+    expect(fresh({ ...base, door: "d", chain: "d/p", user: "" })).toMatch(/user/);
+    expect(fresh({ ...base, door: "d", chain: "d/p", user: HASH })).toBeUndefined();
+    // Remembered values only skip checks for the same value.
+    expect(fresh({ ...base, door: "d", chain: "d/p", user: "" })).toMatch(/user/);
+    expect(fresh({ ...base, door: "d", chain: "d/q/" })).toMatch(/chain/);
+    expect(fresh({ ...base })).toMatch(/door/);
+  });
 
   it("chain ids are checked", () => {
     expect(chainId("door-1", "2025-01")).toBe("door-1/2025-01");
@@ -140,6 +155,95 @@ describe("entry hashes", () => {
           expect(toBase64(packed.subarray(i * 32, i * 32 + 32))).toBe(entryHash(e));
         });
       }
+    }
+  });
+});
+
+describe("shaped batches", () => {
+  // The shaped path (what the auditor and the collector use) writes the canonical text without
+  // re-checking: batches that switch between doors, chains and events, mix entries with and
+  // without user or detail, and use any safe sequence number must hash as canonicalize says.
+  const NAME = fc.stringMatching(/^[A-Za-z0-9._:-]{1,64}$/);
+  const arbShaped = fc.record({
+    door: fc.oneof(fc.constantFrom("door-1", "d"), NAME),
+    period: fc.oneof(fc.constant("2025-01"), NAME),
+    seq: fc.oneof(
+      fc.nat({ max: 20 }),
+      fc.constantFrom(9, 10, 99, 100, 999_999, 1e15, 2 ** 53 - 1),
+      fc.maxSafeNat(),
+    ),
+    event: fc.constantFrom(
+      "opened",
+      "held-open",
+      "closed",
+      "recovered",
+      "chain-closed",
+      "chain-opened" as const,
+    ),
+    user: fc.option(fc.constantFrom(HASH, `${"A".repeat(43)}=`), { nil: undefined }),
+    detail: fc.option(
+      fc.dictionary(fc.stringMatching(/^[A-Za-z][A-Za-z0-9]{0,4}$/), fc.oneof(fc.string(), fc.integer()), {
+        maxKeys: 3,
+      }),
+      { nil: undefined },
+    ),
+    time: fc.integer({ min: 0, max: 253402300799999 }).map((t) => new Date(t).toISOString()),
+  });
+  it("match canonicalize whatever the mix", () => {
+    fc.assert(
+      fc.property(fc.array(arbShaped, { maxLength: 40 }), (rs) => {
+        const batch: LockEntry[] = rs.map((r) => {
+          const e: LockEntry = {
+            v: 1,
+            chain: `${r.door}/${r.period}`,
+            seq: r.seq,
+            prev: r.seq === 0 ? "" : HASH,
+            door: r.door,
+            time: r.time,
+            event: r.event,
+          };
+          if (r.user !== undefined) e.user = r.user;
+          if (r.detail !== undefined) e.detail = r.detail;
+          return e;
+        });
+        const shaped = batch.filter((e) => entryShapeError(e) === undefined);
+        const packed = entryHashes(shaped, { shaped: true });
+        expect(packed.length).toBe(shaped.length * 32);
+        shaped.forEach((e, i) => {
+          const want = sha256(
+            new TextEncoder().encode(canonicalize(e as unknown as Record<string, unknown>)),
+          );
+          expect(toBase64(packed.subarray(i * 32, i * 32 + 32))).toBe(toBase64(want));
+        });
+      }),
+      { seed: 7, numRuns: 300 },
+    );
+  });
+});
+
+describe("entryHashes re-entered", () => {
+  it("a getter that hashes other entries mid-batch changes none of the batch's hashes", () => {
+    const others = Array.from({ length: 50 }, (_, i) => ({ ...good, seq: 100 + i }));
+    const want = (e: object) => toBase64(sha256(new TextEncoder().encode(entryCanonical(e))));
+    for (const shaped of [true, false]) {
+      let inner: Uint8Array | undefined;
+      const tricky = { ...good, seq: 7 };
+      Object.defineProperty(tricky, "time", {
+        enumerable: true,
+        get() {
+          inner ??= entryHashes(others, { shaped });
+          return good.time;
+        },
+      });
+      const batch = [{ ...good, seq: 5 }, tricky, { ...good, seq: 9, user: undefined }];
+      const out = entryHashes(batch, { shaped });
+      expect(inner).toBeDefined();
+      batch.forEach((e, i) => {
+        expect(toBase64(out.subarray(i * 32, i * 32 + 32)), `shaped=${shaped} #${i}`).toBe(want(e));
+      });
+      others.forEach((e, i) => {
+        expect(toBase64(inner!.subarray(i * 32, i * 32 + 32))).toBe(want(e));
+      });
     }
   });
 });

@@ -17,14 +17,20 @@ export const IV256: usize = memory.data<u32>([
 
 /**
  * Writes the padded tail of a message (the bytes after its full blocks) into `dst`: 1 or 2
- * blocks. Returns the number of blocks written.
+ * blocks. Returns the number of blocks written. Word loads and stores, not memory.copy and
+ * memory.fill: those are calls into the engine, and a batch pays this once per message. The
+ * last partial word is read whole (up to 7 bytes past the message, inside linear memory: every
+ * source is followed by another region) and masked.
  */
 export function padTail256(dst: usize, src: usize, tailLen: u32, totalLen: u64): u32 {
-  memory.copy(dst, src, tailLen);
-  store<u8>(dst + tailLen, 0x80);
   const blocks: u32 = tailLen + 9 <= 64 ? 1 : 2;
-  const end = dst + (blocks << 6);
-  memory.fill(dst + tailLen + 1, 0, (blocks << 6) - tailLen - 9);
+  const end = dst + (<usize>blocks << 6);
+  for (let p = dst; p < end; p += 8) store<u64>(p, 0);
+  const whole = tailLen & ~7;
+  for (let i: u32 = 0; i < whole; i += 8) store<u64>(dst + i, load<u64>(src + i));
+  const bits = <u64>(tailLen & 7) << 3;
+  const last = bits == 0 ? <u64>0 : load<u64>(src + whole) & ((<u64>1 << bits) - 1);
+  store<u64>(dst + whole, last | (<u64>0x80 << bits));
   store<u64>(end - 8, bswap<u64>(totalLen << 3));
   return blocks;
 }
@@ -37,7 +43,7 @@ const STATE: usize = memory.data(32, 16);
 
 /** Hashes `len` bytes at `src` into 32 bytes at `out`. */
 function hash256(src: usize, len: u32, out: usize): void {
-  memory.copy(STATE, IV256, 32);
+  for (let i: usize = 0; i < 32; i += 8) store<u64>(STATE + i, load<u64>(IV256 + i));
   const full = len >>> 6;
   for (let i: u32 = 0; i < full; i++) compress256(STATE, src + (<usize>i << 6));
   const tail = len & 63;

@@ -2,6 +2,7 @@
 // length 0..1024, block boundaries, random lengths up to and beyond the input region), batch and
 // packed forms, chunking, and input validation. Everything runs on both builds (scalar, SIMD).
 import { createHash, randomBytes } from "node:crypto";
+import { sha256 as nobleSha256 } from "@noble/hashes/sha2.js";
 import { afterAll, describe, expect, it } from "vitest";
 import { ChronosealError } from "../../src/errors.js";
 import {
@@ -147,6 +148,51 @@ for (const build of ["scalar", "simd"] as const) {
         expect(hex(b256[i]!), `sha256 #${i} len ${m.length}`).toBe(hex(node("sha256", m)));
         expect(hex(b512[i]!), `sha512 #${i} len ${m.length}`).toBe(hex(node("sha512", m)));
       });
+    });
+
+    it("packed SHA-256 equals @noble/hashes and node:crypto for every length 0..300 in every lane", () => {
+      selectHashBuild(build);
+      // Groups of four (one SIMD pass) whose lanes take different lengths, at unaligned offsets;
+      // the bytes after each message are the next message's, so a padded tail that kept any of
+      // them (the tail's last word is read whole and masked) gives a wrong digest.
+      const lens: number[] = [];
+      for (let len = 0; len <= 300; len++) {
+        const group = [len, (len * 37 + 11) % 301, 300 - len, (len + 64) % 301];
+        for (let k = 0; k < 4; k++) lens.push(group[(k + len) % 4]!);
+      }
+      const offsets = new Uint32Array(lens.length + 1);
+      let at = 3;
+      lens.forEach((len, i) => {
+        offsets[i] = at;
+        at += len;
+      });
+      offsets[lens.length] = at;
+      const data = pool.subarray(0, at + 7);
+      const out = sha256Packed(data, offsets);
+      lens.forEach((len, i) => {
+        const m = data.subarray(offsets[i]!, offsets[i]! + len);
+        const want = hex(nobleSha256(m));
+        expect(hex(out.subarray(i * 32, i * 32 + 32)), `#${i} len ${len}`).toBe(want);
+        expect(want).toBe(hex(node("sha256", m)));
+      });
+    });
+
+    it("a packed message ending exactly at the end of the WASM input region", () => {
+      selectHashBuild(build);
+      const size = hashWasm().input.length;
+      for (const last of [0, 1, 5, 7, 8, 55, 56, 63, 64, 65]) {
+        const lens = [size - 3 * 217 - last, 217, 217, 217, last];
+        const offsets = new Uint32Array(lens.length + 1);
+        lens.forEach((len, i) => {
+          offsets[i + 1] = offsets[i]! + len;
+        });
+        const data = pool.subarray(5, 5 + size);
+        const out = sha256Packed(data, offsets);
+        lens.forEach((_, i) => {
+          const m = data.subarray(offsets[i]!, offsets[i + 1]!);
+          expect(hex(out.subarray(i * 32, i * 32 + 32)), `last ${last}, #${i}`).toBe(hex(nobleSha256(m)));
+        });
+      }
     });
 
     it("batch equals one-shot for mixed lengths, zero-length messages included", () => {

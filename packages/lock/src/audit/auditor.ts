@@ -84,18 +84,21 @@ export class Auditor {
   private process(): void {
     const values = this.inbox;
     this.inbox = [];
+    const n = values.length;
     const ok: LockEntry[] = [];
-    const why: (string | undefined)[] = values.map((v) => {
-      const reason = entryShapeError(v);
-      if (!reason) ok.push(v as LockEntry);
-      return reason;
-    });
+    const why: (string | undefined)[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const reason = entryShapeError(values[i]);
+      if (reason === undefined) ok.push(values[i] as LockEntry);
+      else why[i] = reason;
+    }
     const hashes = entryHashes(ok, { shaped: true });
     const hex = Buffer.from(hashes.buffer, hashes.byteOffset, hashes.byteLength); // base64 without a view per entry
     const accepted: Item[] = [];
     const closed: Item[][] = [];
     let k = 0;
-    values.forEach((v, i) => {
+    for (let i = 0; i < n; i++) {
+      const v = values[i];
       const reason = why[i];
       if (reason === undefined) {
         const e = v as LockEntry;
@@ -105,7 +108,7 @@ export class Auditor {
         const off = k * 32;
         k++;
         this.route(s, e, hex.toString("base64", off, off + 32), hashes, off, accepted, closed);
-        return;
+        continue;
       }
       const e = v as Partial<LockEntry> | null;
       if (
@@ -123,7 +126,7 @@ export class Auditor {
         if (e.seq > s.lastSeq) s.lastSeq = e.seq;
         this.route(s, e as LockEntry, "", ZERO, 0, accepted, closed, `malformed: ${reason}`);
       } else this.unattributed++;
-    });
+    }
     this.judge.verify(accepted, closed);
   }
 

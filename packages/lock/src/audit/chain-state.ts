@@ -2,11 +2,11 @@
 // they arrived early (a bounded reorder window), the Merkle frontier being rebuilt and the anchors
 // it must match, and what is known about each entry's genuineness. Entries are accepted strictly
 // in sequence order; everything else is a replay, a fork, a late arrival or a gap.
-import { equalsBase64 } from "@chronoseal/core";
+import { equalsBase64, sha256Packed } from "@chronoseal/core";
 import type { LockEntry } from "../entry.js";
 import type { ChainAnchors } from "./anchor-index.js";
 import { Findings } from "./findings.js";
-import { BatchFrontier, leafHashesPacked } from "./frontier.js";
+import { BatchFrontier } from "./frontier.js";
 import type { HashStore } from "./hash-store.js";
 
 /** An accepted entry on its way to verification. */
@@ -29,6 +29,10 @@ export interface Item {
 export type Genuineness = "valid" | "invalid" | "proven" | "unsigned" | "unproven" | "unknown";
 
 const LEAF_BUFFER = 1024;
+/** Leaf inputs are laid out as RFC 9162 wants them (0x00 ‖ entry hash, 33 bytes each). */
+const LEAF_OFFSETS = new Uint32Array(LEAF_BUFFER + 1).map((_, i) => i * 33);
+/** Leaf hashes of one flush (the frontier copies what it keeps). */
+const LEAF_HASHES = new Uint8Array(LEAF_BUFFER * 32);
 
 export class ChainState {
   expected = 0;
@@ -53,7 +57,8 @@ export class ChainState {
   /** Alternative hashes seen for forked sequence numbers. */
   readonly forks = new Map<number, Set<string>>();
   readonly frontier = new BatchFrontier();
-  private leaves = new Uint8Array(LEAF_BUFFER * 32);
+  /** Pending leaf inputs, 0x00 ‖ hash each (the zero bytes are never written). */
+  private leaves = new Uint8Array(LEAF_BUFFER * 33);
   private leafCount = 0;
   /** Next anchor (index into anchors.list) whose size the frontier has not reached. */
   private anchorIdx = 0;
@@ -88,7 +93,9 @@ export class ChainState {
   /** Appends an accepted entry's hash (or 32 zero bytes for a dropped one) to the tree. */
   appendLeaf(bytes: Uint8Array, offset: number): void {
     this.store.put(this.handle, this.expected, bytes, offset);
-    this.leaves.set(bytes.subarray(offset, offset + 32), this.leafCount * 32);
+    const at = this.leafCount * 33 + 1;
+    const leaves = this.leaves;
+    for (let j = 0; j < 32; j++) leaves[at + j] = bytes[offset + j]!; // no view per entry
     this.leafCount++;
     this.expected++;
     const next = this.anchors?.list[this.anchorIdx];
@@ -98,7 +105,9 @@ export class ChainState {
   /** Moves buffered leaves into the frontier; checks anchors whose size was reached. */
   flushLeaves(): void {
     if (this.leafCount > 0) {
-      this.frontier.appendLeafHashes(leafHashesPacked(this.leaves, this.leafCount), this.leafCount);
+      const n = this.leafCount;
+      sha256Packed(this.leaves.subarray(0, n * 33), LEAF_OFFSETS.subarray(0, n + 1), LEAF_HASHES);
+      this.frontier.appendLeafHashes(LEAF_HASHES, n);
       this.leafCount = 0;
     }
     const list = this.anchors?.list ?? [];

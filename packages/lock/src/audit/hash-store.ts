@@ -88,7 +88,8 @@ export class HashStore {
   put(chain: number, seq: number, src: Uint8Array, offset = 0): void {
     const index = Math.floor(seq / PER_BLOCK);
     const buf = this.block(chain, index, true)!;
-    buf.set(src.subarray(offset, offset + 32), (seq % PER_BLOCK) * 32);
+    const at = (seq % PER_BLOCK) * 32;
+    for (let j = 0; j < 32; j++) buf[at + j] = src[offset + j]!; // no view per entry
     this.last!.dirty = true; // block() made it the last one
   }
 

@@ -54,10 +54,9 @@ export class Judge {
     const reports = this.check(heads);
     const full: Item[] = [];
     const good = closed.map((seg, k) => {
+      // `broken` covers every broken link in the segment (accept() sets it).
       const ok =
-        !(seg as Item[] & { broken?: boolean }).broken &&
-        this.genuine(heads[k]!, reports[k]) === "valid" &&
-        !seg.some((i) => i.linkBroken);
+        !(seg as Item[] & { broken?: boolean }).broken && this.genuine(heads[k]!, reports[k]) === "valid";
       if (!ok) full.push(...seg);
       return ok;
     });
