@@ -18,17 +18,19 @@ import {
 import { setCandidates } from "./search";
 import { streamBegin, streamFinish, streamUpdate } from "./sha";
 import { setLattice } from "./single";
-import { verifyItems } from "./verify";
+import { setSplitting, verifyItems } from "./verify";
 
 export { pointOps, setLattice, verifyItems };
 
 /**
- * Testing hook: bit 0 clear turns grouping by key off, bit 1 clear the cheap candidate search;
- * verdicts must not change (tests compare the paths). 3 = both on (the default).
+ * Testing hook: bit 0 clear turns grouping by key off, bit 1 clear the cheap candidate search,
+ * bit 2 set keeps the whole batch together (no half kept apart in the combined sum); verdicts
+ * must not change (tests compare the paths). 3 = the default.
  */
 export function setPaths(bits: i32): void {
   setGrouping((bits & 1) !== 0);
   setCandidates((bits & 2) !== 0);
+  setSplitting((bits & 4) === 0);
 }
 
 /** Bytes of message per streamUpdate call. */

@@ -5,6 +5,12 @@
 // a bucket of window w − 1 (geAddNiels2), so every multiplication is paired and no two lanes
 // ever touch the same bucket. Points are affine (mixed additions save a multiplication) and
 // given by address, so a call can mix per-item points (R) with per-group ones (A) and B.
+//
+// Split calls (split > 0): the points [0, split) are "part 1". In each window they are added to
+// the buckets first, a copy of the buckets is kept (SAVED, every window), and the other points
+// are added on top: the same point additions as unsplit, plus a memory copy. When the total
+// fails, partOneSum() gives part 1's sum from the kept buckets alone (one bucket reduction per
+// window; no point is added again).
 import { BASE } from "./curve";
 import {
   ANIELS,
@@ -23,7 +29,7 @@ import {
 import { signedWindows } from "./recode";
 
 /** Largest number of points (besides B) per call. */
-export const PIPPENGER_MAX: i32 = 8192;
+export const PIPPENGER_MAX: i32 = 8200;
 const MAX_C: i32 = 11;
 const MAX_WINDOWS: i32 = 64;
 const STRIDE: usize = <usize>(PIPPENGER_MAX + 1) * 2;
@@ -38,6 +44,9 @@ const TOT0: usize = memory.data(<i32>PT, 16);
 const TOT1: usize = memory.data(<i32>PT, 16);
 const CACHED: usize = memory.data(<i32>PT, 16);
 const BSCALAR: usize = memory.data(64, 16);
+/** Most buckets of a call over all windows: nw·2^(c−1) for c ≤ 10 and 253-bit scalars (c = 10). */
+const SAVED_BUCKETS: i32 = 26 << 9;
+const SAVED: usize = memory.data(<i32>PT * SAVED_BUCKETS, 16);
 
 /** Window width for m points (tuned with the bench; see verify.ts for the Straus crossover). */
 export function windowBits(m: i32): i32 {
@@ -54,6 +63,14 @@ let gPts: usize = 0;
 let gM: i32 = 0;
 /** Number of points of the call (m, or m + 1 with B). */
 let gEnd: i32 = 0;
+/** End of the points the current fill pass takes. */
+let gStop: i32 = 0;
+/** Part 1 of a split call (0 = not split); window width, windows and buckets of that call. */
+let gSplit: i32 = 0;
+let sC: i32 = 0;
+let sNw: i32 = 0;
+let sHalf: i32 = 0;
+let savedReady: bool = false;
 
 /** Affine point j (j = m is the base point). */
 // @ts-ignore: decorator
@@ -71,11 +88,11 @@ let gEnd: i32 = 0;
   return <i32>load<i16>(DIGITS + <usize>w * STRIDE + (<usize>j << 1));
 }
 
-/** Next j ≥ from with a nonzero digit in window w, or gEnd. */
+/** Next j ≥ from with a nonzero digit in window w, or gStop. */
 // @ts-ignore: decorator
 @inline function next(w: i32, from: i32): i32 {
   let j = from;
-  const end = gEnd;
+  const end = gStop;
   const row = DIGITS + <usize>w * STRIDE;
   while (j < end && load<i16>(row + (<usize>j << 1)) == 0) j++;
   return j;
@@ -96,62 +113,86 @@ const FILLED1: usize = memory.data(1 << (MAX_C - 1), 16);
   return true;
 }
 
-/** Fills the buckets of windows w0 (lane 0) and w1 (lane 1, or −1 for none). */
-function fillBuckets(w0: i32, w1: i32, half: i32): void {
-  memory.fill(FILLED0, 0, <usize>half);
-  memory.fill(FILLED1, 0, <usize>half);
-  const end = gEnd;
-  let j0 = next(w0, 0);
-  let j1 = w1 >= 0 ? next(w1, 0) : end;
+/**
+ * Adds the points [from, to) into the buckets of windows w0 (lane 0, buckets at b0, flags f0)
+ * and w1 (lane 1, or −1 for none). Buckets whose flag is clear are empty (not yet written).
+ */
+function fillRange(w0: i32, w1: i32, from: i32, to: i32, b0: usize, b1: usize, f0: usize, f1: usize): void {
+  gStop = to;
+  const end = to;
+  let j0 = next(w0, from);
+  let j1 = w1 >= 0 ? next(w1, from) : end;
   while (j0 < end && j1 < end) {
     const d0 = digit(w0, j0);
     const d1 = digit(w1, j1);
     const i0 = (d0 < 0 ? -d0 : d0) - 1;
     const i1 = (d1 < 0 ? -d1 : d1) - 1;
-    const b0 = BUCKETS0 + <usize>i0 * PT;
-    const b1 = BUCKETS1 + <usize>i1 * PT;
-    if (firstInto(FILLED0, i0, b0, j0, d0 < 0 ? 1 : 0)) {
+    const c0 = b0 + <usize>i0 * PT;
+    const c1 = b1 + <usize>i1 * PT;
+    if (firstInto(f0, i0, c0, j0, d0 < 0 ? 1 : 0)) {
       j0 = next(w0, j0 + 1);
       continue;
     }
-    if (firstInto(FILLED1, i1, b1, j1, d1 < 0 ? 1 : 0)) {
+    if (firstInto(f1, i1, c1, j1, d1 < 0 ? 1 : 0)) {
       j1 = next(w1, j1 + 1);
       continue;
     }
-    geAddNiels2(b0, b0, niels(j0), d0 < 0 ? 1 : 0, b1, b1, niels(j1), d1 < 0 ? 1 : 0);
+    geAddNiels2(c0, c0, niels(j0), d0 < 0 ? 1 : 0, c1, c1, niels(j1), d1 < 0 ? 1 : 0);
     j0 = next(w0, j0 + 1);
     j1 = next(w1, j1 + 1);
   }
   while (j0 < end) {
     const d0 = digit(w0, j0);
     const i0 = (d0 < 0 ? -d0 : d0) - 1;
-    const b = BUCKETS0 + <usize>i0 * PT;
-    if (!firstInto(FILLED0, i0, b, j0, d0 < 0 ? 1 : 0)) geAddNiels(b, b, niels(j0), d0 < 0 ? 1 : 0);
+    const c = b0 + <usize>i0 * PT;
+    if (!firstInto(f0, i0, c, j0, d0 < 0 ? 1 : 0)) geAddNiels(c, c, niels(j0), d0 < 0 ? 1 : 0);
     j0 = next(w0, j0 + 1);
   }
   while (j1 < end) {
     const d1 = digit(w1, j1);
     const i1 = (d1 < 0 ? -d1 : d1) - 1;
-    const b = BUCKETS1 + <usize>i1 * PT;
-    if (!firstInto(FILLED1, i1, b, j1, d1 < 0 ? 1 : 0)) geAddNiels(b, b, niels(j1), d1 < 0 ? 1 : 0);
+    const c = b1 + <usize>i1 * PT;
+    if (!firstInto(f1, i1, c, j1, d1 < 0 ? 1 : 0)) geAddNiels(c, c, niels(j1), d1 < 0 ? 1 : 0);
     j1 = next(w1, j1 + 1);
   }
+}
+
+/** Keeps the buckets b (flags f) of window w in SAVED: a copy, or the identity where empty. */
+function keep(w: i32, b: usize, f: usize, half: i32): void {
+  const s = SAVED + <usize>(w * half) * PT;
+  for (let d = 0; d < half; d++) {
+    if (load<u8>(f + <usize>d)) memory.copy(s + <usize>d * PT, b + <usize>d * PT, PT);
+    else geIdentity(s + <usize>d * PT);
+  }
+}
+
+/** Fills the buckets of windows w0 (lane 0) and w1 (lane 1, or −1 for none). */
+function fillBuckets(w0: i32, w1: i32, half: i32): void {
+  memory.fill(FILLED0, 0, <usize>half);
+  memory.fill(FILLED1, 0, <usize>half);
+  if (gSplit > 0) {
+    // Part 1 first; a copy of its buckets is kept, then the rest is added on top.
+    fillRange(w0, w1, 0, gSplit, BUCKETS0, BUCKETS1, FILLED0, FILLED1);
+    keep(w0, BUCKETS0, FILLED0, half);
+    if (w1 >= 0) keep(w1, BUCKETS1, FILLED1, half);
+    fillRange(w0, w1, gSplit, gEnd, BUCKETS0, BUCKETS1, FILLED0, FILLED1);
+  } else fillRange(w0, w1, 0, gEnd, BUCKETS0, BUCKETS1, FILLED0, FILLED1);
   for (let d = 0; d < half; d++) {
     if (!load<u8>(FILLED0 + <usize>d)) geIdentity(BUCKETS0 + <usize>d * PT);
     if (!load<u8>(FILLED1 + <usize>d)) geIdentity(BUCKETS1 + <usize>d * PT);
   }
 }
 
-/** WINDOW[w0] = Σ d·bucket0_d and WINDOW[w1] = Σ d·bucket1_d, both lanes at once. */
-function sumBuckets(w0: i32, w1: i32, half: i32): void {
-  const top0 = BUCKETS0 + <usize>(half - 1) * PT;
-  const top1 = BUCKETS1 + <usize>(half - 1) * PT;
+/** WINDOW[w0] = Σ d·b0_d and WINDOW[w1] = Σ d·b1_d (buckets at b0, b1), both lanes at once. */
+function sumBuckets(w0: i32, w1: i32, half: i32, b0: usize, b1: usize): void {
+  const top0 = b0 + <usize>(half - 1) * PT;
+  const top1 = b1 + <usize>(half - 1) * PT;
   geCopy(RUN0, top0);
   geCopy(TOT0, top0);
   geCopy(RUN1, top1);
   geCopy(TOT1, top1);
   for (let d = half - 2; d >= 0; d--) {
-    geAdd2(RUN0, RUN0, BUCKETS0 + <usize>d * PT, RUN1, RUN1, BUCKETS1 + <usize>d * PT);
+    geAdd2(RUN0, RUN0, b0 + <usize>d * PT, RUN1, RUN1, b1 + <usize>d * PT);
     geAdd2(TOT0, TOT0, RUN0, TOT1, TOT1, RUN1);
   }
   geCopy(WINDOW + <usize>w0 * PT, TOT0);
@@ -161,11 +202,14 @@ function sumBuckets(w0: i32, w1: i32, half: i32): void {
 /**
  * out = Σ_j [s_j] P_j (+ [sb] B when sb ≠ 0) for m affine points whose addresses are the u32
  * entries at pts, with 32-byte scalars whose addresses are at scs (values below 2^bits, 8
- * readable bytes past each); sb is a 32-byte scalar below 2^253. bits ≤ 253.
+ * readable bytes past each); sb is a 32-byte scalar below 2^253. bits ≤ 253. With split > 0
+ * (and sb = 0), the buckets of the points [0, split) are kept for partOneSum.
  */
-export function pippenger(out: usize, pts: usize, scs: usize, m: i32, bits: i32, sb: usize): void {
+export function pippenger(out: usize, pts: usize, scs: usize, m: i32, bits: i32, sb: usize, split: i32 = 0): void {
   gPts = pts;
   gM = m;
+  gSplit = sb == 0 && split < m ? split : 0;
+  savedReady = false;
   const withB = sb != 0;
   if (withB && bits < 253) bits = 253;
   const points = withB ? m + 1 : m;
@@ -183,9 +227,19 @@ export function pippenger(out: usize, pts: usize, scs: usize, m: i32, bits: i32,
   gEnd = points;
   for (let w = nw - 1; w >= 0; w -= 2) {
     fillBuckets(w, w - 1, half);
-    sumBuckets(w, w - 1, half);
+    sumBuckets(w, w - 1, half, BUCKETS0, BUCKETS1);
   }
-  // Horner: out = Σ_w 2^(c·w) · WINDOW[w].
+  if (gSplit > 0) {
+    sC = c;
+    sNw = nw;
+    sHalf = half;
+    savedReady = true;
+  }
+  horner(out, c, nw);
+}
+
+/** Horner: out = Σ_w 2^(c·w) · WINDOW[w]. */
+function horner(out: usize, c: i32, nw: i32): void {
   geCopy(out, WINDOW + <usize>(nw - 1) * PT);
   for (let w = nw - 2; w >= 0; w--) {
     for (let k = 1; k < c; k++) geDoubleNoT(out, out);
@@ -195,3 +249,24 @@ export function pippenger(out: usize, pts: usize, scs: usize, m: i32, bits: i32,
   }
 }
 
+
+/**
+ * out = the sum of part 1 of the last split call (Σ_{j < split} [s_j] P_j), from its kept
+ * buckets. Returns false (out untouched) when the last call was not split.
+ */
+export function partOneSum(out: usize): bool {
+  if (!savedReady) return false;
+  const half = sHalf;
+  for (let w = sNw - 1; w >= 0; w -= 2) {
+    const b0 = SAVED + <usize>(w * half) * PT;
+    const b1 = w >= 1 ? SAVED + <usize>((w - 1) * half) * PT : b0;
+    sumBuckets(w, w - 1, half, b0, b1);
+  }
+  horner(out, sC, sNw);
+  return true;
+}
+
+/** Forgets the kept buckets (a later call may have reused the window sums). */
+export function dropPartOne(): void {
+  savedReady = false;
+}
