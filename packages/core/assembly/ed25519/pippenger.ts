@@ -8,7 +8,7 @@
 //
 // Split calls (split > 0): the points [0, split) are "part 1". In each window they are added to
 // the buckets first, a copy of the buckets is kept (SAVED, every window), and the other points
-// are added on top: the same point additions as unsplit, plus a memory copy. When the total
+// are added on top: the same point additions as unsplit (still paired), plus a memory copy. When the total
 // fails, partOneSum() gives part 1's sum from the kept buckets alone (one bucket reduction per
 // window; no point is added again).
 import { BASE } from "./curve";
@@ -63,8 +63,6 @@ let gPts: usize = 0;
 let gM: i32 = 0;
 /** Number of points of the call (m, or m + 1 with B). */
 let gEnd: i32 = 0;
-/** End of the points the current fill pass takes. */
-let gStop: i32 = 0;
 /** Part 1 of a split call (0 = not split); window width, windows and buckets of that call. */
 let gSplit: i32 = 0;
 let sC: i32 = 0;
@@ -88,11 +86,10 @@ let savedReady: bool = false;
   return <i32>load<i16>(DIGITS + <usize>w * STRIDE + (<usize>j << 1));
 }
 
-/** Next j ≥ from with a nonzero digit in window w, or gStop. */
+/** Next j ≥ from with a nonzero digit in window w, or end. */
 // @ts-ignore: decorator
-@inline function next(w: i32, from: i32): i32 {
+@inline function next(w: i32, from: i32, end: i32): i32 {
   let j = from;
-  const end = gStop;
   const row = DIGITS + <usize>w * STRIDE;
   while (j < end && load<i16>(row + (<usize>j << 1)) == 0) j++;
   return j;
@@ -113,50 +110,6 @@ const FILLED1: usize = memory.data(1 << (MAX_C - 1), 16);
   return true;
 }
 
-/**
- * Adds the points [from, to) into the buckets of windows w0 (lane 0, buckets at b0, flags f0)
- * and w1 (lane 1, or −1 for none). Buckets whose flag is clear are empty (not yet written).
- */
-function fillRange(w0: i32, w1: i32, from: i32, to: i32, b0: usize, b1: usize, f0: usize, f1: usize): void {
-  gStop = to;
-  const end = to;
-  let j0 = next(w0, from);
-  let j1 = w1 >= 0 ? next(w1, from) : end;
-  while (j0 < end && j1 < end) {
-    const d0 = digit(w0, j0);
-    const d1 = digit(w1, j1);
-    const i0 = (d0 < 0 ? -d0 : d0) - 1;
-    const i1 = (d1 < 0 ? -d1 : d1) - 1;
-    const c0 = b0 + <usize>i0 * PT;
-    const c1 = b1 + <usize>i1 * PT;
-    if (firstInto(f0, i0, c0, j0, d0 < 0 ? 1 : 0)) {
-      j0 = next(w0, j0 + 1);
-      continue;
-    }
-    if (firstInto(f1, i1, c1, j1, d1 < 0 ? 1 : 0)) {
-      j1 = next(w1, j1 + 1);
-      continue;
-    }
-    geAddNiels2(c0, c0, niels(j0), d0 < 0 ? 1 : 0, c1, c1, niels(j1), d1 < 0 ? 1 : 0);
-    j0 = next(w0, j0 + 1);
-    j1 = next(w1, j1 + 1);
-  }
-  while (j0 < end) {
-    const d0 = digit(w0, j0);
-    const i0 = (d0 < 0 ? -d0 : d0) - 1;
-    const c = b0 + <usize>i0 * PT;
-    if (!firstInto(f0, i0, c, j0, d0 < 0 ? 1 : 0)) geAddNiels(c, c, niels(j0), d0 < 0 ? 1 : 0);
-    j0 = next(w0, j0 + 1);
-  }
-  while (j1 < end) {
-    const d1 = digit(w1, j1);
-    const i1 = (d1 < 0 ? -d1 : d1) - 1;
-    const c = b1 + <usize>i1 * PT;
-    if (!firstInto(f1, i1, c, j1, d1 < 0 ? 1 : 0)) geAddNiels(c, c, niels(j1), d1 < 0 ? 1 : 0);
-    j1 = next(w1, j1 + 1);
-  }
-}
-
 /** Keeps the buckets b (flags f) of window w in SAVED: a copy, or the identity where empty. */
 function keep(w: i32, b: usize, f: usize, half: i32): void {
   const s = SAVED + <usize>(w * half) * PT;
@@ -166,17 +119,67 @@ function keep(w: i32, b: usize, f: usize, half: i32): void {
   }
 }
 
-/** Fills the buckets of windows w0 (lane 0) and w1 (lane 1, or −1 for none). */
+/**
+ * Fills the buckets of windows w0 (lane 0) and w1 (lane 1, or −1 for none). In a split call
+ * each lane keeps a copy of its buckets when it has added the points of part 1, then goes on
+ * (the lanes stay paired across the split).
+ */
 function fillBuckets(w0: i32, w1: i32, half: i32): void {
   memory.fill(FILLED0, 0, <usize>half);
   memory.fill(FILLED1, 0, <usize>half);
-  if (gSplit > 0) {
-    // Part 1 first; a copy of its buckets is kept, then the rest is added on top.
-    fillRange(w0, w1, 0, gSplit, BUCKETS0, BUCKETS1, FILLED0, FILLED1);
-    keep(w0, BUCKETS0, FILLED0, half);
-    if (w1 >= 0) keep(w1, BUCKETS1, FILLED1, half);
-    fillRange(w0, w1, gSplit, gEnd, BUCKETS0, BUCKETS1, FILLED0, FILLED1);
-  } else fillRange(w0, w1, 0, gEnd, BUCKETS0, BUCKETS1, FILLED0, FILLED1);
+  const end = gEnd;
+  const split = gSplit > 0 ? gSplit : end;
+  let e0 = split;
+  let e1 = w1 >= 0 ? split : end;
+  let j0 = next(w0, 0, e0);
+  let j1 = w1 >= 0 ? next(w1, 0, e1) : end;
+  while (true) {
+    if (j0 >= e0 && e0 < end) {
+      keep(w0, BUCKETS0, FILLED0, half);
+      e0 = end;
+      j0 = next(w0, split, end);
+      continue;
+    }
+    if (j1 >= e1 && e1 < end) {
+      keep(w1, BUCKETS1, FILLED1, half);
+      e1 = end;
+      j1 = next(w1, split, end);
+      continue;
+    }
+    const live0 = j0 < e0;
+    const live1 = j1 < e1;
+    if (live0 && live1) {
+      const d0 = digit(w0, j0);
+      const d1 = digit(w1, j1);
+      const i0 = (d0 < 0 ? -d0 : d0) - 1;
+      const i1 = (d1 < 0 ? -d1 : d1) - 1;
+      const b0 = BUCKETS0 + <usize>i0 * PT;
+      const b1 = BUCKETS1 + <usize>i1 * PT;
+      if (firstInto(FILLED0, i0, b0, j0, d0 < 0 ? 1 : 0)) {
+        j0 = next(w0, j0 + 1, e0);
+        continue;
+      }
+      if (firstInto(FILLED1, i1, b1, j1, d1 < 0 ? 1 : 0)) {
+        j1 = next(w1, j1 + 1, e1);
+        continue;
+      }
+      geAddNiels2(b0, b0, niels(j0), d0 < 0 ? 1 : 0, b1, b1, niels(j1), d1 < 0 ? 1 : 0);
+      j0 = next(w0, j0 + 1, e0);
+      j1 = next(w1, j1 + 1, e1);
+    } else if (live0) {
+      const d0 = digit(w0, j0);
+      const i0 = (d0 < 0 ? -d0 : d0) - 1;
+      const b = BUCKETS0 + <usize>i0 * PT;
+      if (!firstInto(FILLED0, i0, b, j0, d0 < 0 ? 1 : 0)) geAddNiels(b, b, niels(j0), d0 < 0 ? 1 : 0);
+      j0 = next(w0, j0 + 1, e0);
+    } else if (live1) {
+      const d1 = digit(w1, j1);
+      const i1 = (d1 < 0 ? -d1 : d1) - 1;
+      const b = BUCKETS1 + <usize>i1 * PT;
+      if (!firstInto(FILLED1, i1, b, j1, d1 < 0 ? 1 : 0)) geAddNiels(b, b, niels(j1), d1 < 0 ? 1 : 0);
+      j1 = next(w1, j1 + 1, e1);
+    } else break;
+  }
   for (let d = 0; d < half; d++) {
     if (!load<u8>(FILLED0 + <usize>d)) geIdentity(BUCKETS0 + <usize>d * PT);
     if (!load<u8>(FILLED1 + <usize>d)) geIdentity(BUCKETS1 + <usize>d * PT);

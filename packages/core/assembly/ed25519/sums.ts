@@ -166,13 +166,13 @@ function listEntry(m: i32, point: usize, scalar: usize): void {
 
 /**
  * soundSum over [lo, hi) in one Pippenger whose buckets keep the part [lo, mid) apart (see
- * pippenger.ts: partOneSum), when the range is summed by one Pippenger (many keys); returns
- * false, after an ordinary soundSum, otherwise. Part 1 lists its R's, its keys (their scalars
+ * pippenger.ts: partOneSum), when the range is summed by one Pippenger (many keys) and both
+ * parts are non-empty; returns false, after an ordinary soundSum, otherwise. Part 1 lists its R's, its keys (their scalars
  * copied, since a key may have items in both parts) and its own B term; then part 2.
  */
 export function soundSumSplit(out: usize, lo: i32, mid: i32, hi: i32): bool {
   const live = hi - lo;
-  if (live <= STRAUS_ITEMS || splitPays(live, groupsIn(lo, hi))) {
+  if (mid <= lo || mid >= hi || live <= STRAUS_ITEMS || splitPays(live, groupsIn(lo, hi))) {
     soundSum(out, lo, hi);
     return false;
   }

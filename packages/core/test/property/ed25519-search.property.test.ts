@@ -8,16 +8,20 @@
 // that sums to O, beside harmless small-order differences and mixed-order keys. Verdicts are
 // checked against single verification (both modes) and @noble/curves (ZIP-215) on the default
 // path, the sound search alone, the whole-batch search (no half kept), and with positions in
-// item order (no random rotation, so the classes above are hit exactly), on both builds.
+// item order (no random rotation, so the classes above are hit exactly), on both builds. With
+// the engine's point-operation counter (deterministic work, not time): keeping a half apart
+// adds no point operations to a valid batch and makes the search for one bad item cheaper.
 import { ed25519 } from "@noble/curves/ed25519.js";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type VerifyItem, type VerifyMode, verify, verifyBatch } from "../../src/ed25519/verify.js";
+import { ed25519Wasm } from "../../src/wasm/ed25519.js";
 import {
   builds,
   type CraftedKey,
   craftKey,
   craftSignature,
+  fillerItems,
   L,
   useBuild,
   withPaths,
@@ -269,6 +273,35 @@ for (const build of builds) {
       );
       expect(seen.kinds.size).toBe(4);
       expect(Math.min(seen.same, seen.across, seen.one, seen.three)).toBeGreaterThan(0);
+    });
+
+    it("keeps a half apart for no extra work, and finds one bad item among 1,024 keys for less work on average", () => {
+      const items = fillerItems(1024);
+      const ops = () => ed25519Wasm().exports.pointOps();
+      const work = (paths: number, batch: VerifyItem[]) =>
+        withPaths(paths, () => {
+          const before = ops();
+          const verdicts = verifyBatch(batch);
+          return { ops: ops() - before, bad: bad(verdicts) };
+        });
+      verifyBatch(items.slice(0, 2)); // the base-point tables are built on first use
+      const validSplit = work(11, items).ops;
+      const validWhole = work(15, items).ops;
+      expect(Math.abs(validSplit / validWhole - 1)).toBeLessThan(0.01);
+      let split = 0;
+      let whole = 0;
+      for (let p = 7; p < 1024; p += 64) {
+        const batch = items.slice();
+        const signature = batch[p]!.signature.slice();
+        signature[40]! ^= 1;
+        batch[p] = { ...batch[p]!, signature };
+        const a = work(11, batch);
+        const b = work(15, batch);
+        expect([a.bad, b.bad]).toEqual([[p], [p]]);
+        split += a.ops - validSplit;
+        whole += b.ops - validWhole;
+      }
+      expect(split / whole).toBeLessThan(0.9);
     });
   });
 }
