@@ -275,6 +275,19 @@ for (const build of builds) {
       expect(Math.min(seen.same, seen.across, seen.one, seen.three)).toBeGreaterThan(0);
     });
 
+    it("separates bad items in both halves of a full call (4,096 keys, the widest windows)", () => {
+      const items = fillerItems(4096).map((x) => ({ ...x }));
+      const flip = (p: number) => {
+        const signature = items[p]!.signature.slice();
+        signature[50]! ^= 8;
+        items[p] = { ...items[p]!, signature };
+      };
+      const positions = [0, 2047, 2048, 4095];
+      for (const p of positions) flip(p);
+      for (const paths of [11, 3, 15])
+        expect(bad(withPaths(paths, () => verifyBatch(items))), `paths ${paths}`).toEqual(positions);
+    });
+
     it("keeps a half apart for no extra work, and finds one bad item among 1,024 keys for less work on average", () => {
       const items = fillerItems(1024);
       const ops = () => ed25519Wasm().exports.pointOps();
