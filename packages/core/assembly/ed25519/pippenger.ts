@@ -110,12 +110,15 @@ const FILLED1: usize = memory.data(1 << (MAX_C - 1), 16);
   return true;
 }
 
-/** Keeps the buckets b (flags f) of window w in SAVED: a copy, or the identity where empty. */
+/**
+ * Keeps the buckets b (flags f) of window w in SAVED: one bulk copy (cheaper than a copy per
+ * bucket: measured), then the identity where a bucket is still empty.
+ */
 function keep(w: i32, b: usize, f: usize, half: i32): void {
   const s = SAVED + <usize>(w * half) * PT;
+  memory.copy(s, b, <usize>half * PT);
   for (let d = 0; d < half; d++) {
-    if (load<u8>(f + <usize>d)) memory.copy(s + <usize>d * PT, b + <usize>d * PT, PT);
-    else geIdentity(s + <usize>d * PT);
+    if (!load<u8>(f + <usize>d)) geIdentity(s + <usize>d * PT);
   }
 }
 
