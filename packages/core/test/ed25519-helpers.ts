@@ -147,7 +147,10 @@ export function craftSignature(
   return { publicKey: key.bytes, message, signature };
 }
 
-/** Runs fn with the engine's search paths set (bit 0: group by key, bit 1: candidate search). */
+/**
+ * Runs fn with the engine's search paths set (bit 0: group by key, bit 1: candidate search,
+ * bit 2: no half of the combined sum kept apart, bit 3: positions in item order, no rotation).
+ */
 export function withPaths<T>(bits: number, fn: () => T): T {
   ed25519Wasm().exports.setPaths(bits);
   try {
@@ -157,8 +160,11 @@ export function withPaths<T>(bits: number, fn: () => T): T {
   }
 }
 
-/** The four paths: default, sound search only, ungrouped, ungrouped with sound search only. */
-export const allPaths = [3, 1, 2, 0] as const;
+/**
+ * The paths: default, sound search only, ungrouped, ungrouped with sound search only, and the
+ * default without a half kept apart (the search starts on the whole batch).
+ */
+export const allPaths = [3, 1, 2, 0, 7] as const;
 
 /** The C2SP/CCTV rule table (see test/vectors/ed25519.test.ts): the verdict a case's flags imply. */
 export function cctvRule(flags: string[], mode: VerifyMode): boolean {

@@ -18,17 +18,22 @@ import {
 import { setCandidates } from "./search";
 import { streamBegin, streamFinish, streamUpdate } from "./sha";
 import { setLattice } from "./single";
-import { verifyItems } from "./verify";
+import { setRotating, setSplitting, verifyItems } from "./verify";
 
 export { pointOps, setLattice, verifyItems };
 
 /**
- * Testing hook: bit 0 clear turns grouping by key off, bit 1 clear the cheap candidate search;
- * verdicts must not change (tests compare the paths). 3 = both on (the default).
+ * Testing hook: bit 0 clear turns grouping by key off, bit 1 clear the cheap candidate search,
+ * bit 2 set keeps the whole batch together (no half kept apart in the combined sum), bit 3 set
+ * starts positions at item order instead of a random rotation (so a test can put bad items at
+ * chosen places: the halves' boundary, the ends); verdicts must not change (tests compare the
+ * paths). 3 = the default.
  */
 export function setPaths(bits: i32): void {
   setGrouping((bits & 1) !== 0);
   setCandidates((bits & 2) !== 0);
+  setSplitting((bits & 4) === 0);
+  setRotating((bits & 8) === 0);
 }
 
 /** Bytes of message per streamUpdate call. */

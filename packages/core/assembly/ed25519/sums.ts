@@ -14,7 +14,9 @@
 //
 // Multiplication: up to STRAUS_ITEMS items, Straus; with few keys, Pippenger over the R's alone
 // (128-bit scalars, half the windows) plus Straus for the keys and B; otherwise one Pippenger
-// over everything.
+// over everything. soundSumSplit is soundSum in that last case with the positions cut in two
+// parts, whose first part's sum the search can then have without adding a point again.
+import { BASE } from "./curve";
 import { groupOf } from "./group";
 import { pippenger, windowBits } from "./pippenger";
 import {
@@ -47,9 +49,12 @@ const TOUCHED: usize = memory.data(4 * CHUNK, 16);
 let nTouched: i32 = 0;
 let stamp: u32 = 0;
 
-/** Point and scalar address lists for Pippenger. */
-const PL: usize = memory.data(4 * 2 * CHUNK, 16);
-const SL: usize = memory.data(4 * 2 * CHUNK, 16);
+/** Point and scalar address lists for Pippenger (R's, keys, B; a split adds a B and two keys). */
+const PL: usize = memory.data(4 * (2 * CHUNK + 8), 16);
+const SL: usize = memory.data(4 * (2 * CHUNK + 8), 16);
+/** Part 1 of a split sum: its keys' reduced scalars (40 bytes each) and its B scalar. */
+const KS1: usize = memory.data(40 * CHUNK, 16);
+const SB1: usize = memory.data(32 + 8, 16);
 const WIDE: usize = memory.data(64, 16);
 const SB: usize = memory.data(32 + 8, 16);
 const PART: usize = memory.data(<i32>PT, 16);
@@ -136,10 +141,11 @@ function splitPays(m: i32, g: i32): bool {
   return high * (1 << c) + g * (253 / c) > 280 + g * 51;
 }
 
-/** out = soundSum over the live items at positions [lo, hi). */
-export function soundSum(out: usize, lo: i32, hi: i32): void {
-  begin();
-  let m = 0;
+/**
+ * Accumulates the sound scalars of the live items at positions [lo, hi) (per group and for B)
+ * and lists their R's after m entries; returns the new count.
+ */
+function collectSound(lo: i32, hi: i32, m: i32): i32 {
   for (let p = lo; p < hi; p++) {
     const i = itemAt(p);
     if (!isOk(i)) continue;
@@ -149,6 +155,52 @@ export function soundSum(out: usize, lo: i32, hi: i32): void {
     store<u32>(SL + (<usize>m << 2), <u32>(ZP + (<usize>i << 5)));
     m++;
   }
+  return m;
+}
+
+/** Appends an entry (point address, scalar address) to the Pippenger lists at m. */
+function listEntry(m: i32, point: usize, scalar: usize): void {
+  store<u32>(PL + (<usize>m << 2), <u32>point);
+  store<u32>(SL + (<usize>m << 2), <u32>scalar);
+}
+
+/**
+ * soundSum over [lo, hi) in one Pippenger whose buckets keep the part [lo, mid) apart (see
+ * pippenger.ts: partOneSum), when the range is summed by one Pippenger (many keys) and both
+ * parts are non-empty; returns false, after an ordinary soundSum, otherwise. Part 1 lists its R's, its keys (their scalars
+ * copied, since a key may have items in both parts) and its own B term; then part 2.
+ */
+export function soundSumSplit(out: usize, lo: i32, mid: i32, hi: i32): bool {
+  const live = hi - lo;
+  if (mid <= lo || mid >= hi || live <= STRAUS_ITEMS || splitPays(live, groupsIn(lo, hi))) {
+    soundSum(out, lo, hi);
+    return false;
+  }
+  begin();
+  let m = collectSound(lo, mid, 0);
+  reduceScalars();
+  for (let t = 0; t < nTouched; t++) {
+    const g = touched(t);
+    const sc = KS1 + <usize>t * 40;
+    memory.copy(sc, GSC + (<usize>g << 5), 32);
+    listEntry(m++, gPoint(g), sc);
+  }
+  memory.copy(SB1, SB, 32);
+  listEntry(m++, BASE, SB1);
+  const split = m;
+  begin();
+  m = collectSound(mid, hi, m);
+  reduceScalars();
+  m = keysToLists(m);
+  listEntry(m++, BASE, SB);
+  pippenger(out, PL, SL, m, 253, 0, split);
+  return true;
+}
+
+/** out = soundSum over the live items at positions [lo, hi). */
+export function soundSum(out: usize, lo: i32, hi: i32): void {
+  begin();
+  const m = collectSound(lo, hi, 0);
   if (m == 0) {
     geIdentity(out);
     return;

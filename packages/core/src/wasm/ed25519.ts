@@ -9,7 +9,10 @@ interface Ed25519Exports {
   verifyItems(n: number, strict: number): void;
   /** Testing only: 0 makes single verification use the full 253-bit k instead of (a, b). */
   setLattice(on: number): void;
-  /** Testing only: bit 0 = group items by key, bit 1 = cheap candidate search (3 = default). */
+  /**
+   * Testing only: bit 0 = group items by key, bit 1 = cheap candidate search, bit 2 = keep the
+   * whole batch together (no half kept apart), bit 3 = no random rotation (3 = default).
+   */
   setPaths(bits: number): void;
   /** Testing only: point additions and doublings done so far (a deterministic work measure). */
   pointOps(): number;

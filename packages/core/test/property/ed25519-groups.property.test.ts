@@ -1,7 +1,7 @@
 // Batches that share keys. verifyBatch combines the items of each key before multiplying, so its
 // verdicts are checked against single verification (both modes) and @noble/curves (ZIP-215) on
 // batches signed by 1, 2, 16 and all-distinct keys of every kind (ordinary, mixed-order,
-// small-order, non-canonical encodings, A beside −A), with duplicated and mauled items, on all four search
+// small-order, non-canonical encodings, A beside −A), with duplicated and mauled items, on all five search
 // paths of the engine (grouped or not, with or without the cheap candidate search) and both
 // WebAssembly builds; then the C2SP/CCTV (22 shared keys) and ZIP-215 (14 shared keys) vector
 // sets as whole batches and as random sub-batches with duplicates and mauled copies.
