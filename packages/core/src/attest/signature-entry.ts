@@ -12,7 +12,7 @@
 //   context    optional; when present a valid context (it must match the signed one)
 import type { VerifyItem } from "../ed25519/verify.js";
 import { fromBase64 } from "../encoding.js";
-import { canonicalTimeMillis, isContext, isSignatureBase64 } from "./shapes.js";
+import { canonicalTimeMillis, isContext, isHash, isSignatureBase64 } from "./shapes.js";
 import { rawSigningString } from "./signing.js";
 
 export const DEFAULT_MAX_SIGNATURES = 1024;
@@ -76,11 +76,15 @@ export function checkEntry(
 ): string | undefined {
   let publicKey = keyCache?.get(key);
   if (publicKey === undefined) {
-    try {
-      publicKey = fromBase64(key, "key", 32);
-    } catch (e) {
-      publicKey = `key ${JSON.stringify(String(key).slice(0, 60))}: ${(e as Error).message}`;
-    }
+    // isHash is exactly "canonical base64 of 32 bytes", what fromBase64(key, "key", 32) accepts;
+    // fromBase64 runs only to name what is wrong.
+    if (isHash(key)) publicKey = decodeKey(key);
+    else
+      try {
+        publicKey = fromBase64(key, "key", 32);
+      } catch (e) {
+        publicKey = `key ${JSON.stringify(String(key).slice(0, 60))}: ${(e as Error).message}`;
+      }
     keyCache?.set(key, publicKey);
   }
   if (typeof publicKey === "string") return publicKey;
@@ -137,23 +141,40 @@ const B64_VALUE = new Uint8Array(128);
 for (let i = 0; i < 64; i++)
   B64_VALUE["ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".charCodeAt(i)] = i;
 
+/** Decodes `groups` full base64 groups of `text` (4 characters, 3 bytes each) into `out` at `at`. */
+function decodeGroups(text: string, groups: number, out: Uint8Array, at: number): number {
+  let o = at;
+  for (let i = 0; i < groups * 4; i += 4) {
+    const v =
+      (B64_VALUE[text.charCodeAt(i)]! << 18) |
+      (B64_VALUE[text.charCodeAt(i + 1)]! << 12) |
+      (B64_VALUE[text.charCodeAt(i + 2)]! << 6) |
+      B64_VALUE[text.charCodeAt(i + 3)]!;
+    out[o++] = v >> 16;
+    out[o++] = (v >> 8) & 255;
+    out[o++] = v & 255;
+  }
+  return o;
+}
+
 /**
  * Writes the 64 bytes of a signature that checkEntry accepted (canonical base64, 88 characters)
  * into `out` at `at`: no Buffer per signature.
  */
 export function writeSignature(signature: string, out: Uint8Array, at: number): void {
-  let o = at;
-  for (let i = 0; i < 84; i += 4) {
-    const v =
-      (B64_VALUE[signature.charCodeAt(i)]! << 18) |
-      (B64_VALUE[signature.charCodeAt(i + 1)]! << 12) |
-      (B64_VALUE[signature.charCodeAt(i + 2)]! << 6) |
-      B64_VALUE[signature.charCodeAt(i + 3)]!;
-    out[o++] = v >> 16;
-    out[o++] = (v >> 8) & 255;
-    out[o++] = v & 255;
-  }
+  const o = decodeGroups(signature, 21, out, at);
   out[o] = (B64_VALUE[signature.charCodeAt(84)]! << 2) | (B64_VALUE[signature.charCodeAt(85)]! >> 4);
+}
+
+/** The 32 bytes of a key that isHash accepted (canonical base64, 44 characters). */
+function decodeKey(key: string): Uint8Array {
+  const out = new Uint8Array(32);
+  decodeGroups(key, 10, out, 0);
+  const a = B64_VALUE[key.charCodeAt(40)]!;
+  const b = B64_VALUE[key.charCodeAt(41)]!;
+  out[30] = (a << 2) | (b >> 4);
+  out[31] = ((b & 15) << 4) | (B64_VALUE[key.charCodeAt(42)]! >> 2);
+  return out;
 }
 
 /**

@@ -25,6 +25,7 @@ import {
   writeSigningMessage,
 } from "../../src/attest/signing.js";
 import { type VerifyItem, verifyBatch, verifyChecked, verifyPacked } from "../../src/ed25519/verify.js";
+import { fromBase64 } from "../../src/encoding.js";
 import { sign } from "../../src/keys/sodium.js";
 import { flipBase64, type Signer, signers, T0 } from "../attest-helpers.js";
 
@@ -264,6 +265,40 @@ describe("the packed path's pieces", () => {
         expect(out.subarray(at + 64).every((b) => b === 0)).toBe(true);
       }),
       { seed: 18, numRuns: 300 },
+    );
+  });
+
+  it("keys decode to their bytes; any other spelling is malformed as fromBase64 names it", () => {
+    const entry = {
+      signed_at: new Date(T0).toISOString(),
+      signature: Buffer.alloc(64, 1).toString("base64"),
+    };
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 31, maxLength: 33 }), fc.nat(3), (bytes, how) => {
+        const canonical = Buffer.from(bytes).toString("base64");
+        const key =
+          how === 0
+            ? canonical
+            : how === 1
+              ? canonical.replace(/=+$/, "")
+              : how === 2
+                ? Buffer.from(bytes).toString("base64url")
+                : ` ${canonical}`;
+        const d = decodeSignatureEntry(key, entry);
+        if (bytes.length === 32 && how === 0) {
+          if (typeof d === "string") throw new Error(d);
+          expect(d.publicKey).toStrictEqual(new Uint8Array(bytes));
+        } else {
+          let why = "";
+          try {
+            fromBase64(key, "key", 32);
+          } catch (e) {
+            why = (e as Error).message;
+          }
+          expect(d).toBe(`key ${JSON.stringify(key.slice(0, 60))}: ${why}`);
+        }
+      }),
+      { seed: 20, numRuns: 300 },
     );
   });
 
