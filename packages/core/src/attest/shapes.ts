@@ -39,12 +39,16 @@ const TIME_SHAPE = Array.from("0000-00-00T00:00:00.000Z", (c) => (c === "0" ? 0 
 /** True for a valid context (1–64 of `[a-z0-9-]`). */
 export function isContext(value: unknown): value is string {
   if (typeof value !== "string") return false;
-  if (value === lastContext) return true; // signatures come in runs of one context
+  // Signatures come in runs of a few contexts (host-record, host-claim, attestation, …).
+  if (knownContexts.has(value)) return true;
   if (!CONTEXT_RE.test(value)) return false;
-  lastContext = value;
+  if (knownContexts.size >= MAX_KNOWN_CONTEXTS) knownContexts.clear(); // bounded whatever comes
+  knownContexts.add(value);
   return true;
 }
-let lastContext: string | undefined;
+/** Valid contexts seen lately (a memo: holds only strings that passed CONTEXT_RE). */
+const knownContexts = new Set<string>();
+const MAX_KNOWN_CONTEXTS = 64;
 
 /** Checks a context: TypeError for a non-string, SigningError ERR_CONTEXT for a bad one. */
 export function assertContext(context: string): string {
@@ -113,13 +117,18 @@ export function isCanonicalTime(value: unknown): boolean {
     bad |= want === 0 ? ((c - 48) >>> 0 > 9 ? 1 : 0) : c ^ want;
   }
   if (bad !== 0) return false;
-  const two = (at: number) => (value.charCodeAt(at) - 48) * 10 + value.charCodeAt(at + 1) - 48;
-  const y = two(0) * 100 + two(2);
-  const mo = two(5);
-  const d = two(8);
-  if (mo < 1 || mo > 12 || d < 1 || two(11) > 23 || two(14) > 59 || two(17) > 59) return false;
+  const y = two(value, 0) * 100 + two(value, 2);
+  const mo = two(value, 5);
+  const d = two(value, 8);
+  if (mo < 1 || mo > 12 || d < 1 || two(value, 11) > 23 || two(value, 14) > 59 || two(value, 17) > 59)
+    return false;
   const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
   return d <= (mo === 2 && leap ? 29 : DAYS[mo - 1]!);
+}
+
+/** The two digits of `v` at `at` as a number (module-level: no closure per call). */
+function two(v: string, at: number): number {
+  return (v.charCodeAt(at) - 48) * 10 + v.charCodeAt(at + 1) - 48;
 }
 
 // canonicalTimeMillis remembers the last date it converted: signatures come in long runs of one day.
@@ -130,16 +139,17 @@ let lastDateMillis = 0;
 export function canonicalTimeMillis(value: unknown): number | undefined {
   if (!isCanonicalTime(value)) return undefined;
   const v = value as string;
-  const num = (at: number, len: number) => {
-    let n = 0;
-    for (let i = at; i < at + len; i++) n = n * 10 + v.charCodeAt(i) - 48;
-    return n;
-  };
-  const time = num(11, 2) * 3_600_000 + num(14, 2) * 60_000 + num(17, 2) * 1000 + num(20, 3);
+  const time =
+    two(v, 11) * 3_600_000 +
+    two(v, 14) * 60_000 +
+    two(v, 17) * 1000 +
+    two(v, 20) * 10 +
+    v.charCodeAt(22) -
+    48;
   if (lastDate !== "" && v.startsWith(lastDate)) return lastDateMillis + time;
-  const y = num(0, 4);
-  const mo = num(5, 2);
-  const d = num(8, 2);
+  const y = two(v, 0) * 100 + two(v, 2);
+  const mo = two(v, 5);
+  const d = two(v, 8);
   // Date.UTC reads years 0–99 as 1900–1999; setUTCFullYear does not.
   const midnight = y < 100 ? new Date(Date.UTC(2000, mo - 1, d)).setUTCFullYear(y) : Date.UTC(y, mo - 1, d);
   lastDate = v.slice(0, 10);

@@ -9,18 +9,18 @@
 //   invalid        the entry does not verify (under the context it names, else the caller's)
 //   wrong-context  a valid signature made for another context
 //   future         (only with `now`) dated after now + futureTolerance
-import { verifyChecked } from "../ed25519/verify.js";
+import { verifyPacked } from "../ed25519/verify.js";
 import { aarray } from "../errors.js";
 import { assertContext, isContext, isHash } from "./shapes.js";
 import {
+  checkEntry,
+  checked,
   DEFAULT_MAX_SIGNATURES,
-  type DecodedEntry,
-  decodeSignatureEntry,
-  signatureBatchItem,
   signatureMapError,
   signerEntry,
+  writeSignature,
 } from "./signature-entry.js";
-import { payloadHash } from "./signing.js";
+import { MAX_SIGNING_LENGTH, payloadHash, writeSigningMessage } from "./signing.js";
 import { toMillis } from "./time.js";
 
 export type SignerReason = "malformed" | "missing" | "invalid" | "wrong-context" | "future";
@@ -71,10 +71,47 @@ function checkOptions(options: VerifySignersOptions) {
   return { context, max, now, tolerance };
 }
 
+/** Checks per call whose packed inputs are kept between calls (larger calls get their own). */
+const KEPT = 4096;
+
+/** Per call: keys, signatures and messages back to back, and what each verified item needs. */
+interface Packed {
+  pk: Uint8Array;
+  sig: Uint8Array;
+  msg: Uint8Array;
+  off: Uint32Array;
+  ok: Uint8Array;
+  /** The check index, signed_at (ms and text), the entry's named context and the check's. */
+  at: Uint32Array;
+  signedAt: Float64Array;
+  stamps: string[];
+  named: (string | undefined)[];
+  contexts: string[];
+}
+
+function packed(n: number): Packed {
+  return {
+    pk: new Uint8Array(n * 32),
+    sig: new Uint8Array(n * 64),
+    msg: new Uint8Array(n * MAX_SIGNING_LENGTH),
+    off: new Uint32Array(n + 1),
+    ok: new Uint8Array(n),
+    at: new Uint32Array(n),
+    signedAt: new Float64Array(n),
+    stamps: new Array(n),
+    named: new Array(n),
+    contexts: new Array(n),
+  };
+}
+let kept: Packed | undefined;
+
 /**
  * Verifies, per check, the entry of the named signer (one verifyBatch call for all of them).
  * Hostile input is a verdict, never an exception; only a check that is not an object or whose
  * hash is not canonical base64 of 32 bytes is a TypeError naming its index.
+ *
+ * Each accepted entry's key, signature and signed string are written straight into packed
+ * buffers (verifyPacked): no decoded object, signature Buffer or message string per signature.
  */
 export function verifySigners(
   checks: readonly SignerCheck[],
@@ -82,11 +119,14 @@ export function verifySigners(
 ): SignerVerdict[] {
   aarray(checks, "checks");
   const { context, max, now, tolerance } = checkOptions(options);
-  const out: SignerVerdict[] = new Array(checks.length);
-  const decoded: [number, DecodedEntry, string][] = [];
-  const batch = [];
+  const n = checks.length;
+  const out: SignerVerdict[] = new Array(n);
+  if (kept === undefined) kept = packed(KEPT);
+  const p = n <= KEPT ? kept : packed(n);
   const keyCache = new Map<string, Uint8Array | string>();
-  for (let i = 0; i < checks.length; i++) {
+  let m = 0;
+  let used = 0;
+  for (let i = 0; i < n; i++) {
     const c = checks[i];
     if (c === null || typeof c !== "object" || !isHash(c.hash))
       throw new TypeError(`checks[${i}]: expected { hash: base64 SHA-256, key, signatures }`);
@@ -111,35 +151,54 @@ export function verifySigners(
       out[i] = { valid: false, reason: "missing", detail: "no entry for the key" };
       continue;
     }
-    const d = decodeSignatureEntry(c.key, entry, keyCache);
-    if (typeof d === "string") {
-      out[i] = { valid: false, reason: "malformed", detail: d };
+    const error = checkEntry(c.key, entry, keyCache);
+    if (error !== undefined) {
+      out[i] = { valid: false, reason: "malformed", detail: error };
       continue;
     }
-    decoded.push([i, d, ctx]);
-    batch.push(signatureBatchItem(d, ctx, c.hash));
+    // The entry is checked under the context it names, else the check's (signatureBatchItem).
+    p.pk.set(checked.publicKey, m * 32);
+    writeSignature(checked.signature, p.sig, m * 64);
+    p.off[m] = used;
+    used = writeSigningMessage(checked.context ?? ctx, checked.signed_at, c.hash, p.msg, used);
+    p.at[m] = i;
+    p.signedAt[m] = checked.signedAt;
+    p.stamps[m] = checked.signed_at;
+    p.named[m] = checked.context;
+    p.contexts[m] = ctx;
+    m++;
   }
-  const verdicts = batch.length > 0 ? verifyChecked(batch) : [];
-  decoded.forEach(([i, d, context], j) => {
-    const signedAt = d.signedAt;
-    if (!verdicts[j])
+  p.off[m] = used;
+  verifyPacked(m, p.pk, p.sig, p.msg, p.off, p.ok);
+  for (let j = 0; j < m; j++) {
+    const i = p.at[j]!;
+    const signedAt = p.signedAt[j]!;
+    const named = p.named[j];
+    const expected = p.contexts[j]!;
+    if (p.ok[j] !== 1)
       out[i] = { valid: false, reason: "invalid", detail: "signature does not verify", signedAt };
-    else if (d.context !== undefined && d.context !== context)
+    else if (named !== undefined && named !== expected)
       out[i] = {
         valid: false,
         reason: "wrong-context",
-        detail: `a valid signature for context ${d.context}, not ${context}`,
+        detail: `a valid signature for context ${named}, not ${expected}`,
         signedAt,
       };
     else if (now !== undefined && signedAt > now + tolerance)
       out[i] = {
         valid: false,
         reason: "future",
-        detail: `dated ${d.signed_at}, more than ${tolerance} ms after the verifier's clock`,
+        detail: `dated ${p.stamps[j]}, more than ${tolerance} ms after the verifier's clock`,
         signedAt,
       };
-    else out[i] = { valid: true, signedAt, signed_at: d.signed_at };
-  });
+    else out[i] = { valid: true, signedAt, signed_at: p.stamps[j]! };
+  }
+  // The kept buffers hold no reference to this call's strings once it returns.
+  if (p === kept) {
+    p.stamps.fill("", 0, m);
+    p.named.fill(undefined, 0, m);
+    p.contexts.fill("", 0, m);
+  }
   return out;
 }
 

@@ -31,6 +31,35 @@ export function rawSigningString(context: string, signedAt: string, payloadHash:
   return `chronoseal-v1:${context}:${signedAt}:${payloadHash}`;
 }
 
+/** The signed string's bytes before the context (ASCII). */
+const PREFIX = Buffer.from(rawSigningString("", "", "").slice(0, -2), "latin1");
+
+/** Longest signed string: a 64-character context, a canonical time, a hash (all ASCII). */
+export const MAX_SIGNING_LENGTH = PREFIX.length + 64 + 1 + 24 + 1 + 44;
+
+/**
+ * Writes the bytes of rawSigningString(context, signedAt, payloadHash) into `out` at `at` and
+ * returns the offset after them. Only for parts already checked (a valid context, a canonical
+ * time, a canonical hash: ASCII, so one byte per character as UTF-8 encodes them); `out` has room
+ * for MAX_SIGNING_LENGTH bytes at `at`. A property test holds it equal to rawSigningString.
+ */
+export function writeSigningMessage(
+  context: string,
+  signedAt: string,
+  payloadHash: string,
+  out: Uint8Array,
+  at: number,
+): number {
+  let o = at;
+  for (let i = 0; i < PREFIX.length; i++) out[o++] = PREFIX[i]!;
+  for (let i = 0; i < context.length; i++) out[o++] = context.charCodeAt(i);
+  out[o++] = 58; // :
+  for (let i = 0; i < signedAt.length; i++) out[o++] = signedAt.charCodeAt(i);
+  out[o++] = 58;
+  for (let i = 0; i < payloadHash.length; i++) out[o++] = payloadHash.charCodeAt(i);
+  return o;
+}
+
 /**
  * The signed string for a context, a canonical `signed_at` (`YYYY-MM-DDTHH:MM:SS.mmmZ`) and a
  * base64 payload hash (32 bytes). Throws for parts that would make an ambiguous string.
