@@ -38,7 +38,7 @@ export class Auditor {
 
   constructor(private readonly o: AuditOptions) {
     this.window = o.reorderWindow ?? 1024;
-    this.batchSize = o.batchSize ?? 1024;
+    this.batchSize = o.batchSize ?? 4096;
     if (!Number.isSafeInteger(this.window) || this.window < 1)
       throw new RangeError("reorderWindow: expected ≥ 1");
     if (!Number.isSafeInteger(this.batchSize) || this.batchSize < 1)

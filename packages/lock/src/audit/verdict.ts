@@ -93,7 +93,10 @@ export interface AuditOptions {
   compaction?: boolean;
   /** Chains whose deletion is accepted without an `expired` anchor when their final anchor is linked. */
   expiredChains?: Iterable<string>;
-  /** Signatures per verification batch (default 1024). */
+  /**
+   * Entries per verification batch (default 4096: one verifyBatch call on 4,096 entries of a door
+   * costs about 6 % less a signature than four calls on 1,024).
+   */
   batchSize?: number;
   /**
    * Witnesses (C2SP tlog-witness): their keys and how many must have cosigned an anchor. Entries
