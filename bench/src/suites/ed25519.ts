@@ -17,12 +17,14 @@ import { signingMessage, verify, verifyBatch } from "@chronoseal/core";
 import { ed25519 } from "@noble/curves/ed25519.js";
 import sodium from "libsodium-wrappers";
 import {
+  cpuClock,
   type Measurement,
   type MeasureOptions,
   measure,
   quick,
   ratio,
   type SuiteResult,
+  threadCpuMicros,
 } from "../harness.js";
 
 const PKCS8_PREFIX = Buffer.from("302e020100300506032b657004220420", "hex");
@@ -87,28 +89,39 @@ async function pairedMedian(a: Task, b: Task): Promise<[Measurement, Measurement
   return rounds[1]!;
 }
 
-/** CPU time (user + system) per unit of fn, in µs: robust to other processes on a busy machine. */
+/** CPU time (threadCpuMicros) per unit of fn, in µs: robust to other processes on a busy machine. */
 function cpuPerUnit(fn: () => unknown, units: number, minMs: number): number {
-  const cpu = () => {
-    const u = process.cpuUsage();
-    return u.user + u.system;
-  };
   fn();
-  const start = cpu();
+  const start = threadCpuMicros();
   let calls = 0;
   do {
     fn();
     calls++;
-  } while (cpu() - start < minMs * 1000);
-  return (cpu() - start) / calls / units;
+  } while (threadCpuMicros() - start < minMs * 1000);
+  return (threadCpuMicros() - start) / calls / units;
 }
 
-/** Median over three alternating rounds of CPU µs per unit for a and b. */
+/** Rounds of cpuPair (odd: the median is one round). */
+const CPU_ROUNDS = quick ? 3 : 9;
+
+/**
+ * CPU µs per unit of a and b in CPU_ROUNDS alternating rounds (a b, b a, a b, ...): the round with
+ * the median b/a ratio. The machine's speed drifts by ±20 % over seconds (other tenants of the
+ * host), so a ratio is only trusted from short rounds side by side, and from many of them.
+ */
 function cpuPair(a: [() => unknown, number], b: [() => unknown, number], minMs: number): [number, number] {
   const rounds: [number, number][] = [];
-  for (let r = 0; r < 3; r++) rounds.push([cpuPerUnit(a[0], a[1], minMs), cpuPerUnit(b[0], b[1], minMs)]);
+  for (let r = 0; r < CPU_ROUNDS; r++) {
+    if (r & 1) {
+      const tb = cpuPerUnit(b[0], b[1], minMs);
+      rounds.push([cpuPerUnit(a[0], a[1], minMs), tb]);
+    } else {
+      const ta = cpuPerUnit(a[0], a[1], minMs);
+      rounds.push([ta, cpuPerUnit(b[0], b[1], minMs)]);
+    }
+  }
   rounds.sort((x, y) => x[1] / x[0] - y[1] / y[0]);
-  return rounds[1]!;
+  return rounds[rounds.length >> 1]!;
 }
 
 export async function ed25519Suite(): Promise<SuiteResult> {
@@ -237,7 +250,7 @@ export async function ed25519Suite(): Promise<SuiteResult> {
     `One bad signature in a batch of 1024 costs, against the all-valid batch: ${costs.join(", ")} (target ≤ 1.2×; lower is better).`,
   );
   // Cross-check in CPU time, which other processes on a shared machine disturb far less.
-  const cpuMs = quick ? 150 : 600;
+  const cpuMs = quick ? 150 : 250;
   const nodeSingle: [() => unknown, number] = [
     cycle((x) => nodeVerify(null, x.message, x.keyObject, x.signature)),
     1,
@@ -260,7 +273,7 @@ export async function ed25519Suite(): Promise<SuiteResult> {
     const [cg, cbad] = cpuPair([() => verifyBatch(all), 1024], [() => verifyBatch(withBad), 1024], cpuMs);
     cpuLines.push(`one bad in 1024 (${label}): ${(cbad / cg).toFixed(2)}× the all-valid batch`);
   }
-  const cpuNote = `CPU-time cross-check (median of 3 alternating rounds): ${cpuLines.join("; ")}.`;
+  const cpuNote = `CPU-time cross-check (${cpuClock()}, median of ${CPU_ROUNDS} alternating rounds): ${cpuLines.join("; ")}.`;
   console.log(`  ${cpuNote}`);
   notes.push(cpuNote);
   return { suite: "ed25519", measurements, ratios, notes };
