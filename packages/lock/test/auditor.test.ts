@@ -301,6 +301,26 @@ describe("auditor: scale", () => {
     ]);
   }, 300_000);
 
+  it("bad signatures on both sides of every batch boundary are found exactly, whatever the batch size", async () => {
+    // The default batch is 4,096 entries (one verifyBatch call of one key): put signatures with
+    // one bit flipped (the entry and signed_at untouched, so no link breaks) at the first and last
+    // places of batches, and a few inside; every batch size must name exactly those.
+    const { entries: log, options: o } = await syntheticLog(9000, 1000);
+    const bad = [0, 1, 1023, 1024, 4095, 4096, 4097, 6000, 8191, 8192, 8999];
+    const flipped = (e: LockEntry): LockEntry => {
+      const [k, s] = Object.entries(e.signatures!)[0]!;
+      const sig = Buffer.from(s.signature, "base64");
+      sig[10]! ^= 4;
+      return { ...e, signatures: { [k]: { ...s, signature: sig.toString("base64") } } };
+    };
+    const swapped = log.map((e, i) => (bad.includes(i) ? flipped(e) : e));
+    const want = summary(await audit(swapped, { ...o, batchSize: 1 }));
+    expect(want).toEqual([["altered", bad]]);
+    for (const batchSize of [undefined, 1024, 4097, 8192, 9000]) {
+      expect(summary(await audit(swapped, { ...o, ...(batchSize ? { batchSize } : {}) }))).toEqual(want);
+    }
+  }, 120_000);
+
   it("interleaved chains of several doors are judged separately", async () => {
     const a = await syntheticLog(300, 50, "door-a", 1);
     const b = await syntheticLog(200, 50, "door-b", 2);
