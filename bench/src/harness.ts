@@ -96,17 +96,29 @@ export async function measure(
  * process.cpuUsage() counts although they do not slow the measured code.
  */
 export function threadCpuMicros(): number {
-  if (schedstat) {
-    try {
-      return Number(readFileSync("/proc/thread-self/schedstat", "latin1").split(" ", 1)[0]) / 1000;
-    } catch {
-      schedstat = false;
-    }
-  }
+  if (schedstat === undefined) schedstat = probeSchedstat();
+  if (schedstat) return readSchedstat();
   const u = process.cpuUsage();
   return u.user + u.system;
 }
-let schedstat = process.platform === "linux";
+let schedstat: boolean | undefined;
+
+function readSchedstat(): number {
+  return Number(readFileSync("/proc/thread-self/schedstat", "latin1").split(" ", 1)[0]) / 1000;
+}
+
+/** True when the thread's schedstat exists and advances (kernels without schedstats show 0). */
+function probeSchedstat(): boolean {
+  if (process.platform !== "linux") return false;
+  try {
+    const before = readSchedstat();
+    const until = Date.now() + 5;
+    while (Date.now() < until) {}
+    return Number.isFinite(before) && readSchedstat() > before;
+  } catch {
+    return false;
+  }
+}
 
 /** Whether threadCpuMicros() measures the thread (Linux) or the whole process. */
 export function cpuClock(): string {
