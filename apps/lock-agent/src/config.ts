@@ -17,8 +17,7 @@ export function loadConfig(
     fields: ENV_FIELDS,
     env: o.env ?? {},
     path,
-    configError: (message) => new AgentConfigError(message),
-    isConfigError: (e) => e instanceof AgentConfigError,
+    ConfigError: AgentConfigError,
     check: (overrides) => loadAgentConfig(path, { overrides: (raw) => applyOverrides(raw, overrides) }),
   });
 }

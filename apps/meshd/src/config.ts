@@ -142,8 +142,7 @@ export function loadConfig(
     fields: ENV_FIELDS,
     env: o.env ?? {},
     path,
-    configError: (message) => new ConfigError(message),
-    isConfigError: (e) => e instanceof ConfigError,
+    ConfigError: ConfigError,
     check: (overrides) => checkConfig(path, overrides),
   });
 }

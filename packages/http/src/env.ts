@@ -150,9 +150,10 @@ export interface LoadWithEnv<T> {
   env: Readonly<Record<string, string | undefined>>;
   /** The config file's path: messages start "config PATH: ", which is not searched for a field. */
   path: string;
-  /** The app's config error, for a bad variable and for a refused field named after its variable. */
-  configError: (message: string) => Error;
-  isConfigError: (e: unknown) => boolean;
+  /** The app's config error class: for a bad variable, and a refused field its variable set. */
+  ConfigError: new (
+    message: string,
+  ) => Error;
   /** Reads the file, puts the overrides over it (applyOverrides) and checks the result. */
   check: (overrides: readonly EnvOverride[]) => T;
 }
@@ -167,17 +168,18 @@ export function loadWithEnv<T>(o: LoadWithEnv<T>): T {
   try {
     overrides = envOverrides(o.prefix, o.fields, o.env);
   } catch (e) {
-    if (e instanceof EnvError) throw o.configError(e.message);
+    if (e instanceof EnvError) throw new o.ConfigError(e.message);
     throw e;
   }
   try {
     return o.check(overrides);
   } catch (e) {
     // (the file's own path is left out: it may contain a field's name)
-    const variable = o.isConfigError(e)
-      ? blameVariable((e as Error).message.replace(`config ${o.path}: `, ""), overrides)
-      : undefined;
-    if (variable) throw o.configError(`${variable}: ${(e as Error).message}`);
+    const variable =
+      e instanceof o.ConfigError
+        ? blameVariable(e.message.replace(`config ${o.path}: `, ""), overrides)
+        : undefined;
+    if (variable) throw new o.ConfigError(`${variable}: ${(e as Error).message}`);
     throw e;
   }
 }

@@ -250,8 +250,7 @@ describe("environment overrides", () => {
         fields,
         env,
         path: "/etc/app/listen.json",
-        configError: (m) => new AppConfigError(m),
-        isConfigError: (e) => e instanceof AppConfigError,
+        ConfigError: AppConfigError,
         check: (overrides) => {
           const raw: Record<string, unknown> = { listen: "127.0.0.1:1" };
           applyOverrides(raw, overrides);
